@@ -1,0 +1,29 @@
+/**
+ * Identifiers that other modules, the policy pack, the offline plan and users' own stacks rely on
+ * (../shared/DESIGN.md "Resource types that policies and checks rely on"). Change them only with a written reason.
+ */
+
+export const TYPE_INBOUND_OAUTH = "k2oauth:index:InboundOAuth";
+export const TYPE_CLIENT_APP = "k2oauth:index:ClientApp";
+/** Dynamic resource: module `k2`, type `BearerTokenResource`. */
+export const TYPE_BEARER_TOKEN_RESOURCE = "pulumi-nodejs:dynamic/k2:BearerTokenResource";
+
+/** Provider resource types this project declares and the policy pack inspects. */
+export const TYPE_AZUREAD_APPLICATION = "azuread:index/application:Application";
+export const TYPE_AZUREAD_APPLICATION_REGISTRATION = "azuread:index/applicationRegistration:ApplicationRegistration";
+export const TYPE_AZUREAD_APPLICATION_REDIRECT_URIS = "azuread:index/applicationRedirectUris:ApplicationRedirectUris";
+export const TYPE_AZUREAD_APPLICATION_PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
+export const TYPE_AZUREAD_SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:ServicePrincipal";
+export const TYPE_AZUREAD_SERVICE_PRINCIPAL_PASSWORD = "azuread:index/servicePrincipalPassword:ServicePrincipalPassword";
+export const TYPE_AZUREAD_DELEGATED_PERMISSION_GRANT =
+  "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant";
+export const TYPE_AZUREAD_GET_SERVICE_PRINCIPAL = "azuread:index/getServicePrincipal:getServicePrincipal";
+export const TYPE_KEYVAULT_SECRET = "azure-native:keyvault:Secret";
+
+/** Key Vault copies of client secrets carry this content type and these tags. */
+export const CLIENT_SECRET_CONTENT_TYPE = "application/x-entra-client-secret";
+export const TAG_CLIENT = "k2-oauth-client";
+export const TAG_CLIENT_ID = "entra-client-id";
+export const TAG_KEY_ID = "entra-key-id";
+export const TAG_SLOT = "k2-oauth-slot";
+export const TAG_GENERATION = "k2-oauth-generation";

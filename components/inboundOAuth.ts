@@ -1,0 +1,91 @@
+/**
+ * `InboundOAuth` (`k2oauth:index:InboundOAuth`): the whole inbound OAuth set-up between Entra ID and K2 for one
+ * environment: the K2 API lookup, one ClientApp per configured client, and (K2 Five) the K2-side Bearer Token resource.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as azuread from "@pulumi/azuread";
+import type { StackConfig } from "./config";
+import { ClientApp } from "./clientApp";
+import { TYPE_INBOUND_OAUTH } from "./contracts";
+import { v1AuthorizeUrl, v1Endpoints, type V1Endpoints } from "./entra";
+
+export interface InboundOAuthArgs {
+  config: StackConfig;
+  /** The K2 admin password as a Pulumi secret (K2 Five). */
+  k2AdminPassword?: pulumi.Input<string>;
+  /** The day the secret schedule is computed for. Defaults to now. */
+  now?: Date;
+}
+
+export interface OAuthScope {
+  id: string;
+  value: string;
+}
+
+/** The delegated scope with the configured value, or a clear error listing what the K2 API offers. */
+export function findScope(scopes: readonly OAuthScope[], wanted: string, k2ApiClientId: string): OAuthScope {
+  const found = scopes.find((s) => s.value === wanted);
+  if (found !== undefined) return found;
+  const offered = scopes.map((s) => s.value).filter((v) => v !== "");
+  throw new pulumi.RunError(
+    `k2-oauth:k2Api.scope: the K2 API service principal (clientId ${k2ApiClientId}) has no delegated scope with value '${wanted}'; ` +
+      (offered.length > 0
+        ? `it offers: ${offered.join(", ")}. Set k2Api.scope to one of them.`
+        : "it offers no delegated scopes. Check k2Api.clientId names the K2 API app in this tenant."),
+  );
+}
+
+export class InboundOAuth extends pulumi.ComponentResource {
+  public readonly endpoints: V1Endpoints;
+  public readonly clients: Record<string, ClientApp>;
+  public readonly k2ApiServicePrincipalObjectId: pulumi.Output<string>;
+  public readonly k2ScopeId: pulumi.Output<string>;
+  /** Per client, the v1 sign-in URL with `resource=<audience>` a tester pastes into Postman or a browser. */
+  public readonly authUrls: Record<string, pulumi.Output<string>>;
+  // K2 side (issue 4): fields
+
+  constructor(name: string, args: InboundOAuthArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(TYPE_INBOUND_OAUTH, name, {}, opts);
+    const { config } = args;
+    const now = args.now ?? new Date();
+    this.endpoints = v1Endpoints(config.cloud, config.tenantId);
+
+    const k2ApiSp = azuread.getServicePrincipalOutput({ clientId: config.k2Api.clientId }, { parent: this });
+    this.k2ApiServicePrincipalObjectId = k2ApiSp.objectId;
+    this.k2ScopeId = k2ApiSp.oauth2PermissionScopes.apply(
+      (scopes) => findScope(scopes ?? [], config.k2Api.scope, config.k2Api.clientId).id,
+    );
+
+    this.clients = {};
+    this.authUrls = {};
+    for (const client of config.clients) {
+      const app = new ClientApp(
+        client.name,
+        {
+          client,
+          k2Api: {
+            clientId: config.k2Api.clientId,
+            servicePrincipalObjectId: this.k2ApiServicePrincipalObjectId,
+            scopeId: this.k2ScopeId,
+            scope: config.k2Api.scope,
+          },
+          keyVault: config.keyVault,
+          now,
+        },
+        { parent: this },
+      );
+      this.clients[client.name] = app;
+      this.authUrls[client.name] = app.clientId.apply((id) =>
+        v1AuthorizeUrl(this.endpoints, id, config.k2Api.audience, client.redirectUris[0]),
+      );
+    }
+
+    // K2 side (issue 4): declare the Bearer Token resource here
+
+    this.registerOutputs({
+      authority: this.endpoints.authority,
+      tokenEndpoint: this.endpoints.tokenEndpoint,
+      clients: Object.fromEntries(Object.entries(this.clients).map(([n, c]) => [n, c.clientId])),
+    });
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The k2-oauth Pulumi program: validates the stack's `k2-oauth` config and declares one InboundOAuth component.
+ * Stack outputs are described in README.md ("Stack outputs").
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { InboundOAuth } from "./components/inboundOAuth";
+import { loadProgramConfig } from "./components/programConfig";
+
+const { config, k2AdminPassword } = loadProgramConfig();
+const oauth = new InboundOAuth("k2-oauth", { config, k2AdminPassword });
+
+export const tenantId = config.tenantId;
+export const cloud = config.cloud;
+export const authority = oauth.endpoints.authority;
+export const tokenEndpoint = oauth.endpoints.tokenEndpoint;
+export const metadataEndpoint = oauth.endpoints.metadataEndpoint;
+export const audience = config.k2Api.audience;
+export const k2ScopeId = oauth.k2ScopeId;
+
+export const clients = Object.fromEntries(
+  Object.entries(oauth.clients).map(([name, app]) => [
+    name,
+    {
+      clientId: app.clientId,
+      tenantId: config.tenantId,
+      authority: oauth.endpoints.authority,
+      tokenEndpoint: oauth.endpoints.tokenEndpoint,
+      authUrl: oauth.authUrls[name],
+      nextRotation: app.nextRotation,
+      overlapDays: app.overlapDays,
+      currentSecretSlot: app.secrets.find((s) => s.current)?.slot,
+      secrets: app.secrets.map((s) => ({
+        slot: s.slot,
+        generation: s.generation,
+        current: s.current,
+        keyId: s.keyId,
+        startDate: s.startDate,
+        expires: s.endDate,
+        keyVaultSecretName: s.keyVaultSecretName,
+      })),
+      keyVaultSecretNames: app.secrets.flatMap((s) => (s.keyVaultSecretName === undefined ? [] : [s.keyVaultSecretName])),
+    },
+  ]),
+);
+
+/** Secret values, only when no Key Vault is configured (otherwise read them from the vault). Always a Pulumi secret. */
+export const clientSecrets =
+  config.keyVault === undefined
+    ? pulumi.secret(
+        Object.fromEntries(
+          Object.entries(oauth.clients).map(([name, app]) => [name, Object.fromEntries(app.secrets.map((s) => [s.slot, s.value]))]),
+        ),
+      )
+    : undefined;

@@ -1,0 +1,159 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_SCOPE_ID, K2_API_SP_OBJECT_ID, installMocks, resolve, settle, type RecordedResource } from "../helpers/pulumiMocks";
+import type { ClientConfig } from "../../components/config";
+
+const recorded: RecordedResource[] = installMocks();
+let mod: typeof import("../../components/clientApp");
+let rotation: typeof import("../../components/rotation");
+
+beforeAll(async () => {
+  mod = await import("../../components/clientApp");
+  rotation = await import("../../components/rotation");
+});
+
+const client: ClientConfig = {
+  name: "power-automate",
+  displayName: "K2 - Power Automate",
+  redirectUris: ["https://global.consent.azure-apim.net/redirect"],
+  owners: ["33333333-4444-5555-6666-777777777777"],
+  secret: { lifetimeDays: 180, rotateAfterDays: 150 },
+};
+const k2Api = { clientId: "22222222-3333-4444-5555-666666666666", servicePrincipalObjectId: K2_API_SP_OBJECT_ID, scopeId: DEFAULT_SCOPE_ID, scope: "user_impersonation" };
+const vault = { resourceGroupName: "rg-k2", vaultName: "kv-k2-dev" };
+// Day 1030 after the anchor: generation 6 (slot a) is current, generation 5 (slot b) is inside its overlap.
+const inOverlap = (hour: number) => new Date(Date.UTC(2024, 0, 1) + 1055 * 86_400_000 + hour * 3_600_000);
+
+function build(name: string, now: Date, keyVault?: typeof vault, c: ClientConfig = client) {
+  const app = new mod.ClientApp(name, { client: { ...c, name }, k2Api, keyVault, now });
+  // Registrations complete asynchronously and interleave: select this instance's resources by name.
+  return { app, declared: () => recorded.filter((r) => r.name === name || r.name.startsWith(`${name}-`)) };
+}
+
+function byType(list: RecordedResource[], type: string): RecordedResource[] {
+  return list.filter((r) => r.type === type);
+}
+
+describe("ClientApp", () => {
+  it("declares exactly the expected resources with the expected inputs", async () => {
+    const { app, declared } = build("pa", inOverlap(9), vault);
+    await resolve(app.clientId);
+    await settle();
+    const types = declared().map((r) => r.type).sort();
+    expect(types).toEqual([
+      "azure-native:keyvault:Secret",
+      "azure-native:keyvault:Secret",
+      "azuread:index/application:Application",
+      "azuread:index/applicationPassword:ApplicationPassword",
+      "azuread:index/applicationPassword:ApplicationPassword",
+      "azuread:index/servicePrincipal:ServicePrincipal",
+      "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant",
+      "k2oauth:index:ClientApp",
+    ]);
+    const appRes = byType(declared(), "azuread:index/application:Application")[0];
+    expect(appRes.name).toBe("pa-app");
+    expect(appRes.inputs).toMatchObject({
+      displayName: "K2 - Power Automate",
+      signInAudience: "AzureADMyOrg",
+      owners: client.owners,
+      web: { redirectUris: client.redirectUris, implicitGrant: { accessTokenIssuanceEnabled: false, idTokenIssuanceEnabled: false } },
+      requiredResourceAccesses: [{ resourceAppId: k2Api.clientId, resourceAccesses: [{ id: DEFAULT_SCOPE_ID, type: "Scope" }] }],
+    });
+    const sp = byType(declared(), "azuread:index/servicePrincipal:ServicePrincipal")[0];
+    expect(sp.inputs.clientId).toMatch(/^[0-9a-f-]{36}$/);
+    const grant = byType(declared(), "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant")[0];
+    expect(grant.inputs).toEqual({
+      servicePrincipalObjectId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      resourceServicePrincipalObjectId: K2_API_SP_OBJECT_ID,
+      claimValues: ["user_impersonation"],
+    });
+    expect(grant.inputs).not.toHaveProperty("userObjectId");
+  });
+
+  it("waits for the new service principal before the consent grant, with room for replication retries", async () => {
+    const { app } = build("repl", inOverlap(9));
+    // The grant's object id input comes from the SP's output: Pulumi orders it after the SP.
+    const spId = await resolve(app.servicePrincipal.objectId);
+    const grantSp = await resolve(app.consent.servicePrincipalObjectId);
+    expect(grantSp.value).toBe(spId.value);
+    expect(mod.CONSENT_CREATE_TIMEOUT).toBe("15m");
+  });
+
+  it("keeps the secret end date stable across two runs of one day", async () => {
+    const first = build("stable1", inOverlap(1));
+    const second = build("stable2", inOverlap(23));
+    expect(first.app.secrets.map((s) => [s.slot, s.startDate, s.endDate])).toEqual(second.app.secrets.map((s) => [s.slot, s.startDate, s.endDate]));
+    await settle();
+    const endDates = (d: RecordedResource[]) => byType(d, "azuread:index/applicationPassword:ApplicationPassword").map((r) => r.inputs.endDate);
+    expect(endDates(first.declared())).toEqual(endDates(second.declared()));
+  });
+
+  it("moves the secret at a rotation boundary, keeping the previous one for the overlap", async () => {
+    const rotationDay = new Date(Date.UTC(2024, 0, 1) + 1050 * 86_400_000);
+    const dayBefore = new Date(rotationDay.getTime() - 1);
+    const before = build("rot-before", dayBefore);
+    const after = build("rot-after", rotationDay);
+    const cur = (a: typeof before.app) => a.secrets.find((s) => s.current)!;
+    expect(cur(before.app).slot).toBe("a");
+    expect(cur(after.app).slot).toBe("b");
+    expect(cur(after.app).endDate).toBe("2027-05-15T00:00:00Z");
+    const prev = after.app.secrets.find((s) => !s.current)!;
+    expect(prev.slot).toBe("a");
+    expect(prev.endDate).toBe(cur(before.app).endDate);
+    expect((Date.parse(prev.endDate) - rotationDay.getTime()) / 86_400_000).toBe(30);
+    await settle();
+    const rotate = byType(after.declared(), "azuread:index/applicationPassword:ApplicationPassword").map((r) => [r.name, r.inputs.rotateWhenChanged]);
+    expect(rotate).toEqual([["rot-after-secret-a", { generation: "6" }], ["rot-after-secret-b", { generation: "7" }]]);
+  });
+
+  it("stores each secret in Key Vault with expires = the password end date, a content type and tags", async () => {
+    const { app, declared } = build("kv", inOverlap(9), vault);
+    await resolve(app.clientId);
+    await settle();
+    const kv = byType(declared(), "azure-native:keyvault:Secret");
+    expect(kv.map((r) => r.name)).toEqual(["kv-secret-a-kv", "kv-secret-b-kv"]);
+    const pw = byType(declared(), "azuread:index/applicationPassword:ApplicationPassword");
+    for (const [i, r] of kv.entries()) {
+      // azure-native applies defaults to `properties` as one Output, so the secret value makes the whole object secret.
+      const wrapped = r.inputs.properties as { "4dabf18193072939515e22adb298388d": string; value: unknown };
+      expect(wrapped["4dabf18193072939515e22adb298388d"]).toBe("1b47061264138c4ac30d75fd1eb44270");
+      const props = wrapped.value as { contentType: string; attributes: { expires: number; notBefore: number; enabled: boolean } };
+      expect(r.inputs).toMatchObject({ resourceGroupName: "rg-k2", vaultName: "kv-k2-dev", secretName: `kv-client-secret-${i === 0 ? "a" : "b"}` });
+      expect(props.attributes.expires).toBe(Date.parse(pw[i].inputs.endDate as string) / 1000);
+      expect(props.attributes.enabled).toBe(true);
+      expect(props.contentType).toBe("application/x-entra-client-secret");
+      expect(r.inputs.tags).toMatchObject({ "k2-oauth-client": "kv", "entra-client-id": expect.any(String), "entra-key-id": expect.any(String), "k2-oauth-slot": i === 0 ? "a" : "b" });
+    }
+    expect(app.secrets.map((s) => s.keyVaultSecretName)).toEqual(["kv-client-secret-a", "kv-client-secret-b"]);
+  });
+
+  it("without a vault declares no Key Vault secret", async () => {
+    const { app, declared } = build("novault", inOverlap(9));
+    await resolve(app.clientId);
+    await settle();
+    expect(byType(declared(), "azure-native:keyvault:Secret")).toEqual([]);
+    expect(app.secrets.every((s) => s.keyVaultSecretName === undefined)).toBe(true);
+  });
+
+  it("keeps secret values secret everywhere they surface", async () => {
+    const { app } = build("sec", inOverlap(9), vault);
+    for (const s of app.secrets) {
+      const v = await resolve(s.value);
+      expect(v.secret).toBe(true);
+      expect(v.value).toMatch(/^s3cr3t-/);
+    }
+    for (const pw of app.passwords) expect(await pulumi.isSecret(pw.value)).toBe(true);
+    for (const kv of app.vaultSecrets) {
+      const props = await resolve(kv.properties as pulumi.Output<unknown>);
+      expect(props.secret).toBe(true);
+    }
+  });
+
+  it("uses the configured schedule (90/60 days)", () => {
+    const { app } = build("short", inOverlap(9), undefined, { ...client, secret: { lifetimeDays: 90, rotateAfterDays: 60 } });
+    expect(app.overlapDays).toBe(30);
+    const cur = app.secrets.find((s) => s.current)!;
+    expect((Date.parse(cur.endDate) - Date.parse(cur.startDate)) / 86_400_000).toBe(90);
+    expect(rotation.secretSchedule({ lifetimeDays: 90, rotateAfterDays: 60 }, inOverlap(9)).current.generation).toBe(cur.generation);
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * Mock runtime for component and program tests: records every declared resource (`newResource`) and answers the
+ * provider lookups this project makes. Import the code under test only after `installMocks`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { TYPE_AZUREAD_GET_SERVICE_PRINCIPAL } from "../../components/contracts";
+
+export interface RecordedResource {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  id: string;
+}
+
+export interface MockOptions {
+  /** Scopes the K2 API service principal offers (default: user_impersonation). */
+  k2Scopes?: Array<{ id: string; value: string }>;
+  /** Preview mode: outputs of new resources are unknown. */
+  preview?: boolean;
+  /** Secret values handed out for new ApplicationPasswords; index = creation order. */
+  secretValue?: (name: string) => string;
+}
+
+export const K2_API_SP_OBJECT_ID = "99999999-0000-0000-0000-000000000001";
+export const DEFAULT_SCOPE_ID = "99999999-0000-0000-0000-0000000000aa";
+
+function guidFor(text: string): string {
+  let h = 0;
+  for (const ch of text) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
+  const hex = h.toString(16).padStart(8, "0");
+  return `${hex}-0000-4000-8000-${hex}0000`;
+}
+
+export function installMocks(options: MockOptions = {}): RecordedResource[] {
+  const recorded: RecordedResource[] = [];
+  const scopes = options.k2Scopes ?? [{ id: DEFAULT_SCOPE_ID, value: "user_impersonation" }];
+  pulumi.runtime.setMocks(
+    {
+      newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+        const id = `${args.name}-id`;
+        recorded.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, id });
+        const state: Record<string, unknown> = { ...args.inputs };
+        if (options.preview) return { id, state };
+        switch (args.type) {
+          case "azuread:index/application:Application":
+            state.clientId = guidFor(`${args.name}/client`);
+            state.objectId = guidFor(`${args.name}/object`);
+            return { id: `/applications/${state.objectId}`, state };
+          case "azuread:index/servicePrincipal:ServicePrincipal":
+            state.objectId = guidFor(`${args.name}/sp`);
+            return { id: state.objectId as string, state };
+          case "azuread:index/applicationPassword:ApplicationPassword":
+            state.keyId = guidFor(`${args.name}/key`);
+            state.value = pulumi.secret(options.secretValue ? options.secretValue(args.name) : `s3cr3t-${args.name}`);
+            return { id, state };
+          default:
+            return { id, state };
+        }
+      },
+      call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        if (args.token === TYPE_AZUREAD_GET_SERVICE_PRINCIPAL) {
+          return {
+            id: K2_API_SP_OBJECT_ID,
+            objectId: K2_API_SP_OBJECT_ID,
+            clientId: (args.inputs as { clientId?: string }).clientId,
+            displayName: "K2 API",
+            oauth2PermissionScopes: scopes.map((s) => ({ ...s, enabled: true, type: "User", adminConsentDisplayName: "Access K2 API" })),
+          };
+        }
+        return args.inputs as Record<string, unknown>;
+      },
+    },
+    "k2-oauth",
+    "test",
+    options.preview ?? false,
+  );
+  return recorded;
+}
+
+/** Resolves an Output's value (undefined when unknown) and whether it is secret. */
+export async function resolve<T>(output: pulumi.Input<T> | undefined): Promise<{ value: T | undefined; secret: boolean }> {
+  // Output's internal promise/isKnown: `apply` would never call back on an unknown value in preview.
+  const o = pulumi.output(output as pulumi.Input<T>) as unknown as { promise(): Promise<T>; isKnown: Promise<boolean> };
+  const secret = await pulumi.isSecret(o as unknown as pulumi.Output<T>);
+  const known = await o.isKnown;
+  const value = known ? await o.promise() : undefined;
+  return { value, secret };
+}
+
+/** Waits until every pending resource registration of the mock runtime has settled. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+}

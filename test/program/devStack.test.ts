@@ -1,0 +1,59 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runProgram, type ProgramRun } from "../helpers/program";
+import { resolve, settle } from "../helpers/pulumiMocks";
+
+let run: ProgramRun;
+beforeAll(async () => {
+  run = await runProgram("dev");
+  await resolve((run.exports.clients as Record<string, { clientId: pulumi.Output<string> }>)["power-automate"].clientId);
+  await settle();
+});
+
+describe("the program on stacks/Pulumi.dev.yaml", () => {
+  it("declares the component tree for both clients", () => {
+    const count = (type: string) => run.recorded.filter((r) => r.type === type).length;
+    expect(count("k2oauth:index:InboundOAuth")).toBe(1);
+    expect(count("k2oauth:index:ClientApp")).toBe(2);
+    expect(count("azuread:index/application:Application")).toBe(2);
+    expect(count("azuread:index/servicePrincipal:ServicePrincipal")).toBe(2);
+    expect(count("azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant")).toBe(2);
+    const passwords = count("azuread:index/applicationPassword:ApplicationPassword");
+    expect(passwords).toBeGreaterThanOrEqual(2);
+    expect(count("azure-native:keyvault:Secret")).toBe(passwords);
+  });
+
+  it("exports, per client, what a tester and a consumer need", async () => {
+    const clients = run.exports.clients as Record<string, Record<string, unknown>>;
+    expect(Object.keys(clients).sort()).toEqual(["power-automate", "reporting"]);
+    const pa = clients["power-automate"];
+    const tenant = "11111111-2222-3333-4444-555555555555";
+    expect(pa.tenantId).toBe(tenant);
+    expect(pa.authority).toBe(`https://login.microsoftonline.com/${tenant}`);
+    expect(pa.tokenEndpoint).toBe(`https://login.microsoftonline.com/${tenant}/oauth2/token`);
+    const authUrl = new URL((await resolve(pa.authUrl as pulumi.Output<string>)).value!);
+    expect(authUrl.pathname).toBe(`/${tenant}/oauth2/authorize`);
+    expect(authUrl.searchParams.get("resource")).toBe("https://api.k2.com/");
+    expect(authUrl.searchParams.get("client_id")).toBe((await resolve(pa.clientId as pulumi.Output<string>)).value);
+    const secrets = pa.secrets as Array<Record<string, unknown>>;
+    expect(secrets.filter((s) => s.current)).toHaveLength(1);
+    for (const s of secrets) {
+      expect(s.expires).toMatch(/^\d{4}-\d\d-\d\dT00:00:00Z$/);
+      expect((await resolve(s.keyId as pulumi.Output<string>)).value).toMatch(/^[0-9a-f-]{36}$/);
+      expect(s.keyVaultSecretName).toMatch(/^power-automate-client-secret-[ab]$/);
+    }
+    expect(pa.keyVaultSecretNames).toEqual(secrets.map((s) => s.keyVaultSecretName));
+    expect(run.exports.metadataEndpoint).toBe(`https://login.microsoftonline.com/${tenant}/.well-known/openid-configuration`);
+    // With a vault configured, secret values are not exported at all.
+    expect(run.exports.clientSecrets).toBeUndefined();
+  });
+
+  it("hands the K2 admin password on only as a secret and never in plain config", async () => {
+    expect(run.stack.secretPaths).toContain("k2.admin.password");
+    expect(run.stack.secretKeys).toContain("k2-oauth:k2");
+    const { loadProgramConfig } = await import("../../components/programConfig");
+    const pc = loadProgramConfig(run.stack.engineConfig);
+    expect(pc.config.k2.admin?.password).toBe("");
+    expect(await pulumi.isSecret(pc.k2AdminPassword!)).toBe(true);
+  });
+});
