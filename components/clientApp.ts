@@ -102,8 +102,10 @@ export class ClientApp extends pulumi.ComponentResource {
     );
 
     // Tenant-wide admin consent: a delegated grant with no user (consentType AllPrincipals). The grant depends on the
-    // new service principal; the azuread provider waits for its replication and retries consistency failures within
-    // the create timeout, so a replication delay does not fail the consent.
+    // new service principal. On create, the azuread provider (terraform-provider-azuread v3, bridged by
+    // @pulumi/azuread 6.x) retries the Graph call while it answers 404 or "does not exist or one of its queried
+    // reference-property objects are not present" (Entra replication), until the create timeout: a generous timeout
+    // turns a replication delay into a wait instead of a failed consent.
     this.consent = new azuread.ServicePrincipalDelegatedPermissionGrant(
       `${client.name}-consent`,
       {

@@ -71,12 +71,18 @@ describe("ClientApp", () => {
   });
 
   it("waits for the new service principal before the consent grant, with room for replication retries", async () => {
-    const { app } = build("repl", inOverlap(9));
-    // The grant's object id input comes from the SP's output: Pulumi orders it after the SP.
+    const seen: Array<{ type: string; opts: pulumi.ResourceOptions }> = [];
+    const app = new mod.ClientApp(
+      "repl",
+      { client: { ...client, name: "repl" }, k2Api, now: inOverlap(9) },
+      { transformations: [(a) => { seen.push({ type: a.type, opts: a.opts }); return undefined; }] },
+    );
+    const grant = seen.find((x) => x.type.endsWith("ServicePrincipalDelegatedPermissionGrant"))!;
+    expect(grant.opts.customTimeouts).toEqual({ create: mod.CONSENT_CREATE_TIMEOUT });
+    expect(grant.opts.dependsOn).toEqual([app.servicePrincipal]);
+    // and its object id input is the new service principal's output
     const spId = await resolve(app.servicePrincipal.objectId);
-    const grantSp = await resolve(app.consent.servicePrincipalObjectId);
-    expect(grantSp.value).toBe(spId.value);
-    expect(mod.CONSENT_CREATE_TIMEOUT).toBe("15m");
+    expect((await resolve(app.consent.servicePrincipalObjectId)).value).toBe(spId.value);
   });
 
   it("keeps the secret end date stable across two runs of one day", async () => {
