@@ -16,6 +16,8 @@ export const tokenEndpoint = oauth.endpoints.tokenEndpoint;
 export const metadataEndpoint = oauth.endpoints.metadataEndpoint;
 export const audience = config.k2Api.audience;
 export const k2ScopeId = oauth.k2ScopeId;
+/** K2 side: the Bearer Token resource this stack manages (K2 Five), or a note that K2 manages it (K2 Cloud). */
+export const k2Side = oauth.k2Side;
 
 export const clients = Object.fromEntries(
   Object.entries(oauth.clients).map(([name, app]) => [

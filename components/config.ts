@@ -108,12 +108,23 @@ export const BearerTokenResourceConfigSchema = z.strictObject({
   name: nonEmpty("K2 OAuth resource name").default(DEFAULT_BEARER_TOKEN_RESOURCE_NAME),
 });
 
+/** Optional (issue 4): where K2's SmartObject REST services are and which mapping `npm run discover` wrote. */
+export const SmartObjectServicesConfigSchema = z.strictObject({
+  /** Default: the K2 site's scheme and host on port 8888, path /SmartObjectServices. */
+  url: httpsUrl("the SmartObject Services root, like https://k2.example.com:8888/SmartObjectServices")
+    .transform((u) => u.replace(/\/+$/, ""))
+    .optional(),
+  /** Path (from the project root) of the mapping file, like stacks/k2-mapping.dev.json. */
+  mapping: nonEmpty("path of the mapping file written by npm run discover, like stacks/k2-mapping.dev.json").optional(),
+});
+
 export const K2Schema = z
   .strictObject({
     url: httpsUrl("the K2 site URL").transform((u) => u.replace(/\/+$/, "")),
     edition: z.enum(["five", "cloud"], { error: "expected 'five' (K2 Five, on premises) or 'cloud' (K2 Cloud)" }).default("five"),
     bearerTokenResource: BearerTokenResourceConfigSchema.optional(),
     admin: K2AdminSchema.optional(),
+    smartObjectServices: SmartObjectServicesConfigSchema.optional(),
   })
   .superRefine((k2, ctx) => {
     if (k2.edition === "cloud" && k2.bearerTokenResource !== undefined) {

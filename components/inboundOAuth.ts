@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import type { StackConfig } from "./config";
+import { declareK2Side, type BearerTokenResource, type K2SideSummary } from "./bearerToken";
 import { ClientApp } from "./clientApp";
 import { TYPE_INBOUND_OAUTH } from "./contracts";
 import { v1AuthorizeUrl, v1Endpoints, type V1Endpoints } from "./entra";
@@ -43,6 +44,10 @@ export class InboundOAuth extends pulumi.ComponentResource {
   /** Per client, the v1 sign-in URL with `resource=<audience>` a tester pastes into Postman or a browser. */
   public readonly authUrls: Record<string, pulumi.Output<string>>;
   // K2 side (issue 4): fields
+  /** K2 Five: the Bearer Token resource in K2 Management; undefined on K2 Cloud. */
+  public readonly bearerTokenResource: BearerTokenResource | undefined;
+  /** What this stack does on the K2 side (the `k2Side` stack output). */
+  public readonly k2Side: pulumi.Output<K2SideSummary>;
 
   constructor(name: string, args: InboundOAuthArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPE_INBOUND_OAUTH, name, {}, opts);
@@ -81,11 +86,15 @@ export class InboundOAuth extends pulumi.ComponentResource {
     }
 
     // K2 side (issue 4): declare the Bearer Token resource here
+    const k2Side = declareK2Side(this, config, this.endpoints, args.k2AdminPassword);
+    this.bearerTokenResource = k2Side.resource;
+    this.k2Side = k2Side.summary;
 
     this.registerOutputs({
       authority: this.endpoints.authority,
       tokenEndpoint: this.endpoints.tokenEndpoint,
       clients: Object.fromEntries(Object.entries(this.clients).map(([n, c]) => [n, c.clientId])),
+      k2Side: this.k2Side,
     });
   }
 }

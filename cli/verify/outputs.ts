@@ -1,0 +1,87 @@
+/**
+ * Reads `pulumi stack output --json` of a k2-oauth stack (index.ts exports `clients.<name>.clientId` and
+ * `clients.<name>.secrets[] { slot, current, keyId, startDate, expires }`). Only those fields are read; anything else
+ * in the file, such as `clientSecrets` when printed with --show-secrets, is ignored and never echoed.
+ */
+import * as fs from "node:fs";
+import { z } from "zod";
+import { UsageError } from "./options";
+
+const SecretOutput = z.looseObject({
+  slot: z.string(),
+  current: z.boolean().optional(),
+  keyId: z.string().optional(),
+  startDate: z.string().optional(),
+  /** End date (RFC 3339), as index.ts exports it. */
+  expires: z.string().optional(),
+  /** Accepted too: the ApplicationPassword's own field name. */
+  endDate: z.string().optional(),
+});
+
+const ClientOutput = z.looseObject({
+  clientId: z.string().optional(),
+  secrets: z.array(SecretOutput).optional(),
+});
+
+const StackOutputsSchema = z.looseObject({
+  tenantId: z.string().optional(),
+  metadataEndpoint: z.string().optional(),
+  clients: z.record(z.string(), ClientOutput).optional(),
+});
+
+export interface SecretInfo {
+  slot: string;
+  current: boolean | undefined;
+  keyId: string | undefined;
+  endDate: Date;
+}
+
+export interface ClientOutputs {
+  clientId: string | undefined;
+  secrets: SecretInfo[] | undefined;
+}
+
+export interface StackOutputs {
+  file: string;
+  tenantId: string | undefined;
+  clients: Record<string, ClientOutputs>;
+}
+
+export function parseStackOutputs(text: string, file: string): StackOutputs {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new UsageError(`--outputs ${file}: not JSON; expected the output of \`pulumi stack output --json --stack <name>\``);
+  }
+  const parsed = StackOutputsSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UsageError(
+      `--outputs ${file}: unexpected shape at '${issue.path.join(".") || "(top)"}' (${issue.message}); expected the output of \`pulumi stack output --json --stack <name>\``,
+    );
+  }
+  const clients: Record<string, ClientOutputs> = {};
+  for (const [name, c] of Object.entries(parsed.data.clients ?? {})) {
+    const secrets = c.secrets?.map((s, i) => {
+      const end = s.expires ?? s.endDate;
+      const endDate = end === undefined ? undefined : new Date(end);
+      if (endDate === undefined || Number.isNaN(endDate.getTime())) {
+        throw new UsageError(`--outputs ${file}: clients.${name}.secrets[${i}] has no valid 'expires' date (RFC 3339)`);
+      }
+      return { slot: s.slot, current: s.current, keyId: s.keyId, endDate };
+    });
+    clients[name] = { clientId: c.clientId, secrets };
+  }
+  return { file, tenantId: parsed.data.tenantId, clients };
+}
+
+export function loadStackOutputs(file: string): StackOutputs {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw new UsageError(`--outputs ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return parseStackOutputs(text, file);
+}

@@ -1,0 +1,217 @@
+/**
+ * The dynamic provider behind `BearerTokenResource` (../bearerToken.ts): check, diff, create, read, update, delete of
+ * K2's "Bearer Token" OAuth resource through the K2OAuthManagement interface.
+ *
+ * Serialization: Pulumi serializes the provider object as a closure. Everything it reaches is either a function of
+ * this directory or ../entra.ts (Pulumi's serializer captures local modules by value, so the code travels with the
+ * provider and runs in the provider host without a TypeScript loader), or a global (fetch, AbortController, Buffer,
+ * URL, setTimeout). No module reachable from here imports a package or Node built-in at module level: such a capture
+ * cannot be serialized (and under vitest hangs or fails). Type-only imports are erased. The provider captures no
+ * credential: credentials arrive as (secret) inputs at call time.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { bearerTokenInputProblems } from "./bearerTokenChecks";
+import { retryPolicy, type BasicCredentials, type RetryPolicy } from "./http";
+import { createK2Management } from "./index";
+import { OAUTH_RESOURCE_FIELDS, type ManagementSettings, type OAuthResourceFields } from "./management";
+import { applyParameters, createOrAdopt, readSnapshot, sameName, type ResourceSnapshot } from "./operations";
+
+/** The inputs DESIGN.md lists, plus how K2 is reached. */
+export interface BearerTokenInputs {
+  k2Url: string;
+  resourceName: string;
+  resourceType: string;
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  refreshTokenEndpoint: string;
+  metadataEndpoint: string;
+  useHostServerAuthorizationEndpoint: boolean;
+  /** Parameter name → Token Value, e.g. { audience: "https://api.k2.com/" }. */
+  parameters: Record<string, string>;
+  /** K2 admin credentials: a secret input and a secret output (additionalSecretOutputs). */
+  credentials: BasicCredentials;
+  management: ManagementSettings;
+}
+
+export interface BearerTokenOutputs extends BearerTokenInputs {
+  /** K2's id of the resource (also the Pulumi id). */
+  resourceId: string;
+  /** Managed parameters whose values K2 returns masked (stored encrypted): their drift cannot be seen. */
+  maskedParameters: string[];
+}
+
+export interface BearerTokenProviderOptions {
+  /** Retry policy overrides; tests inject `delay` so that backoff does not wait. */
+  retry?: Partial<RetryPolicy>;
+}
+
+/** Changes of these inputs replace the resource. */
+export const REPLACE_ON_CHANGE = ["k2Url", "resourceName", "resourceType"] as const;
+/** Changes of these update the resource in K2 in place. */
+export const UPDATE_IN_PLACE = [
+  "authorizationEndpoint",
+  "tokenEndpoint",
+  "refreshTokenEndpoint",
+  "metadataEndpoint",
+  "useHostServerAuthorizationEndpoint",
+  "parameters",
+] as const;
+/**
+ * Changes of these touch nothing in K2: the update only checks that K2 answers with the new values and stores them,
+ * so that later refreshes and the delete use working credentials and the current mapping.
+ */
+export const STATE_ONLY = ["credentials", "management"] as const;
+
+function normalizeUrl(url: unknown): unknown {
+  return typeof url === "string" ? url.trim().replace(/\/+$/, "") : url;
+}
+
+function normalize(inputs: BearerTokenInputs): BearerTokenInputs {
+  const management = inputs.management as ManagementSettings | undefined;
+  return {
+    ...inputs,
+    k2Url: normalizeUrl(inputs.k2Url) as string,
+    ...(management && typeof management === "object" ? { management: { ...management, serviceUrl: normalizeUrl(management.serviceUrl) as string } } : {}),
+  };
+}
+
+/** Structural equality for JSON-like values (key order ignored). */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a as object);
+  const kb = Object.keys(b as object);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+function sameK2Url(a: unknown, b: unknown): boolean {
+  if (typeof a !== "string" || typeof b !== "string") return a === b;
+  return (normalizeUrl(a) as string).toLowerCase() === (normalizeUrl(b) as string).toLowerCase();
+}
+
+function changed(key: keyof BearerTokenInputs, olds: Partial<BearerTokenInputs>, news: Partial<BearerTokenInputs>): boolean {
+  if (key === "k2Url") return !sameK2Url(olds.k2Url, news.k2Url);
+  return !deepEqual(olds[key], news[key]);
+}
+
+function fieldsOf(inputs: BearerTokenInputs): OAuthResourceFields {
+  return {
+    name: inputs.resourceName,
+    resourceType: inputs.resourceType,
+    authorizationEndpoint: inputs.authorizationEndpoint,
+    tokenEndpoint: inputs.tokenEndpoint,
+    refreshTokenEndpoint: inputs.refreshTokenEndpoint,
+    metadataEndpoint: inputs.metadataEndpoint,
+    useHostServerAuthorizationEndpoint: inputs.useHostServerAuthorizationEndpoint,
+  };
+}
+
+function outputsFrom(inputs: BearerTokenInputs, snapshot: ResourceSnapshot): BearerTokenOutputs {
+  return {
+    ...inputs,
+    resourceId: snapshot.resource.id,
+    maskedParameters: snapshot.parameters
+      .filter((p) => p.masked && Object.keys(inputs.parameters).some((n) => sameName(n, p.name)))
+      .map((p) => p.name),
+  };
+}
+
+function goneError(id: string, name: string): Error {
+  return new Error(
+    `the K2 OAuth resource '${name}' (id ${id}) no longer exists in K2 (deleted in K2 Management?). Run pulumi refresh to record that, then pulumi up to create it again.`,
+  );
+}
+
+export function makeBearerTokenProvider(options: BearerTokenProviderOptions = {}): pulumi.dynamic.ResourceProvider<BearerTokenInputs, BearerTokenOutputs> {
+  const client = (inputs: Pick<BearerTokenInputs, "management" | "credentials">) =>
+    createK2Management(inputs.management, inputs.credentials, retryPolicy(options.retry));
+
+  return {
+    async check(_olds: BearerTokenInputs, news: BearerTokenInputs) {
+      const failures = bearerTokenInputProblems(news as unknown as Record<string, unknown>);
+      return { inputs: normalize(news), failures };
+    },
+
+    async diff(_id: string, oldOutputs: BearerTokenOutputs, inputs: BearerTokenInputs) {
+      const olds = normalize(oldOutputs);
+      const news = normalize(inputs);
+      const replaces = REPLACE_ON_CHANGE.filter((k) => changed(k, olds, news));
+      const updates = UPDATE_IN_PLACE.filter((k) => changed(k, olds, news));
+      const stateOnly = STATE_ONLY.filter((k) => changed(k, olds, news));
+      // Same server and same name (perhaps in another case) but a new type: K2 names are unique, so the old
+      // resource must go before the new one can be created.
+      const deleteBeforeReplace =
+        replaces.length > 0 && sameK2Url(olds.k2Url, news.k2Url) && typeof olds.resourceName === "string" && sameName(olds.resourceName, news.resourceName);
+      return {
+        changes: replaces.length + updates.length + stateOnly.length > 0,
+        replaces: [...replaces],
+        stables: [],
+        deleteBeforeReplace,
+      };
+    },
+
+    async create(inputs: BearerTokenInputs) {
+      const news = normalize(inputs);
+      const k2 = client(news);
+      const policy = retryPolicy(options.retry);
+      const snapshot = await createOrAdopt(k2, { fields: fieldsOf(news), parameters: news.parameters }, policy);
+      return { id: snapshot.resource.id, outs: outputsFrom(news, snapshot) };
+    },
+
+    async read(id: string, props?: BearerTokenOutputs) {
+      if (props === undefined || props.credentials === undefined || props.management === undefined) {
+        throw new Error("reading a K2 OAuth resource needs the stack's K2 credentials and mapping: declare it with BearerTokenResource instead of importing it");
+      }
+      const snapshot = await readSnapshot(client(props), id);
+      if (snapshot === undefined) return { id: "" };
+      const { resource } = snapshot;
+      // Report what K2 holds now; a masked value cannot be read, so the last written value stands for it.
+      const parameters: Record<string, string> = {};
+      for (const [name, last] of Object.entries(props.parameters ?? {})) {
+        const row = snapshot.parameters.find((p) => sameName(p.name, name));
+        if (row === undefined) continue;
+        parameters[name] = row.masked ? last : (row.tokenValue ?? "");
+      }
+      const current: BearerTokenInputs = {
+        ...props,
+        resourceName: resource.name,
+        resourceType: resource.resourceType,
+        authorizationEndpoint: resource.authorizationEndpoint,
+        tokenEndpoint: resource.tokenEndpoint,
+        refreshTokenEndpoint: resource.refreshTokenEndpoint,
+        metadataEndpoint: resource.metadataEndpoint,
+        useHostServerAuthorizationEndpoint: resource.useHostServerAuthorizationEndpoint,
+        parameters,
+      };
+      return { id: resource.id, props: outputsFrom(current, snapshot) };
+    },
+
+    async update(id: string, olds: BearerTokenOutputs, inputs: BearerTokenInputs) {
+      const news = normalize(inputs);
+      const k2 = client(news);
+      const wanted = fieldsOf(news);
+      const before = fieldsOf(olds);
+      const fieldChanges: Partial<OAuthResourceFields> = {};
+      for (const f of OAUTH_RESOURCE_FIELDS) {
+        if (f === "name" || f === "resourceType") continue; // these replace
+        if (before[f] !== wanted[f]) (fieldChanges as Record<string, unknown>)[f] = wanted[f];
+      }
+      if (Object.keys(fieldChanges).length > 0 && (await k2.updateResource(id, fieldChanges)) === "absent") {
+        throw goneError(id, news.resourceName);
+      }
+      let snapshot = await readSnapshot(k2, id);
+      if (snapshot === undefined) throw goneError(id, news.resourceName);
+      if (changed("parameters", olds, news)) {
+        snapshot = { ...snapshot, parameters: await applyParameters(k2, snapshot.resource, news.parameters) };
+      }
+      return { outs: outputsFrom(news, snapshot) };
+    },
+
+    async delete(id: string, props: BearerTokenOutputs) {
+      // "absent" (already deleted in K2 Management) counts as deleted.
+      await client(props).deleteResource(id);
+    },
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * Transport-independent K2 OAuth operations with the safety rules the provider relies on:
+ * - create looks the resource up by name before every attempt, so a create retried after a lost answer never makes
+ *   a second resource; an existing resource is adopted only when identical, otherwise the operation fails and says why;
+ * - parameters follow K2's model: rows come from the Resource Type and only their Token Value is edited;
+ * - values K2 returns masked (stored encrypted) are treated as unknown, never as drift.
+ *
+ * Runs inside the serialized dynamic provider: no module-level imports of packages or built-ins.
+ */
+import { backoffMs, K2Error, type RetryPolicy } from "./http";
+import {
+  OAUTH_RESOURCE_FIELDS,
+  type K2OAuthManagement,
+  type OAuthParameterRecord,
+  type OAuthResourceFields,
+  type OAuthResourceRecord,
+} from "./management";
+
+export interface DesiredResource {
+  fields: OAuthResourceFields;
+  /** Parameter name → Token Value. */
+  parameters: Record<string, string>;
+}
+
+export interface ResourceSnapshot {
+  resource: OAuthResourceRecord;
+  parameters: OAuthParameterRecord[];
+}
+
+/** K2 resource and parameter names are compared without regard to case or surrounding blanks. */
+export function sameName(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+function isRetryable(e: unknown): e is K2Error {
+  return typeof e === "object" && e !== null && (e as { retryable?: unknown }).retryable === true;
+}
+
+export async function findResourceByName(client: K2OAuthManagement, name: string): Promise<OAuthResourceRecord | undefined> {
+  const matches = (await client.listResources()).filter((r) => sameName(r.name, name));
+  if (matches.length > 1) {
+    throw new K2Error(
+      "conflict",
+      `K2 holds ${matches.length} OAuth resources named '${name}' (ids ${matches.map((m) => m.id).join(", ")}); keep one and remove the others in K2 Management > Authentication > OAuth > Resources`,
+    );
+  }
+  return matches[0];
+}
+
+export async function readSnapshot(client: K2OAuthManagement, id: string): Promise<ResourceSnapshot | undefined> {
+  const resource = (await client.listResources()).find((r) => r.id.toLowerCase() === id.toLowerCase());
+  if (resource === undefined) return undefined;
+  return { resource, parameters: await client.listParameters(resource.id) };
+}
+
+/** Field names whose values differ (the name without regard to case). */
+export function fieldDifferences(actual: OAuthResourceFields, wanted: OAuthResourceFields): Array<keyof OAuthResourceFields> {
+  return OAUTH_RESOURCE_FIELDS.filter((f) => (f === "name" ? !sameName(actual.name, wanted.name) : actual[f] !== wanted[f]));
+}
+
+function show(value: string | boolean): string {
+  return typeof value === "boolean" ? String(value) : value === "" ? "(empty)" : `'${value}'`;
+}
+
+/**
+ * Unmasked parameter values that differ from the wanted ones. An empty value (a row K2 just created from the
+ * Resource Type) or a masked one (unknown) is not a conflict.
+ */
+function parameterConflicts(rows: OAuthParameterRecord[], wanted: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(wanted)) {
+    const row = rows.find((r) => sameName(r.name, name));
+    if (row === undefined || row.masked || row.tokenValue === "" || row.tokenValue === value) continue;
+    out.push(`parameter '${name}': K2 has ${show(row.tokenValue ?? "")}, wanted ${show(value)}`);
+  }
+  return out;
+}
+
+/**
+ * Sets the Token Value of each wanted parameter on the resource's existing rows (those that differ, and masked ones,
+ * whose value cannot be compared). Fails, changing nothing, when a row does not exist: rows come from the Resource
+ * Type and are never added here.
+ */
+export async function applyParameters(
+  client: K2OAuthManagement,
+  resource: Pick<OAuthResourceRecord, "id" | "resourceType">,
+  wanted: Record<string, string>,
+): Promise<OAuthParameterRecord[]> {
+  const rows = await client.listParameters(resource.id);
+  const missing = Object.keys(wanted).filter((name) => !rows.some((r) => sameName(r.name, name)));
+  if (missing.length > 0) {
+    throw new K2Error(
+      "conflict",
+      `the OAuth resource ${resource.id} has no parameter ${missing.map((m) => `'${m}'`).join(", ")}: K2 creates a resource's parameter rows from its Resource Type ('${resource.resourceType}') and this project only edits their Token Value. ` +
+        `Add the parameter to the Resource Type in K2 Management > Authentication > OAuth > Resource Types, then run pulumi up again. ` +
+        `Parameters the resource has: ${rows.length > 0 ? rows.map((r) => r.name).join(", ") : "none"}.`,
+    );
+  }
+  let changed = false;
+  for (const [name, value] of Object.entries(wanted)) {
+    const row = rows.find((r) => sameName(r.name, name)) as OAuthParameterRecord;
+    if (row.masked || row.tokenValue !== value) {
+      await client.setParameterTokenValue(row, value);
+      changed = true;
+    }
+  }
+  return changed ? client.listParameters(resource.id) : rows;
+}
+
+/**
+ * Creates the resource, or adopts an identical one that already exists (e.g. created by an earlier attempt whose
+ * answer was lost), then sets its parameters. Never sends a second create for one call: before every attempt the
+ * resource is looked up by name, and once K2 accepted a create only lookups follow.
+ */
+export async function createOrAdopt(
+  client: K2OAuthManagement,
+  desired: DesiredResource,
+  policy: RetryPolicy,
+): Promise<ResourceSnapshot & { adopted: boolean }> {
+  const { fields } = desired;
+  let accepted = false;
+  let lastError: K2Error | undefined;
+  for (let attempt = 1; ; attempt++) {
+    const existing = await findResourceByName(client, fields.name);
+    if (existing !== undefined) {
+      const differences = fieldDifferences(existing, fields).map((f) => `${f}: K2 has ${show(existing[f])}, wanted ${show(fields[f])}`);
+      differences.push(...parameterConflicts(await client.listParameters(existing.id), desired.parameters));
+      if (differences.length > 0) {
+        throw new K2Error(
+          "conflict",
+          `an OAuth resource named '${fields.name}' already exists in K2 (id ${existing.id}) and differs from the declared one (${differences.join("; ")}). ` +
+            `It was not adopted and nothing was changed. Make it match in K2 Management, delete it there, or choose another k2-oauth:k2.bearerTokenResource.name.`,
+        );
+      }
+      const parameters = await applyParameters(client, existing, desired.parameters);
+      return { resource: existing, parameters, adopted: !accepted };
+    }
+    if (attempt > policy.maxAttempts) break;
+    if (!accepted) {
+      try {
+        await client.createResource(fields);
+        accepted = true;
+        continue; // look it up at once
+      } catch (e) {
+        if (!isRetryable(e)) throw e;
+        lastError = e;
+      }
+    }
+    await policy.delay(backoffMs(attempt, policy));
+  }
+  if (accepted) {
+    throw new K2Error(
+      "protocol",
+      `K2 accepted the create of OAuth resource '${fields.name}' but does not list it; check the resource list in K2 Management and the mapping's list method, then run pulumi up again (an identical resource is adopted, not duplicated)`,
+    );
+  }
+  const last = lastError as K2Error;
+  throw new K2Error(
+    last.kind,
+    `could not create OAuth resource '${fields.name}' after ${policy.maxAttempts} attempts (each preceded by a lookup, so no duplicate was made); last failure: ${last.message}`,
+    last.status,
+    true,
+  );
+}

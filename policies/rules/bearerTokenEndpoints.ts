@@ -1,0 +1,84 @@
+/**
+ * k2-bearer-token-v1-endpoints: the K2 "Bearer Token" resource's authorize, token and metadata endpoints are the
+ * Entra ID v1 endpoints of one specific tenant on a known login host (K2 KB002784 step 3).
+ * The checks themselves live in components/entra.ts (bearerTokenEndpointProblems), shared with the dynamic provider.
+ */
+import { TYPE_BEARER_TOKEN_RESOURCE } from "../../components/contracts";
+import { bearerTokenEndpointProblems, classifyEndpoint, toV1Endpoint, type BearerTokenEndpoints } from "../../components/entra";
+import { configSchemaOf, optionalCloud, optionalGuid } from "../lib/config";
+import { resourceRule } from "../lib/define";
+import { DOCS } from "../lib/docs";
+import { describeType, read } from "../lib/values";
+
+export const ENDPOINT_FIELDS = ["authorizationEndpoint", "tokenEndpoint", "metadataEndpoint"] as const satisfies ReadonlyArray<keyof BearerTokenEndpoints>;
+
+export const bearerTokenV1Endpoints = resourceRule({
+  name: "k2-bearer-token-v1-endpoints",
+  displayName: "K2 Bearer Token resource uses the tenant's Entra ID v1 endpoints",
+  description:
+    "The K2 Bearer Token resource's authorization, token and metadata endpoints must be Entra ID v1 endpoints (no v2.0), over https, on a known Entra login host, for one specific tenant (not common/organizations/consumers), with the same host and tenant in all three.",
+  enforcementLevel: "mandatory",
+  severity: "critical",
+  remediationSteps:
+    "Use https://<login host>/<tenantId>/oauth2/authorize, .../oauth2/token and .../.well-known/openid-configuration (remove any v2.0 segment) with your tenant GUID and your cloud's login host (login.microsoftonline.com, login.microsoftonline.us or login.partner.microsoftonline.cn). Set the policy's enforcementLevel to 'remediate' to rewrite v2.0 endpoints to their v1 form automatically.",
+  url: DOCS.k2InboundOAuth,
+  configSchema: configSchemaOf("tenantId", "cloud"),
+  tags: ["k2", "entra-id", "oauth"],
+  appliesTo: [TYPE_BEARER_TOKEN_RESOURCE],
+  check({ props, config, outcome }) {
+    const tenantId = optionalGuid(config, "tenantId");
+    const cloud = optionalCloud(config);
+    const endpoints: Record<string, string> = {};
+    const unknown = new Set<string>();
+    for (const field of ENDPOINT_FIELDS) {
+      const value = read(props, field);
+      if (!value.known) {
+        unknown.add(field);
+        outcome.undecidable(`${field} (whether it is a v1 endpoint of the right tenant and login host)`);
+        endpoints[field] = "";
+      } else if (value.value === undefined || value.value === null || value.value === "") {
+        outcome.fail(`${field} is missing; expected ${v1Form(field)}`);
+        unknown.add(field); // reported; keep it out of the checks below
+        endpoints[field] = "";
+      } else if (typeof value.value !== "string") {
+        outcome.fail(`${field} must be a URL string, got ${describeType(value.value)}`);
+        unknown.add(field);
+        endpoints[field] = "";
+      } else {
+        endpoints[field] = value.value;
+      }
+    }
+    const problems = bearerTokenEndpointProblems(endpoints as unknown as BearerTokenEndpoints, {
+      ...(tenantId !== undefined ? { tenantId } : {}),
+      ...(cloud !== undefined ? { cloud } : {}),
+    });
+    for (const p of problems) {
+      if (unknown.has(p.field)) continue;
+      outcome.fail(p.message);
+    }
+  },
+  remediate({ props }) {
+    let changed = false;
+    for (const field of ENDPOINT_FIELDS) {
+      const value = read(props, field);
+      if (!value.known || typeof value.value !== "string") continue;
+      if (classifyEndpoint(value.value).version !== "v2") continue;
+      const v1 = toV1Endpoint(value.value);
+      if (v1 === undefined || v1 === value.value) continue;
+      props[field] = v1;
+      changed = true;
+    }
+    return changed;
+  },
+});
+
+function v1Form(field: (typeof ENDPOINT_FIELDS)[number]): string {
+  switch (field) {
+    case "authorizationEndpoint":
+      return "https://<login host>/<tenantId>/oauth2/authorize";
+    case "tokenEndpoint":
+      return "https://<login host>/<tenantId>/oauth2/token";
+    case "metadataEndpoint":
+      return "https://<login host>/<tenantId>/.well-known/openid-configuration";
+  }
+}

@@ -1,0 +1,58 @@
+/** Shared inputs for the K2 Bearer Token tests: a provider with recorded (not waited) backoff, against a double. */
+import { v1Endpoints } from "../../components/entra";
+import { makeBearerTokenProvider, type BearerTokenInputs, type BearerTokenOutputs } from "../../components/k2/bearerTokenProvider";
+import { DEFAULT_SMARTOBJECT_MAPPING, type SmartObjectMapping } from "../../components/k2/mapping";
+import type { K2SmartObjectDouble } from "../doubles/k2SmartObjectServer";
+
+export const TENANT = "11111111-2222-3333-4444-555555555555";
+export const OTHER_TENANT = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
+export const AUDIENCE = "https://api.k2.com/";
+
+export function inputsFor(double: K2SmartObjectDouble, overrides: Partial<BearerTokenInputs> = {}, mapping: SmartObjectMapping = DEFAULT_SMARTOBJECT_MAPPING): BearerTokenInputs {
+  const e = v1Endpoints("public", TENANT);
+  return {
+    k2Url: "https://k2.example.com",
+    resourceName: "K2 API",
+    resourceType: "Bearer Token",
+    authorizationEndpoint: e.authorizationEndpoint,
+    tokenEndpoint: e.tokenEndpoint,
+    refreshTokenEndpoint: "",
+    metadataEndpoint: e.metadataEndpoint,
+    useHostServerAuthorizationEndpoint: false,
+    parameters: { audience: AUDIENCE },
+    credentials: { username: double.username, password: double.password },
+    management: { transport: "smartobject-rest", serviceUrl: double.serviceUrl, mapping },
+    ...overrides,
+  };
+}
+
+/** A provider whose backoff waits are recorded instead of waited. */
+export function testProvider(timeoutMs = 5_000) {
+  const delays: number[] = [];
+  const provider = makeBearerTokenProvider({
+    retry: {
+      timeoutMs,
+      delay: async (ms: number) => {
+        delays.push(ms);
+      },
+    },
+  });
+  return { provider, delays };
+}
+
+export type Provider = ReturnType<typeof testProvider>["provider"];
+
+/** Creates and returns id and outputs (fails the test if create fails). */
+export async function create(provider: Provider, inputs: BearerTokenInputs): Promise<{ id: string; outs: BearerTokenOutputs }> {
+  const checked = await provider.check!(inputs, inputs);
+  if ((checked.failures ?? []).length > 0) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
+  const result = await provider.create(checked.inputs as BearerTokenInputs);
+  return { id: result.id, outs: result.outs as BearerTokenOutputs };
+}
+
+/** Every string a secret could leak into: messages, stacks, JSON of values. */
+export function assertNoSecret(haystack: unknown, double: K2SmartObjectDouble): void {
+  const text = typeof haystack === "string" ? haystack : JSON.stringify(haystack, (_k, v: unknown) => (v instanceof Error ? { message: v.message, stack: v.stack } : v));
+  const basic = Buffer.from(`${double.username}:${double.password}`).toString("base64");
+  if (text.includes(double.password) || text.includes(basic)) throw new Error("a secret value leaked into output");
+}

@@ -1,0 +1,3 @@
+import { exampleStackSuite } from "./helpers/exampleStackSuite";
+
+exampleStackSuite("prod");
