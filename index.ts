@@ -45,12 +45,15 @@ export const clients = Object.fromEntries(
   ]),
 );
 
-/** Secret values, only when no Key Vault is configured (otherwise read them from the vault). Always a Pulumi secret. */
-export const clientSecrets =
+/**
+ * Secret values per client and slot, as one Pulumi secret, when no Key Vault is configured. With a vault the values
+ * are not exported at all (read them from the vault); the output then says where they are.
+ */
+export const clientSecrets: pulumi.Output<Record<string, Record<string, string>>> | string =
   config.keyVault === undefined
     ? pulumi.secret(
         Object.fromEntries(
           Object.entries(oauth.clients).map(([name, app]) => [name, Object.fromEntries(app.secrets.map((s) => [s.slot, s.value]))]),
         ),
       )
-    : undefined;
+    : `stored in Key Vault ${config.keyVault.vaultName}: see clients.<name>.keyVaultSecretNames`;

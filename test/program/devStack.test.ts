@@ -45,7 +45,7 @@ describe("the program on stacks/Pulumi.dev.yaml", () => {
     expect(pa.keyVaultSecretNames).toEqual(secrets.map((s) => s.keyVaultSecretName));
     expect(run.exports.metadataEndpoint).toBe(`https://login.microsoftonline.com/${tenant}/.well-known/openid-configuration`);
     // With a vault configured, secret values are not exported at all.
-    expect(run.exports.clientSecrets).toBeUndefined();
+    expect(run.exports.clientSecrets).toBe("stored in Key Vault kv-k2-oauth-dev: see clients.<name>.keyVaultSecretNames");
   });
 
   it("hands the K2 admin password on only as a secret and never in plain config", async () => {

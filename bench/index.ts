@@ -1,0 +1,137 @@
+/**
+ * `npm run bench [-- --json] [-- --runs N]`: in one run,
+ *   - the baseline: a Node process that only loads `@pulumi/pulumi`;
+ *   - the offline plan (`node --require esbuild-register cli/plan.ts --stack <s> --format json`, the command behind
+ *     `npm run plan` without npm's own start-up) of generated stacks with 1, 50 and 200 clients;
+ *   - the policy pack's throughput over gRPC (Analyze calls per second, resources of the 200-client stack).
+ * Each figure is the median of N runs after one warm-up run. Targets (docs/plan.md): plan of 200 clients within 4x the
+ * baseline, growth no worse than linear, at least 2,000 resources/s analysed.
+ */
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { loadStackFile } from "../cli/stackFile";
+import { ANALYZE_CONCURRENCY, mapLimited, startPack, toAnalyzerResource } from "../cli/plan/policy";
+import { runProgramOffline } from "../cli/plan/runProgram";
+import { createBenchProject, REPO_ROOT } from "./benchProject";
+import { medianOf, timeProcess } from "./timing";
+
+const CLIENT_COUNTS = [1, 50, 200] as const;
+const MIN_ANALYZE_CALLS = 5_000;
+
+export interface BenchResult {
+  baselineMs: number;
+  planMs: Record<"1" | "50" | "200", number>;
+  analyzeResourcesPerSec: number;
+  /** Extra detail: plan resource counts, ratios to the baseline, samples. */
+  detail: {
+    runs: number;
+    resources: Record<string, number>;
+    ratios: Record<string, number>;
+    analyzeCalls: number;
+    samples: Record<string, number[]>;
+  };
+}
+
+function round(value: number, digits = 0): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+async function timePlan(root: string, stack: string): Promise<number> {
+  const run = await timeProcess(process.execPath, ["--require", "esbuild-register", path.join(REPO_ROOT, "cli", "plan.ts"), "--stack", stack, "--format", "json"], root);
+  // 1 (mandatory findings) is a valid plan outcome; anything else means the plan did not run.
+  if (run.code !== 0 && run.code !== 1) throw new Error(`plan of ${stack} exited with ${run.code}:\n${run.stderr}`);
+  return run.ms;
+}
+
+async function analyzeThroughput(root: string, stack: string): Promise<{ perSec: number; calls: number; resources: number }> {
+  const loaded = loadStackFile(stack, root);
+  const outcome = await runProgramOffline({
+    programDir: root,
+    main: "index.ts",
+    project: "k2-oauth",
+    stack,
+    engineConfig: loaded.engineConfig,
+    secretKeys: loaded.secretKeys,
+    lookups: { k2ApiScope: "user_impersonation" },
+  });
+  if (outcome.kind !== "ok") throw new Error(`the program failed for ${stack}: ${outcome.message}`);
+  const resources = outcome.resources.map(toAnalyzerResource);
+  const session = await startPack({ root, stack, project: "k2-oauth" });
+  try {
+    await mapLimited(resources.slice(0, 100), ANALYZE_CONCURRENCY, (r) => session.analyze(r)); // warm-up
+    const repeats = Math.ceil(MIN_ANALYZE_CALLS / resources.length);
+    const work = Array.from({ length: repeats }, () => resources).flat();
+    const started = process.hrtime.bigint();
+    await mapLimited(work, ANALYZE_CONCURRENCY, (r) => session.analyze(r));
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    return { perSec: work.length / seconds, calls: work.length, resources: resources.length };
+  } finally {
+    await session.close();
+  }
+}
+
+export async function runBench(runs: number, log: (line: string) => void): Promise<BenchResult> {
+  const project = createBenchProject();
+  try {
+    log("baseline: node -e 'require(\"@pulumi/pulumi\")'");
+    const baseline = await medianOf(runs, async () => (await timeProcess(process.execPath, ["-e", 'require("@pulumi/pulumi")'], REPO_ROOT)).ms);
+    const planMs = {} as BenchResult["planMs"];
+    const samples: Record<string, number[]> = { baseline: baseline.samples.map((ms) => round(ms)) };
+    const stacks: Record<string, string> = {};
+    for (const n of CLIENT_COUNTS) {
+      const stack = project.addStack(n);
+      stacks[n] = stack;
+      log(`plan: ${n} client${n === 1 ? "" : "s"}`);
+      const timed = await medianOf(runs, () => timePlan(project.root, stack));
+      planMs[`${n}`] = round(timed.median);
+      samples[`plan${n}`] = timed.samples.map((ms) => round(ms));
+    }
+    log("policy pack throughput");
+    const analyze = await analyzeThroughput(project.root, stacks[200]);
+    const ratios: Record<string, number> = {};
+    for (const n of CLIENT_COUNTS) ratios[`${n}`] = round(planMs[`${n}`] / baseline.median, 2);
+    return {
+      baselineMs: round(baseline.median),
+      planMs,
+      analyzeResourcesPerSec: round(analyze.perSec),
+      detail: { runs, resources: { "200": analyze.resources }, ratios, analyzeCalls: analyze.calls, samples },
+    };
+  } finally {
+    project.remove();
+  }
+}
+
+function report(r: BenchResult): string {
+  const fmt = (n: number): string => n.toFixed(0);
+  const perClient50 = (r.planMs["50"] - r.planMs["1"]) / 49;
+  const perClient200 = (r.planMs["200"] - r.planMs["1"]) / 199;
+  const lines = [
+    `baseline (load @pulumi/pulumi)   ${fmt(r.baselineMs)} ms`,
+    ...(["1", "50", "200"] as const).map(
+      (n) => `plan, ${n.padStart(3)} client${n === "1" ? " " : "s"}            ${fmt(r.planMs[n]).padStart(5)} ms  ${r.detail.ratios[n].toFixed(2)}x baseline`,
+    ),
+    `cost per added client           ${perClient50.toFixed(1)} ms (1→50), ${perClient200.toFixed(1)} ms (1→200)`,
+    `policy pack over gRPC           ${fmt(r.analyzeResourcesPerSec)} resources/s (${r.detail.analyzeCalls} Analyze calls, ${r.detail.resources["200"]} distinct resources)`,
+    "",
+    `target: plan(200) <= 4x baseline           ${r.detail.ratios["200"] <= 4 ? "met" : "MISSED"}`,
+    `target: growth no worse than linear        ${perClient200 <= perClient50 * 1.25 ? "met" : "MISSED"}`,
+    `target: >= 2,000 resources/s analysed       ${r.analyzeResourcesPerSec >= 2000 ? "met" : "MISSED"}`,
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { json: { type: "boolean" }, runs: { type: "string" } }, strict: true });
+  const runs = values.runs === undefined ? 3 : Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs expects a whole number >= 1, got '${values.runs}'`);
+  const result = await runBench(runs, (line) => process.stderr.write(`bench: ${line}\n`));
+  process.stdout.write(values.json === true ? `${JSON.stringify(result, null, 2)}\n` : report(result));
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  });
+}

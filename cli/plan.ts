@@ -1,0 +1,51 @@
+/**
+ * `npm run plan -- --stack <name> [--format text|markdown|json] [--against <git-ref>]`: the offline plan
+ * (docs/plan.md). Runs the program for a stack with the Pulumi SDK's mock runtime and the policy pack over the
+ * CrossGuard analyzer protocol: no Pulumi CLI, no cloud, no credentials.
+ *
+ * Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 invalid config or usage, 3 plan not completed.
+ */
+import { parsePlanArgs, USAGE } from "./plan/args";
+import { computePlan } from "./plan/computePlan";
+import { EXIT_MANDATORY_VIOLATIONS, EXIT_OK, EXIT_PLAN_FAILED, isPlanError, UsageError } from "./plan/errors";
+import { findProjectRoot } from "./plan/project";
+import { renderPlan } from "./plan/render";
+import { useColor } from "./plan/render/style";
+
+export interface PlanIo {
+  cwd: string;
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+/** Runs the command; returns the exit code. Never throws. */
+export async function main(argv: readonly string[], io: PlanIo): Promise<number> {
+  try {
+    const args = parsePlanArgs(argv);
+    if (args.help) {
+      io.stdout.write(`${USAGE}\n`);
+      return EXIT_OK;
+    }
+    const root = findProjectRoot(io.cwd);
+    if (root === undefined) throw new UsageError(`no Pulumi.yaml in ${io.cwd} or above: run the plan from the project folder`);
+    const { result, scrub } = await computePlan({ root, stack: args.stack, ...(args.against !== undefined ? { against: args.against } : {}) });
+    if (args.format !== "text") for (const w of result.warnings) io.stderr.write(scrub(`warning: ${w}\n`));
+    io.stdout.write(scrub(renderPlan(result, args.format, { color: useColor(io.stdout, io.env) })));
+    return result.policy.violations.some((v) => v.level === "mandatory") ? EXIT_MANDATORY_VIOLATIONS : EXIT_OK;
+  } catch (err) {
+    if (isPlanError(err)) {
+      io.stderr.write(`error: ${err.message}\n`);
+      if (err instanceof UsageError) io.stderr.write(`\n${USAGE}\n`);
+      return err.exitCode;
+    }
+    io.stderr.write(`error: the plan could not be completed: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_PLAN_FAILED;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2), { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, env: process.env }).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,206 @@
+/**
+ * The offline plan, end to end: stack file → config check → program under the mock runtime (child process) →
+ * policy pack over the analyzer protocol, and with `against`, the same stack at a git ref and the diff between them.
+ * The policy pack and the ref's program start at once and load while the program runs.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ConfigError, DEFAULT_SCOPE, parseStackConfig } from "../../components/config";
+import { loadStackFile, stackFilePath, StackFileError, type LoadedStack } from "../stackFile";
+import { diffPlans } from "./diff";
+import { PlanConfigError, PlanFailedError, UsageError } from "./errors";
+import type { PlanDiff, PlanResult, PolicyOutcome, ProgramOutcome, RecordedResource } from "./model";
+import type { OfflineLookupContext } from "./offlineMocks";
+import { placeholdersUsed } from "./placeholders";
+import { openPolicyRun } from "./policy";
+import { readProject, type ProjectInfo } from "./project";
+import { DEFAULT_PROGRAM_TIMEOUT_MS, ProgramRunError, runProgramOffline } from "./runProgram";
+import { makeScrubber, plaintextSecrets, scrubDeep, type Scrubber } from "./scrub";
+import { displayInputs } from "./wire";
+import { resolveCommit, withRefTree } from "./worktree";
+
+export interface PlanOptions {
+  /** Project root (holds Pulumi.yaml, stacks/, policies/). */
+  root: string;
+  stack: string;
+  /** A git ref to diff against. */
+  against?: string;
+  programTimeoutMs?: number;
+}
+
+export interface PlanRun {
+  result: PlanResult;
+  /** Removes plaintext secrets of the stack files involved from any text about to be printed. */
+  scrub: Scrubber;
+}
+
+function loadStack(stack: string, root: string): LoadedStack {
+  try {
+    return loadStackFile(stack, root);
+  } catch (err) {
+    if (!(err instanceof StackFileError)) throw err;
+    // A missing file or an invalid stack name is a usage error; a file that does not parse is a config error.
+    const exists = /^[A-Za-z0-9_.-]+$/.test(stack) && fs.existsSync(stackFilePath(stack, root));
+    throw exists ? new PlanConfigError(err.message) : new UsageError(`unknown stack '${stack}': ${err.message}`);
+  }
+}
+
+function lookupContext(stack: LoadedStack): OfflineLookupContext {
+  const k2Api = stack.config.k2Api;
+  const scope = typeof k2Api === "object" && k2Api !== null ? (k2Api as { scope?: unknown }).scope : undefined;
+  const tenantId = stack.config.tenantId;
+  return { k2ApiScope: typeof scope === "string" ? scope : DEFAULT_SCOPE, ...(typeof tenantId === "string" ? { tenantId } : {}) };
+}
+
+function runStackProgram(
+  project: ProjectInfo,
+  stack: LoadedStack,
+  timeoutMs: number,
+  onResource?: (resource: RecordedResource) => void,
+): Promise<ProgramOutcome> {
+  return runProgramOffline(
+    {
+      programDir: project.root,
+      main: project.main,
+      project: project.name,
+      stack: stack.stack,
+      engineConfig: stack.engineConfig,
+      secretKeys: stack.secretKeys,
+      lookups: lookupContext(stack),
+    },
+    timeoutMs,
+    onResource,
+  );
+}
+
+/** The program's console output, one warning per line (the SDK's own `warning: [runtime] ` prefix dropped). */
+function programLog(outcome: ProgramOutcome, label: string): string[] {
+  return outcome.log
+    .flatMap((entry) => entry.split("\n"))
+    .filter((l) => l.trim() !== "")
+    .map((l) => `${label}: ${l.replace(/^warning: \[runtime\] /, "")}`);
+}
+
+interface BasePlan {
+  resources?: RecordedResource[];
+  base: PlanDiff["base"];
+  note?: string;
+  secrets: string[];
+}
+
+async function planAtRef(root: string, stack: string, ref: string, timeoutMs: number): Promise<BasePlan> {
+  return withRefTree(root, ref, async (tree) => {
+    if (!fs.existsSync(path.join(tree.root, "Pulumi.yaml"))) {
+      return { base: "new", note: `${ref} has no Pulumi project at this path`, secrets: [] };
+    }
+    const file = stackFilePath(stack, tree.root);
+    if (!fs.existsSync(file)) return { base: "new", note: `${ref} has no stacks/Pulumi.${stack}.yaml`, secrets: [] };
+    const secrets = plaintextSecrets(file);
+    let project: ProjectInfo;
+    let loaded: LoadedStack;
+    try {
+      project = readProject(tree.root);
+      loaded = loadStackFile(stack, tree.root);
+    } catch (err) {
+      return { base: "unavailable", note: `${ref}: ${(err as Error).message}`, secrets };
+    }
+    if (!fs.existsSync(path.join(tree.root, project.main))) {
+      return { base: "new", note: `${ref} has no program (${project.main})`, secrets };
+    }
+    const outcome = await runStackProgram(project, loaded, timeoutMs).catch(
+      (err: Error): ProgramOutcome => ({ kind: "program-error", message: err.message, log: [] }),
+    );
+    if (outcome.kind !== "ok") return { base: "unavailable", note: `the program at ${ref} could not be planned: ${outcome.message}`, secrets };
+    return { base: "existing", resources: outcome.resources, secrets };
+  });
+}
+
+export async function computePlan(opts: PlanOptions): Promise<PlanRun> {
+  const timeoutMs = opts.programTimeoutMs ?? DEFAULT_PROGRAM_TIMEOUT_MS;
+  let project: ProjectInfo;
+  try {
+    project = readProject(opts.root);
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}: run the plan from the project folder`);
+  }
+  const stack = loadStack(opts.stack, opts.root);
+  const secrets = plaintextSecrets(stack.file);
+  let scrub = makeScrubber(secrets);
+
+  // Config problems end the plan before any resource is declared (and before anything is started).
+  const parsed = parseStackConfig(stack.config);
+  if (!parsed.ok) throw new PlanConfigError(scrub(new ConfigError(parsed.issues).message));
+
+  // A bad ref is a usage error: found before anything starts.
+  if (opts.against !== undefined) resolveCommit(opts.root, opts.against);
+
+  const packLog: string[] = [];
+  const packOpts = {
+    root: opts.root,
+    stack: opts.stack,
+    project: project.name,
+    // The pack's warnings and errors; its debug and info lines are noise in a plan.
+    onLog: (line: string) => {
+      if (/^(warning|error):/.test(line)) packLog.push(line);
+    },
+  };
+  const policyRun = openPolicyRun(packOpts);
+  const base = opts.against !== undefined ? planAtRef(opts.root, opts.stack, opts.against, timeoutMs) : undefined;
+  base?.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
+  const settleOthers = async (): Promise<void> => {
+    await policyRun.abort();
+    await base?.catch(() => undefined);
+  };
+
+  let outcome: ProgramOutcome;
+  try {
+    outcome = await runStackProgram(project, stack, timeoutMs, (resource) => policyRun.add(resource));
+  } catch (err) {
+    await settleOthers();
+    throw new PlanFailedError(scrub(err instanceof ProgramRunError ? err.message : String(err)));
+  }
+  if (outcome.kind !== "ok") {
+    await settleOthers();
+    if (outcome.kind === "config-error") throw new PlanConfigError(scrub(outcome.message));
+    throw new PlanFailedError(scrub(`the program failed: ${outcome.message}`));
+  }
+
+  let policy: PolicyOutcome;
+  try {
+    policy = await policyRun.finish(outcome.resources);
+  } catch (err) {
+    await settleOthers();
+    // An invalid policies/config/<stack>.json is invalid config, like an invalid stack file.
+    if (err instanceof Error && err.name === "PolicyConfigError") throw new PlanConfigError(scrub(err.message));
+    throw new PlanFailedError(scrub(`the policy pack in policies/ failed: ${(err as Error).message}`));
+  }
+
+  let diff: PlanDiff | undefined;
+  if (base !== undefined && opts.against !== undefined) {
+    let basePlan: BasePlan;
+    try {
+      basePlan = await base;
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      throw new PlanFailedError(scrub(`could not check out ${opts.against}: ${(err as Error).message}`));
+    }
+    scrub = makeScrubber([...secrets, ...basePlan.secrets]);
+    diff =
+      basePlan.base === "unavailable"
+        ? { against: opts.against, base: "unavailable", ...(basePlan.note ? { baseNote: basePlan.note } : {}), added: [], removed: [], changed: [], unchanged: 0 }
+        : diffPlans(opts.against, basePlan.resources, outcome.resources, basePlan.note);
+  }
+
+  const resources = outcome.resources.map((r) => ({ ...r, inputs: displayInputs(r.wireInputs) }));
+  const result: PlanResult = {
+    stack: opts.stack,
+    project: project.name,
+    stackFile: path.relative(opts.root, stack.file),
+    resources,
+    policy,
+    warnings: [...stack.warnings, ...programLog(outcome, "program"), ...packLog.map((l) => `policy pack: ${l}`)],
+    placeholders: placeholdersUsed(resources.map((r) => r.inputs)),
+    ...(diff !== undefined ? { diff } : {}),
+  };
+  return { result: scrubDeep(result, scrub), scrub };
+}

@@ -1,0 +1,112 @@
+/**
+ * The data an offline plan produces, shared by the program runner (child process), the policy step, the diff and
+ * the renderers. Plain JSON-compatible values only: results cross a process boundary.
+ */
+
+/** A resource as the program declared it under the mock runtime. */
+export interface RecordedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** URN of the parent resource; absent for the stack's root. */
+  parent?: string;
+  /** Custom (provider-managed) resource, as opposed to a component. */
+  custom: boolean;
+  /** Provider reference (`urn::id`) when the program passed one explicitly. */
+  provider?: string;
+  /** URNs this resource depends on (explicit `dependsOn` and inputs that came from other resources). */
+  dependencies: string[];
+  /**
+   * Inputs in Pulumi's wire encoding (secrets wrapped in signature objects, unknowns as the unknown sentinel):
+   * the form the policy pack receives. Never render these directly: use `displayValue` (wire.ts).
+   */
+  wireInputs: Record<string, unknown>;
+}
+
+/** The result of running the program. */
+export type ProgramOutcome =
+  | { kind: "ok"; resources: RecordedResource[]; log: string[] }
+  | { kind: "config-error"; message: string; log: string[] }
+  | { kind: "program-error"; message: string; log: string[] };
+
+/** The child process's messages: each resource as it registers, then how the run ended. */
+export type ProgramMessage =
+  | { kind: "resource"; resource: RecordedResource }
+  | { kind: "done"; log: string[] }
+  | Exclude<ProgramOutcome, { kind: "ok" }>;
+
+export type ViolationLevel = "mandatory" | "advisory";
+
+export interface Violation {
+  policy: string;
+  /** Contract level: `remediate` findings count as advisory (offline nothing is remediated). */
+  level: ViolationLevel;
+  /** The enforcement level the pack reported (`mandatory`, `advisory` or `remediate`). */
+  enforcementLevel: string;
+  policyPack: string;
+  /** Absent for stack-level findings that name no resource. */
+  urn?: string;
+  message: string;
+  description?: string;
+}
+
+export interface PolicyOutcome {
+  packDir: string;
+  /** The policy config file applied, relative to the project root; absent when the stack has none. */
+  configFile?: string;
+  violations: Violation[];
+  resourcesAnalyzed: number;
+}
+
+/** One changed input leaf, both sides already masked for display. */
+export interface InputChange {
+  path: string;
+  before?: unknown;
+  after?: unknown;
+  /** `added`/`removed` when the key exists on one side only. */
+  kind: "added" | "removed" | "changed";
+}
+
+export interface ResourceRef {
+  urn: string;
+  type: string;
+  name: string;
+}
+
+export interface PlanDiff {
+  against: string;
+  /**
+   * `new`: the ref has no such stack (or no program), so everything is added. `unavailable`: the ref's program could
+   * not be planned (e.g. its config was invalid); no changes are listed.
+   */
+  base: "existing" | "new" | "unavailable";
+  /** Why the base is new or unavailable. */
+  baseNote?: string;
+  added: ResourceRef[];
+  removed: ResourceRef[];
+  changed: Array<ResourceRef & { changes: InputChange[] }>;
+  unchanged: number;
+}
+
+export interface PlannedResource extends RecordedResource {
+  /** Inputs for display: secrets `[secret]`, unknowns `(known after apply)`. */
+  inputs: Record<string, unknown>;
+}
+
+export interface PlaceholderNote {
+  value: string;
+  meaning: string;
+}
+
+export interface PlanResult {
+  stack: string;
+  project: string;
+  stackFile: string;
+  resources: PlannedResource[];
+  policy: PolicyOutcome;
+  /** Warnings about the stack file and the program's own log output (already scrubbed). */
+  warnings: string[];
+  /** Offline stand-ins for values only the cloud knows. */
+  placeholders: PlaceholderNote[];
+  diff?: PlanDiff;
+}

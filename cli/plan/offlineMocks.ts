@@ -1,0 +1,71 @@
+/**
+ * The mock answers for running the program offline (child process only): resources echo their inputs (everything
+ * else stays unknown, as in `pulumi preview`), and the provider lookups the program makes get labelled placeholders.
+ */
+import type * as pulumiTypes from "@pulumi/pulumi";
+import { TYPE_AZUREAD_GET_SERVICE_PRINCIPAL } from "../../components/contracts";
+import {
+  PLACEHOLDER_CALLER_CLIENT_ID,
+  PLACEHOLDER_CALLER_OBJECT_ID,
+  PLACEHOLDER_K2_API_SP_OBJECT_ID,
+  PLACEHOLDER_K2_SCOPE_ID,
+} from "./placeholders";
+
+export const TOKEN_GET_CLIENT_CONFIG = "azuread:index/getClientConfig:getClientConfig";
+
+export interface OfflineLookupContext {
+  /** The stack's `k2-oauth:tenantId`, when set. */
+  tenantId?: string;
+  /** The delegated scope value the stack asks for (`k2-oauth:k2Api.scope`). */
+  k2ApiScope: string;
+}
+
+export class OfflineLookupError extends Error {
+  constructor(token: string) {
+    super(
+      `the offline plan has no placeholder answer for the provider function '${token}'; ` +
+        "add one to cli/plan/offlineMocks.ts, or run `pulumi preview` with credentials",
+    );
+    this.name = "OfflineLookupError";
+  }
+}
+
+export function offlineMocks(context: OfflineLookupContext): pulumiTypes.runtime.Mocks {
+  return {
+    newResource(args: pulumiTypes.runtime.MockResourceArgs): pulumiTypes.runtime.MockResourceResult {
+      // No id and no outputs beyond the inputs: in preview mode the SDK leaves everything else unknown.
+      return { id: undefined, state: args.inputs as Record<string, unknown> };
+    },
+    call(args: pulumiTypes.runtime.MockCallArgs): Record<string, unknown> {
+      const inputs = args.inputs as Record<string, unknown>;
+      switch (args.token) {
+        case TYPE_AZUREAD_GET_SERVICE_PRINCIPAL:
+          return {
+            id: PLACEHOLDER_K2_API_SP_OBJECT_ID,
+            objectId: PLACEHOLDER_K2_API_SP_OBJECT_ID,
+            clientId: inputs.clientId,
+            displayName: typeof inputs.displayName === "string" ? inputs.displayName : "K2 API (placeholder)",
+            oauth2PermissionScopes: [
+              {
+                id: PLACEHOLDER_K2_SCOPE_ID,
+                value: context.k2ApiScope,
+                type: "User",
+                enabled: true,
+                adminConsentDisplayName: "Access K2 API (placeholder)",
+              },
+            ],
+            appRoles: [],
+          };
+        case TOKEN_GET_CLIENT_CONFIG:
+          return {
+            id: context.tenantId ?? "",
+            tenantId: context.tenantId ?? "",
+            objectId: PLACEHOLDER_CALLER_OBJECT_ID,
+            clientId: PLACEHOLDER_CALLER_CLIENT_ID,
+          };
+        default:
+          throw new OfflineLookupError(args.token);
+      }
+    },
+  };
+}

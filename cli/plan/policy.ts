@@ -1,0 +1,157 @@
+/**
+ * The policy step of the plan: starts the pack in policies/ as the Pulumi CLI does and sends it every resource
+ * (`Analyze`) and then the whole stack (`AnalyzeStack`) over the CrossGuard analyzer protocol (cli/analyzer.ts),
+ * with the stack's policy config from `policies/config/<stack>.json` when there is one.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { loadPolicyConfigFile, startPolicyPack, type AnalyzerResource, type PolicyFinding, type PolicyPackSession } from "../analyzer";
+import type { PolicyOutcome, RecordedResource, Violation } from "./model";
+
+export const POLICY_PACK_DIR = "policies";
+
+/** Analyze calls in flight at once: enough to keep the pack busy, few enough to keep memory flat. */
+export const ANALYZE_CONCURRENCY = 32;
+
+export function policyConfigFile(root: string, stack: string): string | undefined {
+  const file = path.join(root, POLICY_PACK_DIR, "config", `${stack}.json`);
+  return fs.existsSync(file) ? file : undefined;
+}
+
+export function toAnalyzerResource(r: RecordedResource): AnalyzerResource {
+  return {
+    urn: r.urn,
+    type: r.type,
+    name: r.name,
+    properties: r.wireInputs,
+    ...(r.parent !== undefined ? { parent: r.parent } : {}),
+    dependencies: r.dependencies,
+    ...(r.provider !== undefined ? { provider: r.provider } : {}),
+  };
+}
+
+export function toViolation(f: PolicyFinding): Violation | undefined {
+  if (f.level === "disabled") return undefined;
+  // @pulumi/policy sends "<policy description>\n<violation message>"; the description has its own field.
+  const description = f.description ?? "";
+  const message = description !== "" && f.message.startsWith(`${description}\n`) ? f.message.slice(description.length + 1) : f.message;
+  return {
+    policy: f.policyName,
+    level: f.level === "mandatory" ? "mandatory" : "advisory",
+    enforcementLevel: f.level,
+    policyPack: f.policyPackName,
+    ...(f.urn !== undefined && f.urn !== "" ? { urn: f.urn } : {}),
+    message,
+    ...(f.description !== undefined && f.description !== "" ? { description: f.description } : {}),
+  };
+}
+
+/** Runs `fn` over `items` with at most `limit` promises pending; results in input order. */
+export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+export interface PolicyPackOptions {
+  root: string;
+  stack: string;
+  project: string;
+  onLog?: (line: string) => void;
+}
+
+/** Starts the pack (call early: it loads while the program runs). */
+export function startPack(opts: PolicyPackOptions): Promise<PolicyPackSession> {
+  return startPolicyPack({
+    packDir: path.join(opts.root, POLICY_PACK_DIR),
+    cwd: opts.root,
+    stack: opts.stack,
+    project: opts.project,
+    dryRun: true,
+    ...(opts.onLog !== undefined ? { onLog: opts.onLog } : {}),
+  });
+}
+
+/**
+ * The policy step of one plan. Resources are analysed as the program registers them (`add`), so the pack works on
+ * one core while the program runs on the other; `finish` then sends the whole stack and closes the pack.
+ */
+export interface PolicyRun {
+  add(resource: RecordedResource): void;
+  finish(resources: readonly RecordedResource[]): Promise<PolicyOutcome>;
+  /** Stops the pack without results (the plan failed elsewhere). */
+  abort(): Promise<void>;
+}
+
+/** Starts the pack (it loads while the program runs) and configures it for the stack. */
+export function openPolicyRun(opts: PolicyPackOptions): PolicyRun {
+  const configFile = policyConfigFile(opts.root, opts.stack);
+  const ready = startPack(opts).then(async (session) => {
+    try {
+      if (configFile !== undefined) await session.configure(loadPolicyConfigFile(configFile));
+      return session;
+    } catch (err) {
+      await session.close();
+      throw err;
+    }
+  });
+  ready.catch(() => undefined); // observed by finish/abort; never an unhandled rejection meanwhile
+
+  const pending: Array<Promise<PolicyFinding[]>> = [];
+  let inFlight = 0;
+  const waiting: Array<() => void> = [];
+  const acquire = async (): Promise<void> => {
+    while (inFlight >= ANALYZE_CONCURRENCY) await new Promise<void>((resolve) => waiting.push(resolve));
+    inFlight++;
+  };
+  const release = (): void => {
+    inFlight--;
+    waiting.shift()?.();
+  };
+
+  return {
+    add(resource) {
+      const analysis = (async () => {
+        const session = await ready;
+        await acquire();
+        try {
+          return await session.analyze(toAnalyzerResource(resource));
+        } finally {
+          release();
+        }
+      })();
+      analysis.catch(() => undefined); // observed by finish
+      pending.push(analysis);
+    },
+    async finish(resources) {
+      const session = await ready;
+      try {
+        const perResource = await Promise.all(pending);
+        const stackFindings = await session.analyzeStack(resources.map(toAnalyzerResource));
+        const violations = [...perResource.flat(), ...stackFindings].map(toViolation).filter((v): v is Violation => v !== undefined);
+        return {
+          packDir: POLICY_PACK_DIR,
+          ...(configFile !== undefined ? { configFile: path.relative(opts.root, configFile) } : {}),
+          violations,
+          resourcesAnalyzed: resources.length,
+        };
+      } finally {
+        await session.close();
+      }
+    },
+    async abort() {
+      try {
+        await (await ready).close();
+      } catch {
+        // it did not start, or is closed already
+      }
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * The json format (../shared/DESIGN.md): `{ stack, resources: [{ urn, type, name, parent, inputs }],
+ * policy: { violations: [{ policy, level, urn, message }] } }` plus extra fields. Wire-form inputs are never
+ * included: only display inputs, where secrets are `[secret]`.
+ */
+import type { PlanResult } from "../model";
+
+export function planJson(result: PlanResult): Record<string, unknown> {
+  return {
+    stack: result.stack,
+    project: result.project,
+    stackFile: result.stackFile,
+    resources: result.resources.map((r) => ({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      parent: r.parent ?? null,
+      inputs: r.inputs,
+      custom: r.custom,
+      dependencies: r.dependencies,
+    })),
+    policy: {
+      packDir: result.policy.packDir,
+      configFile: result.policy.configFile ?? null,
+      resourcesAnalyzed: result.policy.resourcesAnalyzed,
+      violations: result.policy.violations.map((v) => ({
+        policy: v.policy,
+        level: v.level,
+        urn: v.urn ?? null,
+        message: v.message,
+        enforcementLevel: v.enforcementLevel,
+        policyPack: v.policyPack,
+        ...(v.description !== undefined ? { description: v.description } : {}),
+      })),
+    },
+    warnings: result.warnings,
+    placeholders: result.placeholders,
+    ...(result.diff !== undefined ? { diff: result.diff } : {}),
+  };
+}
+
+export function renderJson(result: PlanResult): string {
+  return `${JSON.stringify(planJson(result), null, 2)}\n`;
+}

@@ -1,0 +1,90 @@
+/** The text format: resource tree (with changes when diffing), policy findings by severity, summary. */
+import type { InputChange, PlanResult, Violation } from "../model";
+import { painter, type Paint } from "./style";
+import { resourceTree, walkTree } from "./tree";
+import { formatValue, leaves } from "./values";
+
+function changeLine(change: InputChange, paint: Paint): string {
+  switch (change.kind) {
+    case "added":
+      return paint("added", `+ ${change.path}: ${formatValue(change.after)}`);
+    case "removed":
+      return paint("removed", `- ${change.path}: ${formatValue(change.before)}`);
+    default:
+      return paint("changed", `~ ${change.path}: ${formatValue(change.before)} => ${formatValue(change.after)}`);
+  }
+}
+
+export function countViolations(violations: readonly Violation[]): { mandatory: number; advisory: number } {
+  const mandatory = violations.filter((v) => v.level === "mandatory").length;
+  return { mandatory, advisory: violations.length - mandatory };
+}
+
+export function renderText(result: PlanResult, opts: { color: boolean }): string {
+  const paint = painter(opts.color);
+  const out: string[] = [];
+  const { diff } = result;
+  out.push(paint("heading", `Offline plan: stack ${result.stack} (project ${result.project})`));
+  out.push(
+    paint("muted", `${result.stackFile}; mock runtime, no cloud and no credentials: values only the cloud knows show as (known after apply)`),
+  );
+  for (const w of result.warnings) out.push(paint("advisory", `warning: ${w}`));
+  out.push("");
+
+  const added = new Set(diff?.added.map((r) => r.urn));
+  const changed = new Map(diff?.changed.map((r) => [r.urn, r.changes]));
+  const title = diff === undefined ? `Resources (${result.resources.length})` : `Resources (${result.resources.length}), compared with ${diff.against}`;
+  out.push(paint("heading", title));
+  if (diff?.baseNote !== undefined) out.push(paint("muted", `  ${diff.base === "new" ? "new stack" : "no comparison"}: ${diff.baseNote}`));
+  walkTree(resourceTree(result.resources), (node, depth) => {
+    const r = node.resource;
+    const indent = "  ".repeat(depth + 1);
+    const changes = changed.get(r.urn);
+    const mark = diff === undefined || diff.base === "unavailable" ? "" : added.has(r.urn) ? "+ " : changes !== undefined ? "~ " : "= ";
+    const style = mark === "+ " ? "added" : mark === "~ " ? "changed" : undefined;
+    const line = `${indent}${mark}${r.type}  ${r.name}`;
+    out.push(style !== undefined ? paint(style, line) : line);
+    const detailIndent = `${indent}${" ".repeat(mark.length)}    `;
+    if (changes !== undefined) {
+      for (const c of changes) out.push(`${detailIndent}${changeLine(c, paint)}`);
+    } else if (mark !== "= ") {
+      for (const [p, v] of leaves(r.inputs)) if (p !== "") out.push(paint("muted", `${detailIndent}${p}: ${formatValue(v)}`));
+    }
+  });
+  if (diff !== undefined && diff.removed.length > 0) {
+    out.push("");
+    out.push(paint("heading", `Removed (${diff.removed.length})`));
+    for (const r of diff.removed) out.push(paint("removed", `  - ${r.type}  ${r.name}`));
+  }
+  out.push("");
+
+  const counts = countViolations(result.policy.violations);
+  const pack = `${result.policy.packDir}${result.policy.configFile !== undefined ? `, config ${result.policy.configFile}` : ""}`;
+  out.push(paint("heading", `Policy findings (${pack}; ${result.policy.resourcesAnalyzed} resources analysed)`));
+  if (result.policy.violations.length === 0) out.push(paint("ok", "  no policy violations"));
+  for (const level of ["mandatory", "advisory"] as const) {
+    const group = result.policy.violations.filter((v) => v.level === level);
+    if (group.length === 0) continue;
+    out.push(paint(level, `  ${level} (${group.length})`));
+    for (const v of group) {
+      const where = v.urn !== undefined ? `  ${v.urn.split("::").pop() ?? v.urn}` : "  (stack)";
+      const remediate = v.enforcementLevel === "remediate" ? " [remediate]" : "";
+      out.push(paint(level, `    ${level === "mandatory" ? "x" : "!"} ${v.policyPack}/${v.policy}${remediate}${where}`));
+      for (const line of v.message.split("\n")) out.push(`        ${line}`);
+    }
+  }
+  out.push("");
+
+  if (result.placeholders.length > 0) {
+    out.push(paint("heading", "Placeholders (offline stand-ins for values only the tenant knows; not real ids)"));
+    for (const p of result.placeholders) out.push(paint("muted", `  ${p.value}  ${p.meaning}`));
+    out.push("");
+  }
+
+  const summary = [`${result.resources.length} resources`, `${counts.mandatory} mandatory and ${counts.advisory} advisory policy violations`];
+  if (diff !== undefined && diff.base !== "unavailable") {
+    summary.push(`against ${diff.against}: ${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed, ${diff.unchanged} unchanged`);
+  }
+  out.push(paint(counts.mandatory > 0 ? "mandatory" : "ok", `Summary: ${summary.join("; ")}.`));
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,79 @@
+/**
+ * Parent side of the offline program run: starts programChild.ts in a fresh Node process (TypeScript loaded by
+ * esbuild-register: only the project's own .ts files are transpiled, node_modules load as plain JS), hands it the
+ * request over IPC and waits for its outcome, with a time limit.
+ */
+import { fork } from "node:child_process";
+import * as path from "node:path";
+import type { ProgramMessage, ProgramOutcome, RecordedResource } from "./model";
+import type { ProgramRequest } from "./programChild";
+
+export const DEFAULT_PROGRAM_TIMEOUT_MS = 120_000;
+
+export class ProgramRunError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ProgramRunError";
+  }
+}
+
+/** Environment variables through which the Pulumi CLI hands config to programs: never inherited by the offline run. */
+const ENGINE_ENV = ["PULUMI_CONFIG", "PULUMI_CONFIG_SECRET_KEYS", "PULUMI_NODEJS_STACK", "PULUMI_NODEJS_PROJECT", "PULUMI_NODEJS_DRY_RUN"];
+
+/** Runs the program; `onResource` sees each resource as soon as it registers (before the program has finished). */
+export function runProgramOffline(
+  request: ProgramRequest,
+  timeoutMs: number = DEFAULT_PROGRAM_TIMEOUT_MS,
+  onResource: (resource: RecordedResource) => void = () => undefined,
+): Promise<ProgramOutcome> {
+  const env = { ...process.env };
+  for (const key of ENGINE_ENV) delete env[key];
+  const child = fork(path.join(__dirname, "programChild.ts"), [], {
+    cwd: request.programDir,
+    env,
+    // Never the parent's own loader flags (tsx, inspector...): the child loads TypeScript through esbuild-register.
+    execArgv: ["--require", require.resolve("esbuild-register")],
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+  });
+  const output: string[] = [];
+  child.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString("utf8")));
+  child.stderr?.on("data", (chunk: Buffer) => output.push(chunk.toString("utf8")));
+
+  return new Promise<ProgramOutcome>((resolve, reject) => {
+    let settled = false;
+    const finish = (action: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      action();
+    };
+    const timer = setTimeout(() => {
+      finish(() => reject(new ProgramRunError(`the program did not finish within ${Math.round(timeoutMs / 1000)} s`)));
+      child.kill("SIGKILL");
+    }, timeoutMs);
+    const resources: RecordedResource[] = [];
+    child.on("message", (message: ProgramMessage) => {
+      if (message.kind === "resource") {
+        resources.push(message.resource);
+        onResource(message.resource);
+      } else if (message.kind === "done") {
+        finish(() => resolve({ kind: "ok", resources, log: message.log }));
+      } else {
+        finish(() => resolve(message));
+      }
+    });
+    child.once("error", (err) => finish(() => reject(new ProgramRunError(`could not start the program: ${err.message}`))));
+    // "close", not "exit": it comes after the IPC channel and stdio have been read to the end.
+    child.once("close", (code, signal) =>
+      finish(() => {
+        const tail = output.join("").trim().split("\n").slice(-15).join("\n");
+        reject(
+          new ProgramRunError(
+            `the program's process ended (${signal ?? `exit code ${code}`}) without a result` + (tail === "" ? "" : `:\n${tail}`),
+          ),
+        );
+      }),
+    );
+    child.send(request);
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * A last line of defence for plaintext secrets. loadStackFile already masks a secret that a user wrote into the stack
+ * file without `--secret`, so the program never sees it; the plan additionally removes any occurrence of such a value
+ * from everything it prints (every format, warnings, error messages), whatever path it might have taken.
+ */
+import * as fs from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { CONFIG_NAMESPACE, SECRET_CONFIG_PATHS } from "../../components/config";
+import { SECRET_MASK } from "./wire";
+
+/** Shorter values are too common to replace safely; they are masked by loadStackFile all the same. */
+const MIN_SCRUB_LENGTH = 4;
+
+function at(value: unknown, dotPath: string): unknown {
+  let cur = value;
+  for (const part of dotPath.split(".")) {
+    if (typeof cur !== "object" || cur === null || Array.isArray(cur)) return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+/** Plaintext values found at secret config paths of a stack file (never `secure:` ciphertexts, never decrypted). */
+export function plaintextSecrets(stackFile: string): string[] {
+  if (!fs.existsSync(stackFile)) return [];
+  let doc: unknown;
+  try {
+    doc = parseYaml(fs.readFileSync(stackFile, "utf8"));
+  } catch {
+    return [];
+  }
+  const config = at(doc, "config");
+  if (typeof config !== "object" || config === null) return [];
+  const found: string[] = [];
+  for (const secretPath of SECRET_CONFIG_PATHS) {
+    const [key, ...rest] = secretPath.split(".");
+    const top = (config as Record<string, unknown>)[`${CONFIG_NAMESPACE}:${key}`];
+    const value = rest.length === 0 ? top : at(top, rest.join("."));
+    if (typeof value === "string" && value.length > 0) found.push(value);
+  }
+  return found;
+}
+
+export type Scrubber = (text: string) => string;
+
+/**
+ * Replaces every occurrence of the secrets with `[secret]`, in their raw form and as they appear inside a JSON string
+ * (quotes and backslashes escaped).
+ */
+export function makeScrubber(secrets: readonly string[]): Scrubber {
+  const forms = new Set<string>();
+  for (const secret of secrets) {
+    if (secret.length < MIN_SCRUB_LENGTH) continue;
+    forms.add(secret);
+    forms.add(JSON.stringify(secret).slice(1, -1));
+  }
+  const values = [...forms].sort((a, b) => b.length - a.length);
+  if (values.length === 0) return (text) => text;
+  return (text) => values.reduce((out, secret) => out.split(secret).join(SECRET_MASK), text);
+}
+
+/** Applies a scrubber to every string inside a JSON-compatible value (keys included). */
+export function scrubDeep<T>(value: T, scrub: Scrubber): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return scrub(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (typeof v === "object" && v !== null) {
+      const out: Record<string, unknown> = {};
+      for (const [k, inner] of Object.entries(v)) out[scrub(k)] = walk(inner);
+      return out;
+    }
+    return v;
+  };
+  return walk(value) as T;
+}

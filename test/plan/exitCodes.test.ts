@@ -1,0 +1,140 @@
+/**
+ * Exit codes and secret masking of the plan command (`main` of cli/plan.ts, in process; the program and the policy
+ * pack run in their own processes as always): 1 for mandatory violations found by the real policy pack, 2 for
+ * invalid config (naming the key, no stack trace) and usage errors, and a plaintext secret never printed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../cli/plan";
+import { computePlan } from "../../cli/plan/computePlan";
+import type { PlanResult } from "../../cli/plan/model";
+import { planJson } from "../../cli/plan/render/json";
+import { renderMarkdown } from "../../cli/plan/render/markdown";
+import { renderText } from "../../cli/plan/render/text";
+import { runProgramOffline } from "../../cli/plan/runProgram";
+import { loadStackFile } from "../../cli/stackFile";
+import { captureIo, exampleStack, linkedProject, type TempProject } from "./project";
+
+/** Written into the stack file in plain text (no `--secret`): must never be printed, in any format. */
+const PLAINTEXT = "Plaintext-Pa55word-never-shown";
+const STACK_TRACE = /^\s+at /m;
+
+let project: TempProject;
+
+beforeAll(() => {
+  // "strict": the dev stack with the K2 password in plain text, and a policy config no client secret can meet.
+  project = linkedProject({
+    strict: { "entra-client-secret-expiry": { maxLifetimeDays: 30 } },
+    badpolicy: { "entra-client-secret-expiry": { maxLifetimeDays: "a year" } },
+  });
+  project.writeStack("badpolicy", exampleStack("dev"));
+  project.writeStack(
+    "strict",
+    exampleStack("dev", [["password:\n        secure: v1:PLACEHOLDER:set-with-pulumi-config-set-secret", `password: ${PLAINTEXT}`]]),
+  );
+  project.writeStack("broken", exampleStack("dev", [["lifetimeDays: 180", "lifetimeDays: 900"]]));
+  project.writeStack("mistyped", exampleStack("dev", [["  k2-oauth:cloud: public\n", "  k2-oauth:cloud: public\n  k2-oauth:tenantID: x\n"]]));
+});
+
+afterAll(() => project.remove());
+
+describe("mandatory violations and plaintext secrets", () => {
+  let plan: PlanResult;
+  let code: number;
+  let out: string;
+  let err: string;
+
+  beforeAll(async () => {
+    const io = captureIo(project.root);
+    const [cli, direct] = await Promise.all([main(["--stack", "strict", "--format", "json"], io.io), computePlan({ root: project.root, stack: "strict" })]);
+    code = cli;
+    out = io.out();
+    err = io.err();
+    plan = direct.result;
+  });
+
+  it("exits 1 with the mandatory violations the policy pack reported over the analyzer protocol", () => {
+    expect(code).toBe(1);
+    const json = JSON.parse(out) as ReturnType<typeof planJson> & { policy: { violations: Array<{ policy: string; level: string; urn: string; message: string; policyPack: string }> } };
+    const mandatory = json.policy.violations.filter((v) => v.level === "mandatory");
+    expect(mandatory.length).toBeGreaterThan(0);
+    for (const v of mandatory) {
+      expect(v.policy).toBe("entra-client-secret-expiry");
+      expect(v.policyPack).toBe("k2-oauth");
+      expect(v.urn).toMatch(/azuread:index\/applicationPassword:ApplicationPassword::/);
+      expect(v.message).toMatch(/30/);
+    }
+  });
+
+  it("warns about the plaintext secret and masks it in every format", () => {
+    expect(err).toContain("warning: k2-oauth:k2.admin.password is stored in plain text");
+    const bearer = plan.resources.find((r) => r.type === "pulumi-nodejs:dynamic/k2:BearerTokenResource");
+    expect(JSON.stringify(bearer?.inputs)).toContain("[secret]");
+    const outputs = [out, err, renderText(plan, { color: false }), renderText(plan, { color: true }), renderMarkdown(plan), JSON.stringify(planJson(plan))];
+    for (const output of outputs) expect(output).not.toContain(PLAINTEXT);
+    expect(renderText(plan, { color: false })).toContain("warning: k2-oauth:k2.admin.password is stored in plain text");
+    expect(renderMarkdown(plan)).toMatch(/^\*\*:x: \d+ mandatory policy violations?\*\*/m);
+  });
+});
+
+describe("exit code 2", () => {
+  it("for invalid config, naming the key and what is expected, without a stack trace", async () => {
+    const io = captureIo(project.root);
+    expect(await main(["--stack", "broken"], io.io)).toBe(2);
+    expect(io.err()).toContain("k2-oauth:clients[0].secret.lifetimeDays: expected at most 730 days");
+    expect(io.err()).not.toMatch(STACK_TRACE);
+    expect(io.out()).toBe("");
+  });
+
+  it("for an unknown config key", async () => {
+    const io = captureIo(project.root);
+    expect(await main(["--stack", "mistyped", "--format", "markdown"], io.io)).toBe(2);
+    expect(io.err()).toMatch(/k2-oauth.*tenantID/);
+    expect(io.err()).not.toMatch(STACK_TRACE);
+  });
+
+  it("for an invalid policy config, naming the policy and the property", async () => {
+    const io = captureIo(project.root);
+    expect(await main(["--stack", "badpolicy"], io.io)).toBe(2);
+    expect(io.err()).toMatch(/entra-client-secret-expiry/);
+    expect(io.err()).toMatch(/maxLifetimeDays/);
+    expect(io.err()).not.toMatch(STACK_TRACE);
+    expect(io.out()).toBe("");
+  });
+
+  it("when the program itself rejects the config, before declaring any resource", async () => {
+    const stack = loadStackFile("broken", project.root);
+    const outcome = await runProgramOffline({
+      programDir: project.root,
+      main: "index.ts",
+      project: "k2-oauth",
+      stack: "broken",
+      engineConfig: stack.engineConfig,
+      secretKeys: stack.secretKeys,
+      lookups: { k2ApiScope: "user_impersonation" },
+    });
+    expect(outcome.kind).toBe("config-error");
+    if (outcome.kind !== "config-error") return;
+    expect(outcome.message).toContain("k2-oauth:clients[0].secret.lifetimeDays");
+    expect(outcome.message).not.toMatch(STACK_TRACE);
+  });
+
+  it.each([
+    [["--stack", "nope"], /unknown stack 'nope'.*known stacks: .*strict/],
+    [["--stack", "strict", "--format", "yaml"], /unknown --format 'yaml'; expected one of text, markdown, json/],
+    [["--stack", "strict", "--verbose"], /Unknown option '--verbose'/],
+    [[], /--stack <name> is required/],
+    [["--stack", "strict", "--against", "main"], /--against needs a git repository/],
+  ])("for the usage error %j", async (argv, message) => {
+    const io = captureIo(project.root);
+    expect(await main(argv, io.io)).toBe(2);
+    expect(io.err()).toMatch(message);
+    expect(io.err()).toContain("usage: npm run plan");
+    expect(io.err()).not.toMatch(STACK_TRACE);
+  });
+
+  it("outside a project", async () => {
+    const io = captureIo("/");
+    expect(await main(["--stack", "dev"], io.io)).toBe(2);
+    expect(io.err()).toMatch(/no Pulumi\.yaml in \/ or above/);
+  });
+});
