@@ -15,6 +15,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as proto from "@pulumi/pulumi/proto/analyzer_pb";
+import { CallQueue } from "./analyzer/callQueue";
 import { startEngineServer, type EngineLogLine } from "./analyzer/engineServer";
 import { launchPack, PolicyPackStartError, type PackProcess } from "./analyzer/packProcess";
 import {
@@ -100,6 +101,7 @@ export interface PolicyPackSession {
   info(): Promise<AnalyzerInfoSummary>;
   /** Configure, after reconciling `config` with the policies' defaults and validating it as the CLI does. */
   configure(config: PolicyPackConfig): Promise<void>;
+  /** Analyze one resource. Call it for many resources at once: the session keeps a bounded number of calls in flight. */
   analyze(resource: AnalyzerResource): Promise<PolicyFinding[]>;
   analyzeStack(resources: AnalyzerResource[]): Promise<PolicyFinding[]>;
   remediate(resource: AnalyzerResource): Promise<RemediationResult[]>;
@@ -195,31 +197,53 @@ function optionsMessage(r: AnalyzerResource): proto.AnalyzerResourceOptions {
     .setParent(r.parent ?? "");
 }
 
+/** The setters that AnalyzeRequest (Analyze) and AnalyzerResource (AnalyzeStack) have in common. */
+interface ResourceMessage {
+  setUrn(value: string): unknown;
+  setType(value: string): unknown;
+  setName(value: string): unknown;
+  setProperties(value?: Struct): unknown;
+  setOptions(value?: proto.AnalyzerResourceOptions): unknown;
+  setProvider(value?: proto.AnalyzerProviderResource): unknown;
+}
+
+/** Sets what both messages carry of a resource: URN, type, name, properties, options and provider. */
+/** The wire form of prepared resources' properties (`prepareResource`), built once for Analyze and AnalyzeStack. */
+const preparedProperties = new WeakMap<AnalyzerResource, Struct>();
+
+/**
+ * A frozen copy of `r` whose properties are converted to their wire form now, once: pass it to `analyze` and later
+ * in `analyzeStack`, which then reuse that form (the offline plan prepares each resource as the program registers it,
+ * so AnalyzeStack, at the end of the plan, does not convert every resource again). Do not change `r.properties` after.
+ */
+export function prepareResource(r: AnalyzerResource): AnalyzerResource {
+  const prepared = Object.freeze({ ...r });
+  preparedProperties.set(prepared, toStruct(r.properties, r.secretPaths));
+  return prepared;
+}
+
+function withResource<M extends ResourceMessage>(message: M, r: AnalyzerResource): M {
+  message.setUrn(r.urn);
+  message.setType(r.type);
+  message.setName(r.name);
+  message.setProperties(preparedProperties.get(r) ?? toStruct(r.properties, r.secretPaths));
+  message.setOptions(optionsMessage(r));
+  if (r.provider !== undefined && r.provider !== "") message.setProvider(providerMessage(r.provider));
+  return message;
+}
+
 function analyzeRequest(r: AnalyzerResource): proto.AnalyzeRequest {
-  const req = new proto.AnalyzeRequest()
-    .setUrn(r.urn)
-    .setType(r.type)
-    .setName(r.name)
-    .setProperties(toStruct(r.properties, r.secretPaths))
-    .setOptions(optionsMessage(r));
-  if (r.provider !== undefined && r.provider !== "") req.setProvider(providerMessage(r.provider));
-  return req;
+  return withResource(new proto.AnalyzeRequest(), r);
 }
 
 function stackResource(r: AnalyzerResource): proto.AnalyzerResource {
-  const res = new proto.AnalyzerResource()
-    .setUrn(r.urn)
-    .setType(r.type)
-    .setName(r.name)
-    .setProperties(toStruct(r.properties, r.secretPaths))
-    .setOptions(optionsMessage(r))
+  const res = withResource(new proto.AnalyzerResource(), r)
     .setParent(r.parent ?? "")
     .setDependenciesList(r.dependencies ?? []);
   const deps = res.getPropertydependenciesMap();
   for (const [prop, urns] of Object.entries(r.propertyDependencies ?? {})) {
     if (urns.length > 0) deps.set(prop, new proto.AnalyzerPropertyDependencies().setUrnsList(urns));
   }
-  if (r.provider !== undefined && r.provider !== "") res.setProvider(providerMessage(r.provider));
   return res;
 }
 
@@ -317,6 +341,7 @@ export async function startPolicyPack(opts: StartPolicyPackOptions): Promise<Pol
     "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
   });
   let closed = false;
+  const analyzeQueue = new CallQueue();
 
   const call = <Req, Res>(
     method: string,
@@ -364,7 +389,8 @@ export async function startPolicyPack(opts: StartPolicyPackOptions): Promise<Pol
       await call("Configure", client.configure, req);
     },
     async analyze(resource) {
-      const resp = await call("Analyze", client.analyze, analyzeRequest(resource));
+      // Queued: many calls in flight, started a few per event-loop turn (cli/analyzer/callQueue.ts).
+      const resp = await analyzeQueue.run(() => call("Analyze", client.analyze, analyzeRequest(resource)));
       return findingsOf(resp, resource.urn);
     },
     async analyzeStack(resources) {

@@ -6,11 +6,10 @@
  * Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 invalid config or usage, 3 plan not completed.
  */
 import { parsePlanArgs, USAGE } from "./plan/args";
-import { computePlan } from "./plan/computePlan";
 import { EXIT_MANDATORY_VIOLATIONS, EXIT_OK, EXIT_PLAN_FAILED, isPlanError, UsageError } from "./plan/errors";
+import { startHeadStart } from "./plan/headStart";
+import { loadLazily } from "./plan/lazyModule";
 import { findProjectRoot } from "./plan/project";
-import { renderPlan } from "./plan/render";
-import { useColor } from "./plan/render/style";
 
 export interface PlanIo {
   cwd: string;
@@ -29,7 +28,25 @@ export async function main(argv: readonly string[], io: PlanIo): Promise<number>
     }
     const root = findProjectRoot(io.cwd);
     if (root === undefined) throw new UsageError(`no Pulumi.yaml in ${io.cwd} or above: run the plan from the project folder`);
-    const { result, scrub } = await computePlan({ root, stack: args.stack, ...(args.against !== undefined ? { against: args.against } : {}) });
+    // The program's process and the pack start first and load while the rest of the plan's code does (headStart.ts).
+    const headStart = await startHeadStart(root, args.stack);
+    const [{ computePlan }, { renderPlan }, { useColor }] = await Promise.all([
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      loadLazily(() => require("./plan/computePlan") as typeof import("./plan/computePlan"), () => import("./plan/computePlan")),
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      loadLazily(() => require("./plan/render") as typeof import("./plan/render"), () => import("./plan/render")),
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      loadLazily(() => require("./plan/render/style") as typeof import("./plan/render/style"), () => import("./plan/render/style")),
+    ]).catch(async (err: unknown) => {
+      await headStart?.abandon();
+      throw err;
+    });
+    const { result, scrub } = await computePlan({
+      root,
+      stack: args.stack,
+      ...(args.against !== undefined ? { against: args.against } : {}),
+      ...(headStart !== undefined ? { headStart } : {}),
+    });
     if (args.format !== "text") for (const w of result.warnings) io.stderr.write(scrub(`warning: ${w}\n`));
     io.stdout.write(scrub(renderPlan(result, args.format, { color: useColor(io.stdout, io.env) })));
     return result.policy.violations.some((v) => v.level === "mandatory") ? EXIT_MANDATORY_VIOLATIONS : EXIT_OK;

@@ -7,7 +7,16 @@
  * - validation of each policy's properties against the JSON schema it reported in GetAnalyzerInfo.
  */
 import * as fs from "node:fs";
-import { z } from "zod";
+import type { z as zod } from "zod";
+
+/**
+ * zod, loaded on the first validation: starting a pack (the offline plan's critical path, cli/plan/headStart.ts) does
+ * not need it, and it takes ~0.1 s to load.
+ */
+function loadZod(): typeof zod {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require("zod") as typeof import("zod")).z;
+}
 
 export const ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabled"] as const;
 export type EnforcementLevel = (typeof ENFORCEMENT_LEVELS)[number];
@@ -107,10 +116,11 @@ export function reconcilePolicyConfig(policies: readonly PolicySchemaInfo[], giv
   }
 
   const problems: string[] = [];
+  const z = policies.some((p) => p.configSchema !== undefined) ? loadZod() : undefined;
   for (const p of policies) {
-    if (p.configSchema === undefined) continue;
+    if (p.configSchema === undefined || z === undefined) continue;
     const schema = { type: "object" as const, properties: p.configSchema.properties, required: p.configSchema.required };
-    let validator: z.ZodType;
+    let validator: zod.ZodType;
     try {
       validator = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
     } catch (e) {

@@ -12,9 +12,10 @@ import { PlanConfigError, PlanFailedError, UsageError } from "./errors";
 import type { PlanDiff, PlanResult, PolicyOutcome, ProgramOutcome, RecordedResource } from "./model";
 import type { OfflineLookupContext } from "./offlineMocks";
 import { placeholdersUsed } from "./placeholders";
-import { openPolicyRun } from "./policy";
+import type { HeadStart } from "./headStart";
+import { openPolicyRun, packWarnings } from "./policy";
 import { readProject, type ProjectInfo } from "./project";
-import { DEFAULT_PROGRAM_TIMEOUT_MS, ProgramRunError, runProgramOffline } from "./runProgram";
+import { DEFAULT_PROGRAM_TIMEOUT_MS, ProgramRunError, runProgramOffline, type ProgramProcess } from "./runProgram";
 import { makeScrubber, plaintextSecrets, scrubDeep, type Scrubber } from "./scrub";
 import { displayInputs } from "./wire";
 import { resolveCommit, withRefTree } from "./worktree";
@@ -26,6 +27,8 @@ export interface PlanOptions {
   /** A git ref to diff against. */
   against?: string;
   programTimeoutMs?: number;
+  /** The program's process and the pack, started early for this root and stack (headStart.ts, by cli/plan.ts). */
+  headStart?: HeadStart;
 }
 
 export interface PlanRun {
@@ -57,20 +60,18 @@ function runStackProgram(
   stack: LoadedStack,
   timeoutMs: number,
   onResource?: (resource: RecordedResource) => void,
+  started?: ProgramProcess,
 ): Promise<ProgramOutcome> {
-  return runProgramOffline(
-    {
-      programDir: project.root,
-      main: project.main,
-      project: project.name,
-      stack: stack.stack,
-      engineConfig: stack.engineConfig,
-      secretKeys: stack.secretKeys,
-      lookups: lookupContext(stack),
-    },
-    timeoutMs,
-    onResource,
-  );
+  const request = {
+    programDir: project.root,
+    main: project.main,
+    project: project.name,
+    stack: stack.stack,
+    engineConfig: stack.engineConfig,
+    secretKeys: stack.secretKeys,
+    lookups: lookupContext(stack),
+  };
+  return started !== undefined ? started.run(request, timeoutMs, onResource) : runProgramOffline(request, timeoutMs, onResource);
 }
 
 /** The program's console output, one warning per line (the SDK's own `warning: [runtime] ` prefix dropped). */
@@ -116,6 +117,16 @@ async function planAtRef(root: string, stack: string, ref: string, timeoutMs: nu
 }
 
 export async function computePlan(opts: PlanOptions): Promise<PlanRun> {
+  const head = opts.headStart !== undefined && opts.headStart.root === opts.root && opts.headStart.stack === opts.stack ? opts.headStart : undefined;
+  try {
+    return await planStack(opts, head);
+  } finally {
+    // Whatever was started early and not handed on (the plan ended before it needed it).
+    await opts.headStart?.abandon();
+  }
+}
+
+async function planStack(opts: PlanOptions, head: HeadStart | undefined): Promise<PlanRun> {
   const timeoutMs = opts.programTimeoutMs ?? DEFAULT_PROGRAM_TIMEOUT_MS;
   let project: ProjectInfo;
   try {
@@ -134,17 +145,12 @@ export async function computePlan(opts: PlanOptions): Promise<PlanRun> {
   // A bad ref is a usage error: found before anything starts.
   if (opts.against !== undefined) resolveCommit(opts.root, opts.against);
 
-  const packLog: string[] = [];
-  const packOpts = {
-    root: opts.root,
-    stack: opts.stack,
-    project: project.name,
-    // The pack's warnings and errors; its debug and info lines are noise in a plan.
-    onLog: (line: string) => {
-      if (/^(warning|error):/.test(line)) packLog.push(line);
-    },
-  };
-  const policyRun = openPolicyRun(packOpts);
+  // The pack's warnings and errors; its debug and info lines are noise in a plan.
+  const startedPack = head?.takePack();
+  const warnings = startedPack === undefined ? packWarnings() : undefined;
+  const packLog = startedPack?.log ?? warnings?.lines ?? [];
+  const packOpts = { root: opts.root, stack: opts.stack, project: project.name, ...(warnings !== undefined ? { onLog: warnings.onLog } : {}) };
+  const policyRun = openPolicyRun(packOpts, startedPack?.session);
   const base = opts.against !== undefined ? planAtRef(opts.root, opts.stack, opts.against, timeoutMs) : undefined;
   base?.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
   const settleOthers = async (): Promise<void> => {
@@ -154,7 +160,7 @@ export async function computePlan(opts: PlanOptions): Promise<PlanRun> {
 
   let outcome: ProgramOutcome;
   try {
-    outcome = await runStackProgram(project, stack, timeoutMs, (resource) => policyRun.add(resource));
+    outcome = await runStackProgram(project, stack, timeoutMs, (resource) => policyRun.add(resource), head?.takeProgram());
   } catch (err) {
     await settleOthers();
     throw new PlanFailedError(scrub(err instanceof ProgramRunError ? err.message : String(err)));

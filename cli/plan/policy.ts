@@ -10,9 +10,6 @@ import type { PolicyOutcome, RecordedResource, Violation } from "./model";
 
 export const POLICY_PACK_DIR = "policies";
 
-/** Analyze calls in flight at once: enough to keep the pack busy, few enough to keep memory flat. */
-export const ANALYZE_CONCURRENCY = 32;
-
 export function policyConfigFile(root: string, stack: string): string | undefined {
   const file = path.join(root, POLICY_PACK_DIR, "config", `${stack}.json`);
   return fs.existsSync(file) ? file : undefined;
@@ -46,20 +43,6 @@ export function toViolation(f: PolicyFinding): Violation | undefined {
   };
 }
 
-/** Runs `fn` over `items` with at most `limit` promises pending; results in input order. */
-export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 export interface PolicyPackOptions {
   root: string;
   stack: string;
@@ -90,10 +73,24 @@ export interface PolicyRun {
   abort(): Promise<void>;
 }
 
-/** Starts the pack (it loads while the program runs) and configures it for the stack. */
-export function openPolicyRun(opts: PolicyPackOptions): PolicyRun {
+/** The pack's warnings and errors, for the plan's warnings; its debug and info lines are noise in a plan. */
+export function packWarnings(): { lines: string[]; onLog: (line: string) => void } {
+  const lines: string[] = [];
+  return {
+    lines,
+    onLog: (line) => {
+      if (/^(warning|error):/.test(line)) lines.push(line);
+    },
+  };
+}
+
+/**
+ * Starts the pack (it loads while the program runs), or takes one started earlier with the same options (`started`,
+ * see headStart.ts), and configures it for the stack.
+ */
+export function openPolicyRun(opts: PolicyPackOptions, started?: Promise<PolicyPackSession>): PolicyRun {
   const configFile = policyConfigFile(opts.root, opts.stack);
-  const ready = startPack(opts).then(async (session) => {
+  const ready = (started ?? startPack(opts)).then(async (session) => {
     try {
       if (configFile !== undefined) await session.configure(loadPolicyConfigFile(configFile));
       return session;
@@ -105,28 +102,11 @@ export function openPolicyRun(opts: PolicyPackOptions): PolicyRun {
   ready.catch(() => undefined); // observed by finish/abort; never an unhandled rejection meanwhile
 
   const pending: Array<Promise<PolicyFinding[]>> = [];
-  let inFlight = 0;
-  const waiting: Array<() => void> = [];
-  const acquire = async (): Promise<void> => {
-    while (inFlight >= ANALYZE_CONCURRENCY) await new Promise<void>((resolve) => waiting.push(resolve));
-    inFlight++;
-  };
-  const release = (): void => {
-    inFlight--;
-    waiting.shift()?.();
-  };
 
   return {
     add(resource) {
-      const analysis = (async () => {
-        const session = await ready;
-        await acquire();
-        try {
-          return await session.analyze(toAnalyzerResource(resource));
-        } finally {
-          release();
-        }
-      })();
+      // The session bounds and paces the calls in flight (cli/analyzer/callQueue.ts).
+      const analysis = ready.then((session) => session.analyze(toAnalyzerResource(resource)));
       analysis.catch(() => undefined); // observed by finish
       pending.push(analysis);
     },

@@ -4,6 +4,7 @@
  * parent over the IPC channel. A fresh process per program keeps the SDK's process-global runtime state clean and
  * lets `--against` run another tree's program. Started by runProgram.ts (TypeScript loaded by esbuild-register).
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { format } from "node:util";
 import type * as pulumiTypes from "@pulumi/pulumi";
@@ -31,6 +32,21 @@ function loadPulumi(programDir: string): typeof pulumiTypes {
   return require(require.resolve("@pulumi/pulumi", { paths: [programDir] })) as typeof pulumiTypes;
 }
 
+/** The SDK loaded (lightened, sdkLoading.ts) for one program directory: loaded once, at start-up or on request. */
+let loadedSdk: { programDir: string; pulumi: typeof pulumiTypes } | undefined;
+
+function sdkFor(programDir: string): typeof pulumiTypes {
+  if (loadedSdk !== undefined) {
+    if (fs.realpathSync(loadedSdk.programDir) === fs.realpathSync(programDir)) return loadedSdk.pulumi;
+    throw new Error(`this process loaded the Pulumi SDK for ${loadedSdk.programDir}, not ${programDir}`);
+  }
+  installLightSdk(programDir);
+  const pulumi = loadPulumi(programDir);
+  lightenLoadedSdk(programDir);
+  loadedSdk = { programDir, pulumi };
+  return pulumi;
+}
+
 /**
  * Errors meant for the user (the config model's ConfigError, the SDK's RunError: "no stack trace") report their
  * message alone; anything else is a defect in the program, reported with its first frames. RunError is recognised by
@@ -54,9 +70,7 @@ export async function runOffline(
 ): Promise<ProgramOutcome> {
   try {
     process.chdir(request.programDir);
-    installLightSdk(request.programDir);
-    const pulumi = loadPulumi(request.programDir);
-    lightenLoadedSdk(request.programDir);
+    const pulumi = sdkFor(request.programDir);
     await pulumi.runtime.setMocks(offlineMocks(request.lookups), request.project, request.stack, true);
     pulumi.runtime.setAllConfig(request.engineConfig, request.secretKeys);
     // setMocks installs the SDK's MockMonitor; its type is not exported as the monitor's.
@@ -112,10 +126,18 @@ function main(): void {
   process.on("unhandledRejection", (err) => report({ ...describeError(err), log }));
   // The parent is gone (crashed, or killed with the terminal): nobody wants the result.
   process.once("disconnect", () => process.exit(1));
+  captureConsole(log);
   process.once("message", (request: ProgramRequest) => {
-    captureConsole(log);
     void runOffline(request, log, (resource) => send({ kind: "resource", resource } satisfies ProgramMessage)).then(report);
   });
+  // The parent starts this process early (runProgram.ts) and sends the request once the stack's config is checked:
+  // meanwhile, load the SDK for the directory it was started in (the request's programDir). A failure here is
+  // reported when the request runs (runOffline loads it again and reports the error).
+  try {
+    sdkFor(process.cwd());
+  } catch {
+    loadedSdk = undefined;
+  }
 }
 
 if (require.main === module) main();

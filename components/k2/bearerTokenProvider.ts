@@ -16,16 +16,13 @@ import { createK2Management } from "./index";
 import { OAUTH_RESOURCE_FIELDS, type ManagementSettings, type OAuthResourceFields } from "./management";
 import { applyParameters, createOrAdopt, readSnapshot, sameName, type ResourceSnapshot } from "./operations";
 
-/** The inputs DESIGN.md lists, plus how K2 is reached. */
-export interface BearerTokenInputs {
+/**
+ * The inputs DESIGN.md lists, plus how K2 is reached: K2's OAuth Resource fields (./management.ts), with the
+ * resource's name as `resourceName`.
+ */
+export interface BearerTokenInputs extends Omit<OAuthResourceFields, "name"> {
   k2Url: string;
   resourceName: string;
-  resourceType: string;
-  authorizationEndpoint: string;
-  tokenEndpoint: string;
-  refreshTokenEndpoint: string;
-  metadataEndpoint: string;
-  useHostServerAuthorizationEndpoint: boolean;
   /** Parameter name → Token Value, e.g. { audience: "https://api.k2.com/" }. */
   parameters: Record<string, string>;
   /** K2 admin credentials: a secret input and a secret output (additionalSecretOutputs). */

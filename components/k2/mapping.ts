@@ -11,18 +11,13 @@
  */
 import * as fs from "node:fs";
 import { z } from "zod";
+import { OAUTH_RESOURCE_FIELDS } from "./management";
 
-/** Roles the provider needs on the OAuth Resource SmartObject, mapped to that SmartObject's property system names. */
-export const RESOURCE_PROPERTY_ROLES = [
-  "id",
-  "name",
-  "resourceType",
-  "authorizationEndpoint",
-  "tokenEndpoint",
-  "refreshTokenEndpoint",
-  "metadataEndpoint",
-  "useHostServerAuthorizationEndpoint",
-] as const;
+/**
+ * Roles the provider needs on the OAuth Resource SmartObject, mapped to that SmartObject's property system names:
+ * the resource's id and each of its fields (./management.ts).
+ */
+export const RESOURCE_PROPERTY_ROLES = ["id", ...OAUTH_RESOURCE_FIELDS] as const;
 export type ResourcePropertyRole = (typeof RESOURCE_PROPERTY_ROLES)[number];
 
 /** Roles on the OAuth Resource Parameter SmartObject (one row per parameter of a resource's Resource Type). */

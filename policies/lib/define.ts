@@ -22,6 +22,7 @@ import type {
 import { now } from "./clock";
 import { PolicyConfigError } from "./config";
 import { finish, Outcome } from "./outcome";
+import { throwWithoutStack } from "./signal";
 import { isUnknownValueError } from "./values";
 
 export interface RuleDocs {
@@ -93,13 +94,31 @@ class NotApplicableSignal extends Error {
 }
 
 function notApplicable(reason: string): never {
-  throw new NotApplicableSignal(reason);
+  return throwWithoutStack(() => {
+    throw new NotApplicableSignal(reason);
+  });
 }
 
 /** A short, value-free summary of an unexpected error for the violation message. */
 function errorSummary(e: unknown): string {
   if (e instanceof Error) return `${e.name}: ${e.message.split("\n")[0].slice(0, 200)}`;
   return typeof e;
+}
+
+/**
+ * Evaluates a rule for one call from the analyzer: runs `check` with the context every rule gets, then reports the
+ * outcome, or "not applicable" when the check said so and decided nothing.
+ */
+function evaluate(
+  docs: RuleDocs,
+  args: Pick<StackValidationArgs, "getConfig" | "notApplicable">,
+  reportViolation: ReportViolation,
+  check: (common: CommonContext) => void,
+): void {
+  const outcome = new Outcome();
+  const skip = runCheck(docs, outcome, () => check({ config: args.getConfig<Record<string, unknown>>(), now: now(), outcome, notApplicable }));
+  if (skip !== undefined && outcome.violations.length === 0 && outcome.undecided.length === 0) throwWithoutStack(() => args.notApplicable(skip));
+  finish(outcome, reportViolation);
 }
 
 /** Runs a check, sorting what it throws into the outcome; returns a not-applicable reason if it gave one. */
@@ -125,24 +144,16 @@ export function resourceRule(spec: ResourceRuleSpec): ResourceValidationPolicy {
   const policy: ResourceValidationPolicy = {
     ...docsOf(spec),
     validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
-      if (!types.includes(args.type)) args.notApplicable(`applies only to ${types.join(", ")}`);
-      const outcome = new Outcome();
-      const skip = runCheck(spec, outcome, () =>
-        spec.check({
-          type: args.type,
-          urn: args.urn,
-          name: args.name,
-          props: args.props as Props,
-          config: args.getConfig<Record<string, unknown>>(),
-          now: now(),
-          outcome,
-          notApplicable,
-        }),
-      );
-      if (skip !== undefined && outcome.violations.length === 0 && outcome.undecided.length === 0) args.notApplicable(skip);
-      finish(outcome, reportViolation);
+      if (!types.includes(args.type)) throwWithoutStack(() => args.notApplicable(`applies only to ${types.join(", ")}`));
+      evaluate(spec, args, reportViolation, (common) => spec.check({ ...common, type: args.type, urn: args.urn, name: args.name, props: args.props as Props }));
     },
   };
+  if (types.length === 1 && policy.validateResource !== undefined) {
+    // CrossGuard's own type filter (what validateResourceOfType attaches): the analyzer server skips the policy for
+    // other types before it deserializes the properties and builds the arguments (@pulumi/policy server.js). Rules of
+    // several types filter in validateResource above.
+    (policy.validateResource as { __pulumiType?: string }).__pulumiType = types[0];
+  }
   const remediate = spec.remediate;
   if (remediate !== undefined) {
     policy.remediateResource = (args: ResourceValidationArgs) => {
@@ -165,18 +176,7 @@ export function stackRule(spec: StackRuleSpec): StackValidationPolicy {
   return {
     ...docsOf(spec),
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-      const outcome = new Outcome();
-      const skip = runCheck(spec, outcome, () =>
-        spec.check({
-          resources: args.resources,
-          config: args.getConfig<Record<string, unknown>>(),
-          now: now(),
-          outcome,
-          notApplicable,
-        }),
-      );
-      if (skip !== undefined && outcome.violations.length === 0 && outcome.undecided.length === 0) args.notApplicable(skip);
-      finish(outcome, reportViolation);
+      evaluate(spec, args, reportViolation, (common) => spec.check({ ...common, resources: args.resources }));
     },
   };
 }

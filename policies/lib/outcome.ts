@@ -10,6 +10,7 @@
  * check, so one rule yields its mandatory violations and one advisory note, never a silent pass and never a crash.
  */
 import type { ReportViolation } from "@pulumi/policy";
+import { throwWithoutStack } from "./signal";
 import { UNKNOWN_STRING } from "./values";
 
 /**
@@ -55,5 +56,9 @@ export class Outcome {
 /** Reports the violations, then throws an UndecidedError if anything was left undecided. */
 export function finish(outcome: Outcome, reportViolation: ReportViolation): void {
   for (const v of outcome.violations) reportViolation(v.message, v.urn);
-  if (outcome.undecided.length > 0) throw new UndecidedError(outcome.undecided);
+  if (outcome.undecided.length > 0) {
+    throwWithoutStack(() => {
+      throw new UndecidedError(outcome.undecided);
+    });
+  }
 }

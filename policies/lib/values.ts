@@ -29,8 +29,38 @@ export function isUnknownValueError(e: unknown): boolean {
   return e instanceof Error && "unknownTypeSentinel" in e && Array.isArray((e as { props?: unknown }).props);
 }
 
+/** The names under which CrossGuard's proxies answer "am I a proxy" and "what do I wrap" (`@pulumi/policy` proxy.js). */
+const IS_SPECIAL_PROXY = "__isSpecialProxy";
+const GET_SPECIAL_PROXY_TARGET = "__getSpecialProxyTarget";
+
+/**
+ * The value at `key` as the proxy's target holds it, when `obj` is one of CrossGuard's proxies: a proxy reports an
+ * unknown value by throwing an `UnknownValueError`, whose stack trace costs far more than the read (stack rules read
+ * every candidate's ids for every resource they link, and many ids are unknown during preview). Only the unknown check
+ * and primitives are answered from the target; objects are still read through the proxy (below), so everything a rule
+ * gets keeps the proxy's behaviour (unknown checks deeper down, secrets unwrapped and kept secret on writes).
+ * `undefined`: not a proxy, or the value is an object.
+ */
+function peekBehindProxy(obj: object, key: string): { unknown: true } | { unknown: false; value: unknown } | undefined {
+  const record = obj as Record<string, unknown>;
+  if (record[IS_SPECIAL_PROXY] !== true) return undefined;
+  const target = record[GET_SPECIAL_PROXY_TARGET];
+  if (typeof target !== "object" || target === null) return undefined;
+  // When the target is itself a proxy (CrossGuard's secrets-preserving one, in remediations), reading through it
+  // gives the unwrapped value, as the outer proxy would.
+  const value = (target as Record<string, unknown>)[key];
+  if (isUnknownSentinel(value)) return { unknown: true };
+  if (typeof value === "object" && value !== null) return undefined;
+  return { unknown: false, value };
+}
+
 function getField(obj: unknown, key: string): Read & { present: boolean } {
   if (typeof obj !== "object" || obj === null) return { known: true, value: undefined, present: false };
+  const peeked = peekBehindProxy(obj, key);
+  if (peeked !== undefined) {
+    if (peeked.unknown) return { known: false, path: key, present: true };
+    return { known: true, value: peeked.value, present: peeked.value !== undefined };
+  }
   try {
     const value = (obj as Record<string, unknown>)[key];
     if (isUnknownSentinel(value)) return { known: false, path: key, present: true };

@@ -45,31 +45,27 @@ export function secretWindow(
     );
     return undefined;
   }
-  if (typeof endRaw !== "string") {
-    onProblem(`${endField} must be an RFC 3339 date string, got ${describeType(endRaw)}`);
-    return undefined;
-  }
-  const end = parseRfc3339(endRaw);
-  if (end === undefined) {
-    onProblem(`${endField} '${endRaw}' is not an RFC 3339 date-time like 2026-06-30T00:00:00Z`);
-    return undefined;
-  }
+  const end = parseDateField(endField, endRaw, "2026-06-30T00:00:00Z", onProblem);
+  if (end === undefined) return undefined;
   if (!secret.startDate.known) {
     outcome.undecidable(`${startField} (lifetime of the client secret)`);
     return undefined;
   }
   const startRaw = secret.startDate.value;
   if (startRaw === undefined || startRaw === null || startRaw === "") return { start: now, startsNow: true, end };
-  if (typeof startRaw !== "string") {
-    onProblem(`${startField} must be an RFC 3339 date string, got ${describeType(startRaw)}`);
+  const start = parseDateField(startField, startRaw, "2026-01-01T00:00:00Z", onProblem);
+  return start === undefined ? undefined : { start, startsNow: false, end };
+}
+
+/** A set date field's value as a Date, or undefined after reporting that it is not an RFC 3339 string. */
+function parseDateField(field: string, raw: unknown, example: string, onProblem: (message: string) => void): Date | undefined {
+  if (typeof raw !== "string") {
+    onProblem(`${field} must be an RFC 3339 date string, got ${describeType(raw)}`);
     return undefined;
   }
-  const start = parseRfc3339(startRaw);
-  if (start === undefined) {
-    onProblem(`${startField} '${startRaw}' is not an RFC 3339 date-time like 2026-01-01T00:00:00Z`);
-    return undefined;
-  }
-  return { start, startsNow: false, end };
+  const at = parseRfc3339(raw);
+  if (at === undefined) onProblem(`${field} '${raw}' is not an RFC 3339 date-time like ${example}`);
+  return at;
 }
 
 export const clientSecretExpiry = resourceRule({

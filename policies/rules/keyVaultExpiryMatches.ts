@@ -24,6 +24,9 @@ function secretField(r: PolicyResource, key: "keyId" | "endDate"): Read {
   return read(r.props, r.type === TYPE_AZUREAD_APPLICATION ? `password.${key}` : key);
 }
 
+/** The id a Key Vault copy's tag names (one function, so that lib/stack.ts indexes the passwords once per check). */
+const passwordKeyId = (password: PolicyResource): Read[] => [secretField(password, "keyId")];
+
 export const keyVaultExpiryMatchesEntra = stackRule({
   name: "keyvault-secret-expiry-matches-entra",
   displayName: "Key Vault copies expire with their Entra ID secret",
@@ -56,7 +59,7 @@ export const keyVaultExpiryMatchesEntra = stackRule({
         outcome.fail(`${copy.name} holds a client secret but has no ${TAG_KEY_ID} tag, so its expiry cannot be tied to the secret it copies; tag it with the password's keyId`, copy.urn);
         continue;
       }
-      const linked = link(copy, `tags.${TAG_KEY_ID}`, passwords, (p) => [secretField(p, "keyId")]);
+      const linked = link(copy, `tags.${TAG_KEY_ID}`, passwords, passwordKeyId);
       if (linked.state === "none") continue;
       if (linked.state === "undecided") {
         outcome.undecidable(`the client secret ${copy.name} copies (${linked.why})`);

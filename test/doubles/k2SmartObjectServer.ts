@@ -21,23 +21,16 @@ import { randomUUID } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { XMLParser } from "fast-xml-parser";
-import { DEFAULT_SMARTOBJECT_MAPPING, type SmartObjectMapping, type SmartObjectRef } from "../../components/k2/mapping";
+import type { OAuthResourceRecord } from "../../components/k2/management";
+import { DEFAULT_SMARTOBJECT_MAPPING, RESOURCE_PROPERTY_ROLES, type SmartObjectMapping, type SmartObjectRef } from "../../components/k2/mapping";
 
 export interface DoubleResourceType {
   name: string;
   parameters: Array<{ name: string; encrypted?: boolean }>;
 }
 
-export interface StoredResource {
-  id: string;
-  name: string;
-  resourceType: string;
-  authorizationEndpoint: string;
-  tokenEndpoint: string;
-  refreshTokenEndpoint: string;
-  metadataEndpoint: string;
-  useHostServerAuthorizationEndpoint: boolean;
-}
+/** A resource as K2 Management shows it: its id and the OAuth Resource fields (components/k2/management.ts). */
+export type StoredResource = OAuthResourceRecord;
 
 export interface StoredParameter {
   id: string;
@@ -415,16 +408,8 @@ export class K2SmartObjectDouble {
 
   private resourceRows(): Array<Record<string, unknown>> {
     const p = this.mapping.resource.properties;
-    return this.store.resources.map((r) => ({
-      [p.id]: r.id,
-      [p.name]: r.name,
-      [p.resourceType]: r.resourceType,
-      [p.authorizationEndpoint]: r.authorizationEndpoint,
-      [p.tokenEndpoint]: r.tokenEndpoint,
-      [p.refreshTokenEndpoint]: r.refreshTokenEndpoint,
-      [p.metadataEndpoint]: r.metadataEndpoint,
-      [p.useHostServerAuthorizationEndpoint]: r.useHostServerAuthorizationEndpoint,
-    }));
+    // Every role of the mapping under its property system name, with the stored value.
+    return this.store.resources.map((r) => Object.fromEntries(RESOURCE_PROPERTY_ROLES.map((role) => [p[role], r[role]])));
   }
 
   private parameterRows(): Array<Record<string, unknown>> {

@@ -3,7 +3,7 @@ import { v1Endpoints } from "../../components/entra";
 import { UNKNOWN_VALUE } from "../../components/k2/bearerTokenChecks";
 import { makeBearerTokenProvider, type BearerTokenInputs } from "../../components/k2/bearerTokenProvider";
 import { DEFAULT_SMARTOBJECT_MAPPING } from "../../components/k2/mapping";
-import { AUDIENCE, OTHER_TENANT, TENANT } from "./fixtures";
+import { bearerTokenResourceInputs, OTHER_TENANT, TENANT } from "./fixtures";
 
 const PASSWORD = "check-test-Passw0rd!";
 const provider = makeBearerTokenProvider();
@@ -11,15 +11,9 @@ const e = v1Endpoints("public", TENANT);
 
 function valid(): BearerTokenInputs {
   return {
+    ...bearerTokenResourceInputs(),
+    // A trailing slash, which check normalises away.
     k2Url: "https://k2.example.com/",
-    resourceName: "K2 API",
-    resourceType: "Bearer Token",
-    authorizationEndpoint: e.authorizationEndpoint,
-    tokenEndpoint: e.tokenEndpoint,
-    refreshTokenEndpoint: "",
-    metadataEndpoint: e.metadataEndpoint,
-    useHostServerAuthorizationEndpoint: false,
-    parameters: { audience: AUDIENCE },
     credentials: { username: "EXAMPLE\\svc-k2", password: PASSWORD },
     management: { transport: "smartobject-rest", serviceUrl: "https://k2.example.com:8888/SmartObjectServices/", mapping: DEFAULT_SMARTOBJECT_MAPPING },
   };
@@ -71,7 +65,7 @@ describe("BearerTokenResource check", () => {
   it.each([
     [{}, /expected the audience parameter/],
     [{ audience: "https://api.k2.com" }, /exactly https:\/\/api\.k2\.com\/ \(with the trailing slash\)/],
-    [{ audience: "3cb1141a-a226-497d-a512-8a4a2e512aec" }, /not a GUID.*v2 tokens/],
+    [{ audience: "abcdef01-2345-4678-9abc-def012345678" }, /not a GUID.*v2 tokens/],
     [{ audience: "api://k2" }, /https resource identifier/],
     [{ audience: `https://login.microsoftonline.com/${TENANT}/oauth2/token` }, /not an Entra ID login URL/],
     [{ audience: " https://api.k2.com/" }, /leading or trailing blanks/],

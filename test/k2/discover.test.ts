@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PASSWORD_ENV, runDiscover } from "../../cli/discover";
 import { loadSmartObjectMappingFile, type SmartObjectMapping } from "../../components/k2/mapping";
 import { startK2SmartObjectDouble, type K2DoubleOptions, type K2SmartObjectDouble } from "../doubles/k2SmartObjectServer";
+import { tempProjectRoot, testStackYaml } from "../helpers/stackFile";
 import { assertNoSecret, create, inputsFor, testProvider } from "./fixtures";
 
 /** Names a server could use: deliberately unlike the project's placeholders, so discover has to find them. */
@@ -37,21 +37,9 @@ const SERVER_MAPPING: SmartObjectMapping = {
   maskedValuePattern: "^\\*+$",
 };
 
-const STACK = `config:
-  k2-oauth:tenantId: 11111111-2222-3333-4444-555555555555
-  k2-oauth:k2Api:
-    clientId: 22222222-3333-4444-5555-666666666666
-  k2-oauth:k2:
-    url: https://k2.example.com
-    edition: EDITION
-    admin:
-      username: K2DEMO\\svc-k2
-      password:
-        secure: v1:PLACEHOLDER
-  k2-oauth:clients:
-    - name: power-automate
-      displayName: K2 - Power Automate
-`;
+/** The test tenant's stack file with K2 of this edition. */
+const stack = (edition: "five" | "cloud") =>
+  testStackYaml({ edition, adminUsername: "K2DEMO\\svc-k2", clients: [{ name: "power-automate", displayName: "K2 - Power Automate" }] });
 
 let root: string;
 let double: K2SmartObjectDouble;
@@ -74,10 +62,7 @@ function discover(argv: string[], env: Record<string, string | undefined> = { [P
 }
 
 beforeEach(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), "k2-discover-"));
-  fs.mkdirSync(path.join(root, "stacks"));
-  fs.writeFileSync(path.join(root, "stacks", "Pulumi.test.yaml"), STACK.replace("EDITION", "five"));
-  fs.writeFileSync(path.join(root, "stacks", "Pulumi.cloud.yaml"), STACK.replace("EDITION", "cloud"));
+  root = tempProjectRoot("k2-discover-", { test: stack("five"), cloud: stack("cloud") });
   out = [];
   err = [];
 });

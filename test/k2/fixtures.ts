@@ -1,25 +1,16 @@
 /** Shared inputs for the K2 Bearer Token tests: a provider with recorded (not waited) backoff, against a double. */
-import { v1Endpoints } from "../../components/entra";
 import { makeBearerTokenProvider, type BearerTokenInputs, type BearerTokenOutputs } from "../../components/k2/bearerTokenProvider";
 import { DEFAULT_SMARTOBJECT_MAPPING, type SmartObjectMapping } from "../../components/k2/mapping";
 import type { K2SmartObjectDouble } from "../doubles/k2SmartObjectServer";
+import { bearerTokenResourceInputs } from "../helpers/bearerTokenInputs";
 
-export const TENANT = "11111111-2222-3333-4444-555555555555";
+export { KB002784_FIELDS, bearerTokenResourceInputs } from "../helpers/bearerTokenInputs";
+export { AUDIENCE, K2_API_CLIENT_ID, K2_URL, TENANT } from "../helpers/testTenant";
 export const OTHER_TENANT = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
-export const AUDIENCE = "https://api.k2.com/";
 
 export function inputsFor(double: K2SmartObjectDouble, overrides: Partial<BearerTokenInputs> = {}, mapping: SmartObjectMapping = DEFAULT_SMARTOBJECT_MAPPING): BearerTokenInputs {
-  const e = v1Endpoints("public", TENANT);
   return {
-    k2Url: "https://k2.example.com",
-    resourceName: "K2 API",
-    resourceType: "Bearer Token",
-    authorizationEndpoint: e.authorizationEndpoint,
-    tokenEndpoint: e.tokenEndpoint,
-    refreshTokenEndpoint: "",
-    metadataEndpoint: e.metadataEndpoint,
-    useHostServerAuthorizationEndpoint: false,
-    parameters: { audience: AUDIENCE },
+    ...bearerTokenResourceInputs(),
     credentials: { username: double.username, password: double.password },
     management: { transport: "smartobject-rest", serviceUrl: double.serviceUrl, mapping },
     ...overrides,

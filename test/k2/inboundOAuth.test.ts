@@ -7,7 +7,7 @@ import { validateStackConfig, type StackConfig } from "../../components/config";
 import { TYPE_BEARER_TOKEN_RESOURCE, TYPE_INBOUND_OAUTH } from "../../components/contracts";
 import { DEFAULT_SMARTOBJECT_MAPPING } from "../../components/k2/mapping";
 import { installMocks, resolve, settle } from "../helpers/pulumiMocks";
-import { TENANT } from "./fixtures";
+import { bearerTokenResourceInputs, K2_API_CLIENT_ID, TENANT } from "./fixtures";
 
 const recorded = installMocks();
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -22,7 +22,7 @@ function config(k2: Record<string, unknown>, audience = "https://api.k2.com/"): 
   return validateStackConfig({
     tenantId: TENANT,
     cloud: "public",
-    k2Api: { clientId: "22222222-3333-4444-5555-666666666666", audience },
+    k2Api: { clientId: K2_API_CLIENT_ID, audience },
     k2,
     clients: [{ name: "power-automate", displayName: "K2 - Power Automate" }],
   });
@@ -48,15 +48,7 @@ describe("InboundOAuth: the K2 side", () => {
     expect(bearer).toHaveLength(1);
     const { inputs } = bearer[0];
     expect(inputs).toMatchObject({
-      k2Url: "https://k2.example.com",
-      resourceName: "K2 API",
-      resourceType: "Bearer Token",
-      authorizationEndpoint: `https://login.microsoftonline.com/${TENANT}/oauth2/authorize`,
-      tokenEndpoint: `https://login.microsoftonline.com/${TENANT}/oauth2/token`,
-      refreshTokenEndpoint: "",
-      metadataEndpoint: `https://login.microsoftonline.com/${TENANT}/.well-known/openid-configuration`,
-      useHostServerAuthorizationEndpoint: false,
-      parameters: { audience: "https://api.k2.com/" },
+      ...bearerTokenResourceInputs(),
       management: { transport: "smartobject-rest", serviceUrl: "https://k2.example.com:8888/SmartObjectServices", mapping: DEFAULT_SMARTOBJECT_MAPPING },
     });
     const credentials = inputs.credentials as Record<string, unknown>;

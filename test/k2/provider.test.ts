@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { BearerTokenOutputs } from "../../components/k2/bearerTokenProvider";
 import { smartObjectMethodUrl } from "../../components/k2/smartObjectRest";
 import { MASK, startK2SmartObjectDouble, type K2SmartObjectDouble } from "../doubles/k2SmartObjectServer";
-import { assertNoSecret, AUDIENCE, create, inputsFor, TENANT, testProvider } from "./fixtures";
+import { assertNoSecret, AUDIENCE, create, inputsFor, KB002784_FIELDS, TENANT, testProvider } from "./fixtures";
 
 let double: K2SmartObjectDouble;
 
@@ -26,16 +26,7 @@ describe("BearerTokenResource provider: create, read, update, delete against the
 
     const stored = double.resources();
     expect(stored).toHaveLength(1);
-    expect(stored[0]).toEqual({
-      id,
-      name: "K2 API",
-      resourceType: "Bearer Token",
-      authorizationEndpoint: `https://login.microsoftonline.com/${TENANT}/oauth2/authorize`,
-      tokenEndpoint: `https://login.microsoftonline.com/${TENANT}/oauth2/token`,
-      refreshTokenEndpoint: "",
-      metadataEndpoint: `https://login.microsoftonline.com/${TENANT}/.well-known/openid-configuration`,
-      useHostServerAuthorizationEndpoint: false,
-    });
+    expect(stored[0]).toEqual({ id, ...KB002784_FIELDS });
     // Rows come from the Resource Type: both exist, only audience was edited.
     expect(double.parameters(id).map((p) => [p.name, p.tokenValue])).toEqual([
       ["audience", AUDIENCE],

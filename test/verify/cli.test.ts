@@ -4,18 +4,12 @@
  */
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLIENT_ID, expectNoLeak, startHarness, type Harness } from "./harness";
+import { describe, expect, it } from "vitest";
+import { CLIENT_ID, expectNoLeak, useHarness } from "./harness";
 
 const REPO = path.resolve(__dirname, "../..");
-let h: Harness;
-beforeAll(async () => {
-  // The child process runs on the real clock: so must the doubles' tokens and the outputs' secret dates.
-  h = await startHarness({ clock: () => new Date() });
-});
-afterAll(async () => {
-  await h.close();
-});
+// The child process runs on the real clock: so must the doubles' tokens and the outputs' secret dates.
+const h = useHarness({ clock: () => new Date(), per: "file" });
 
 function npmVerify(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {

@@ -1,16 +1,10 @@
 /**
  * The interactive device code flow against the Entra double, with polling waits injected (recorded, not waited).
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AUDIENCE, CLIENT_ID, CLIENT_SECRET, expectExplained, expectNoLeak, startHarness, TENANT, type Harness } from "./harness";
+import { describe, expect, it } from "vitest";
+import { AUDIENCE, CLIENT_ID, CLIENT_SECRET, expectExplained, expectNoLeak, TENANT, useHarness } from "./harness";
 
-let h: Harness;
-beforeEach(async () => {
-  h = await startHarness({ app: { secrets: [], publicClient: true } });
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = useHarness({ app: { secrets: [], publicClient: true } });
 
 describe("verify --auth device-code", () => {
   it("shows the user code and URL, honours interval and slow_down, and succeeds after pending polls", async () => {

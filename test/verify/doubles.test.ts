@@ -2,16 +2,10 @@
  * The doubles keep to the wire formats verify relies on: Entra's OAuth error body and v1/v2 discovery documents,
  * and a K2 Workflow REST API that refuses anything but a valid v1 token for its audience.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AUDIENCE, CLIENT_ID, CLIENT_SECRET, PASSWORD, startHarness, TENANT, USERNAME, type Harness } from "./harness";
+import { describe, expect, it } from "vitest";
+import { AUDIENCE, CLIENT_ID, CLIENT_SECRET, PASSWORD, TENANT, useHarness, USERNAME } from "./harness";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = useHarness({ per: "file" });
 
 async function token(form: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${h.entra.url}/${TENANT}/oauth2/token`, { method: "POST", body: new URLSearchParams(form) });

@@ -2,16 +2,10 @@
  * Faults: HTTP 5xx, connection resets and timeouts get bounded retries with backoff (waits injected and recorded),
  * then a clear final error naming the endpoint and what happened.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { expectExplained, expectNoLeak, startHarness, TENANT, type Harness } from "./harness";
+import { describe, expect, it } from "vitest";
+import { expectExplained, expectNoLeak, TENANT, useHarness } from "./harness";
 
-let h: Harness;
-beforeEach(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 describe("verify under faults", () => {
   it("5xx then success: retried with backoff, and the run passes", async () => {

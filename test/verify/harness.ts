@@ -4,19 +4,18 @@
  * fixed clock, a recording sleep (no real waits) and captured stdout/stderr.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { expect } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import { runVerify, type VerifyOutcome } from "../../cli/verify";
 import type { Check } from "../../cli/verify/checks";
 import { rfc3339, secretSchedule } from "../../components/rotation";
 import { EntraDouble, generateSigningKeys, type EntraApp, type EntraSigningKeys } from "../doubles/entraServer";
 import { K2WorkflowApiDouble } from "../doubles/k2WorkflowApi";
+import { tempProjectRoot, testStackYaml } from "../helpers/stackFile";
+import { AUDIENCE, K2_API_CLIENT_ID, TENANT } from "../helpers/testTenant";
 
-export const TENANT = "11111111-2222-3333-4444-555555555555";
-export const K2_API_CLIENT_ID = "22222222-3333-4444-5555-666666666666";
+export { AUDIENCE, K2_API_CLIENT_ID, TENANT };
 export const CLIENT_ID = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
-export const AUDIENCE = "https://api.k2.com/";
 export const SCOPE = "user_impersonation";
 export const REDIRECT_URI = "https://global.consent.azure-apim.net/redirect";
 export const USERNAME = "svc-k2@contoso.example";
@@ -28,31 +27,19 @@ export const LIFETIME_DAYS = 180;
 export const ROTATE_AFTER_DAYS = 150;
 
 export function stackYaml(overrides: { cloud?: string; redirectUris?: string[] } = {}): string {
-  return `config:
-  k2-oauth:tenantId: ${TENANT}
-  k2-oauth:cloud: ${overrides.cloud ?? "public"}
-  k2-oauth:k2Api:
-    clientId: ${K2_API_CLIENT_ID}
-    scope: ${SCOPE}
-    audience: ${AUDIENCE}
-  k2-oauth:k2:
-    url: https://k2.example.com
-    edition: five
-    admin:
-      username: EXAMPLE\\svc-k2
-      password:
-        secure: v1:PLACEHOLDER
-  k2-oauth:clients:
-    - name: power-automate
-      displayName: K2 - Power Automate
-      redirectUris: [${(overrides.redirectUris ?? [REDIRECT_URI]).join(", ")}]
-      secret:
-        lifetimeDays: ${LIFETIME_DAYS}
-        rotateAfterDays: ${ROTATE_AFTER_DAYS}
-    - name: reporting
-      displayName: K2 - Reporting
-      redirectUris: []
-`;
+  return testStackYaml({
+    cloud: overrides.cloud ?? "public",
+    k2Api: { scope: SCOPE, audience: AUDIENCE },
+    clients: [
+      {
+        name: "power-automate",
+        displayName: "K2 - Power Automate",
+        redirectUris: overrides.redirectUris ?? [REDIRECT_URI],
+        secret: { lifetimeDays: LIFETIME_DAYS, rotateAfterDays: ROTATE_AFTER_DAYS },
+      },
+      { name: "reporting", displayName: "K2 - Reporting", redirectUris: [] },
+    ],
+  });
 }
 
 /** Stack outputs as index.ts exports them, with the schedule's secrets as of NOW. */
@@ -124,11 +111,19 @@ export function defaultApp(overrides: Partial<EntraApp> = {}): EntraApp {
 /** One key set per test process (RSA key generation takes a few hundred ms); each double still gets a fresh kid. */
 let sharedKeys: Promise<EntraSigningKeys> | undefined;
 
-/**
- * `clock` defaults to the fixed NOW; a child-process run (which uses the real clock) needs the real clock in the
- * doubles too.
- */
-export async function startHarness(options: { stack?: string; app?: Partial<EntraApp>; clock?: () => Date } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  /** The stack file's text (default stackYaml()). */
+  stack?: string;
+  /** Changes to the registered client app (defaultApp()). */
+  app?: Partial<EntraApp>;
+  /**
+   * Defaults to the fixed NOW; a child-process run (which uses the real clock) needs the real clock in the doubles
+   * too.
+   */
+  clock?: () => Date;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const clock = options.clock ?? (() => NOW);
   const entra = await EntraDouble.start({
     tenantId: TENANT,
@@ -139,9 +134,7 @@ export async function startHarness(options: { stack?: string; app?: Partial<Entr
     keys: await (sharedKeys ??= generateSigningKeys()),
   });
   const k2 = await K2WorkflowApiDouble.start({ metadataEndpoint: entra.metadataUrl, audience: AUDIENCE, now: clock });
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "k2-verify-"));
-  fs.mkdirSync(path.join(root, "stacks"));
-  fs.writeFileSync(path.join(root, "stacks", "Pulumi.test.yaml"), options.stack ?? stackYaml());
+  const root = tempProjectRoot("k2-verify-", { test: options.stack ?? stackYaml() });
   const outputsFile = path.join(root, "outputs.json");
   fs.writeFileSync(outputsFile, JSON.stringify(stackOutputs(undefined, clock()), null, 2));
   const passwordEnv = { K2_VERIFY_USERNAME: USERNAME, K2_VERIFY_PASSWORD: PASSWORD, K2_VERIFY_CLIENT_SECRET: CLIENT_SECRET };
@@ -192,6 +185,58 @@ export async function startHarness(options: { stack?: string; app?: Partial<Entr
     async close() {
       await Promise.all([entra.close(), k2.close()]);
       fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The harness of the running test, as `useHarness` hands it out: it stays the same object across tests. */
+export interface HarnessHandle extends Omit<Harness, "close"> {
+  /** Closes this test's harness and starts another with these options (e.g. another stack file). */
+  restart(options: HarnessOptions): Promise<void>;
+}
+
+/**
+ * Registers the hooks that start a harness before each test (`per: "test"`, the default) or once before the file's
+ * tests (`per: "file"`) and close it afterwards, and returns a handle that reads through to the current one.
+ */
+export function useHarness(options: HarnessOptions & { per?: "test" | "file" } = {}): HarnessHandle {
+  const { per = "test", ...startOptions } = options;
+  const [setUp, tearDown] = per === "test" ? [beforeEach, afterEach] : [beforeAll, afterAll];
+  let current: Harness | undefined;
+  const stop = async () => {
+    const running = current;
+    current = undefined;
+    await running?.close();
+  };
+  setUp(async () => {
+    current = await startHarness(startOptions);
+  });
+  tearDown(stop);
+  const harness = (): Harness => {
+    if (current === undefined) throw new Error("the verify harness runs only inside a test (useHarness starts it in a hook)");
+    return current;
+  };
+  return {
+    get entra() {
+      return harness().entra;
+    },
+    get k2() {
+      return harness().k2;
+    },
+    get root() {
+      return harness().root;
+    },
+    get outputsFile() {
+      return harness().outputsFile;
+    },
+    get passwordEnv() {
+      return harness().passwordEnv;
+    },
+    run: (extra, opts) => harness().run(extra, opts),
+    baseArgs: () => harness().baseArgs(),
+    async restart(next) {
+      await stop();
+      current = await startHarness(next);
     },
   };
 }

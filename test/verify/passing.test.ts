@@ -1,13 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AUDIENCE, CLIENT_ID, expectNoLeak, SCOPE, startHarness, TENANT, type Harness } from "./harness";
+import { describe, expect, it } from "vitest";
+import { AUDIENCE, CLIENT_ID, expectNoLeak, SCOPE, TENANT, useHarness } from "./harness";
 
-let h: Harness;
-beforeEach(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 describe("verify: a healthy stack", () => {
   it("passes every check with the password grant and exits 0", async () => {

@@ -1,18 +1,12 @@
 /**
  * Never a token or secret in the output, even when a server reflects one back: every line passes the Redactor.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runVerify } from "../../cli/verify";
 import { REDACTED, Redactor } from "../../cli/verify/redact";
-import { CLIENT_SECRET, expectNoLeak, NOW, startHarness, type Harness } from "./harness";
+import { CLIENT_SECRET, expectNoLeak, NOW, useHarness } from "./harness";
 
-let h: Harness;
-beforeEach(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 describe("redaction", () => {
   it("masks a token that K2 echoes back in its 401 challenge", async () => {

@@ -2,16 +2,10 @@
  * Client-secret expiry: from the stack outputs (--outputs) and from the rotation schedule in components/rotation.ts.
  */
 import * as fs from "node:fs";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CLIENT_ID, expectExplained, startHarness, stackOutputs, type Harness } from "./harness";
+import { describe, expect, it } from "vitest";
+import { CLIENT_ID, expectExplained, stackOutputs, useHarness } from "./harness";
 
-let h: Harness;
-beforeEach(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 function writeOutputs(secrets: Array<{ slot: string; current: boolean; expires: string }>): void {
   fs.writeFileSync(h.outputsFile, JSON.stringify(stackOutputs(secrets)));

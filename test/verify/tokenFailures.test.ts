@@ -2,16 +2,10 @@
  * One failing run per token/metadata/K2 failure users hit, each asserting the failing check, the cause and fix in the
  * output, the exit code, and that no token or secret leaks.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { expectExplained, expectNoLeak, K2_API_CLIENT_ID, NOW, startHarness, stackYaml, TENANT, type Harness } from "./harness";
+import { describe, expect, it } from "vitest";
+import { expectExplained, expectNoLeak, K2_API_CLIENT_ID, NOW, stackYaml, TENANT, useHarness } from "./harness";
 
-let h: Harness;
-beforeEach(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 describe("verify: metadata failures", () => {
   it("v2 metadata document at the Metadata Endpoint: the issuer check fails and K2 rejects the token", async () => {
@@ -155,8 +149,7 @@ describe("verify: K2 rejects a token Entra ID considers valid", () => {
 
 describe("verify: US Gov, where the v1 issuer host is unconfirmed", () => {
   it("says it cannot decide without an issuer host, and decides with --issuer-host", async () => {
-    await h.close();
-    h = await startHarness({ stack: stackYaml({ cloud: "usgov" }) });
+    await h.restart({ stack: stackYaml({ cloud: "usgov" }) });
     const r = await h.run();
     expect(r.check("metadata-issuer").status).toBe("undecided");
     expect(r.check("metadata-issuer").fix).toContain("--issuer-host");

@@ -3,17 +3,11 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { normaliseLoginHost, UsageError } from "../../cli/verify/options";
-import { startHarness, stackYaml, type Harness } from "./harness";
+import { stackYaml, useHarness } from "./harness";
 
-let h: Harness;
-beforeEach(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 async function usage(args: string[], env: Record<string, string | undefined> = h.passwordEnv, baseArgs: string[] = []) {
   const r = await h.run(args, { env, baseArgs });

@@ -1,10 +1,10 @@
 /** Resource inputs that pass every rule, for tests to break one field at a time. Placeholder ids only. */
 import * as contracts from "../../../components/contracts";
-import { v1Endpoints } from "../../../components/entra";
+import { bearerTokenResourceInputs } from "../../helpers/bearerTokenInputs";
+import { K2_API_CLIENT_ID } from "../../helpers/testTenant";
 
-export const TENANT = "11111111-2222-3333-4444-555555555555";
+export { K2_API_CLIENT_ID, TENANT } from "../../helpers/testTenant";
 export const OTHER_TENANT = "99999999-8888-7777-6666-555555555555";
-export const K2_API_CLIENT_ID = "22222222-3333-4444-5555-666666666666";
 export const K2_API_SP_OBJECT_ID = "99999999-0000-0000-0000-000000000001";
 export const OWNER = "33333333-4444-5555-6666-777777777777";
 /** The instant the tests evaluate dates against (policies/lib/clock.ts setClock). */
@@ -18,20 +18,9 @@ export function rfc3339(at: Date): string {
   return at.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
+/** The Bearer Token resource's inputs as the policies see them (no credentials or management settings). */
 export function bearerTokenProps(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  const e = v1Endpoints("public", TENANT);
-  return {
-    k2Url: "https://k2.example.com",
-    resourceName: "K2 API",
-    resourceType: "Bearer Token",
-    authorizationEndpoint: e.authorizationEndpoint,
-    tokenEndpoint: e.tokenEndpoint,
-    refreshTokenEndpoint: "",
-    metadataEndpoint: e.metadataEndpoint,
-    useHostServerAuthorizationEndpoint: false,
-    parameters: { audience: "https://api.k2.com/" },
-    ...overrides,
-  };
+  return { ...bearerTokenResourceInputs(), ...overrides };
 }
 
 export const bearerToken = (overrides: Record<string, unknown> = {}) => ({ type: contracts.TYPE_BEARER_TOKEN_RESOURCE, props: bearerTokenProps(overrides) });
