@@ -45,10 +45,20 @@ export class CallQueue {
         } catch (e) {
           started = Promise.reject(e);
         }
-        started.then(resolve, reject).finally(() => {
+        const settled = (): void => {
           this.inFlight--;
           this.pump();
-        });
+        };
+        started.then(
+          (value) => {
+            settled();
+            resolve(value);
+          },
+          (err: unknown) => {
+            settled();
+            reject(err);
+          },
+        );
       });
       this.pump();
     });

@@ -135,12 +135,11 @@ async function planStack(opts: PlanOptions, head: HeadStart | undefined): Promis
     throw new UsageError(`${(err as Error).message}: run the plan from the project folder`);
   }
   const stack = loadStack(opts.stack, opts.root);
-  const secrets = plaintextSecrets(stack.file);
-  let scrub = makeScrubber(secrets);
 
-  // Config problems end the plan before any resource is declared (and before anything is started).
+  // Config problems end the plan before any resource is declared (a program process started early only waits for
+  // its request; computePlan stops it).
   const parsed = parseStackConfig(stack.config);
-  if (!parsed.ok) throw new PlanConfigError(scrub(new ConfigError(parsed.issues).message));
+  if (!parsed.ok) throw new PlanConfigError(makeScrubber(plaintextSecrets(stack.file))(new ConfigError(parsed.issues).message));
 
   // A bad ref is a usage error: found before anything starts.
   if (opts.against !== undefined) resolveCommit(opts.root, opts.against);
@@ -158,9 +157,14 @@ async function planStack(opts: PlanOptions, head: HeadStart | undefined): Promis
     await base?.catch(() => undefined);
   };
 
+  // Started before the stack file is searched for plaintext secrets (a second parse of it): the scrubber is first
+  // needed for what the plan prints, and the program is the plan's critical path.
+  const programRun = (async () => runStackProgram(project, stack, timeoutMs, (resource) => policyRun.add(resource), head?.takeProgram()))();
+  const secrets = plaintextSecrets(stack.file);
+  let scrub = makeScrubber(secrets);
   let outcome: ProgramOutcome;
   try {
-    outcome = await runStackProgram(project, stack, timeoutMs, (resource) => policyRun.add(resource), head?.takeProgram());
+    outcome = await programRun;
   } catch (err) {
     await settleOthers();
     throw new PlanFailedError(scrub(err instanceof ProgramRunError ? err.message : String(err)));

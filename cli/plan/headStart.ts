@@ -51,7 +51,7 @@ export async function startHeadStart(root: string, stack: string): Promise<HeadS
     session.catch(() => undefined); // observed by whoever takes it (openPolicyRun) or by abandon
     pack = { session, log: warnings.lines };
   } catch (err) {
-    program.kill();
+    await program.kill();
     throw err;
   }
   return {
@@ -68,8 +68,9 @@ export async function startHeadStart(root: string, stack: string): Promise<HeadS
       return taken;
     },
     async abandon() {
-      program?.kill();
+      const leftProgram = program;
       program = undefined;
+      await leftProgram?.kill();
       const left = pack;
       pack = undefined;
       if (left === undefined) return;

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadPolicyConfigFile, startPolicyPack, type AnalyzerResource, type PolicyFinding, type PolicyPackSession } from "../analyzer";
+import { loadPolicyConfigFile, prepareResource, startPolicyPack, type AnalyzerResource, type PolicyFinding, type PolicyPackSession } from "../analyzer";
 import type { PolicyOutcome, RecordedResource, Violation } from "./model";
 
 export const POLICY_PACK_DIR = "policies";
@@ -102,11 +102,26 @@ export function openPolicyRun(opts: PolicyPackOptions, started?: Promise<PolicyP
   ready.catch(() => undefined); // observed by finish/abort; never an unhandled rejection meanwhile
 
   const pending: Array<Promise<PolicyFinding[]>> = [];
+  // Each resource in wire form, converted once as it registers, for Analyze now and AnalyzeStack at the end.
+  const prepared = new Map<RecordedResource, AnalyzerResource>();
+  const prepare = (resource: RecordedResource): AnalyzerResource => {
+    let r = prepared.get(resource);
+    if (r === undefined) {
+      try {
+        r = prepareResource(toAnalyzerResource(resource));
+      } catch {
+        r = toAnalyzerResource(resource); // the call reports what cannot be converted
+      }
+      prepared.set(resource, r);
+    }
+    return r;
+  };
 
   return {
     add(resource) {
+      const r = prepare(resource);
       // The session bounds and paces the calls in flight (cli/analyzer/callQueue.ts).
-      const analysis = ready.then((session) => session.analyze(toAnalyzerResource(resource)));
+      const analysis = ready.then((session) => session.analyze(r));
       analysis.catch(() => undefined); // observed by finish
       pending.push(analysis);
     },
@@ -114,7 +129,7 @@ export function openPolicyRun(opts: PolicyPackOptions, started?: Promise<PolicyP
       const session = await ready;
       try {
         const perResource = await Promise.all(pending);
-        const stackFindings = await session.analyzeStack(resources.map(toAnalyzerResource));
+        const stackFindings = await session.analyzeStack(resources.map(prepare));
         const violations = [...perResource.flat(), ...stackFindings].map(toViolation).filter((v): v is Violation => v !== undefined);
         return {
           packDir: POLICY_PACK_DIR,

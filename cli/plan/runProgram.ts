@@ -22,13 +22,14 @@ const ENGINE_ENV = ["PULUMI_CONFIG", "PULUMI_CONFIG_SECRET_KEYS", "PULUMI_NODEJS
 
 /** A started program process, waiting for its request (meanwhile it loads the Pulumi SDK: programChild.ts). */
 export interface ProgramProcess {
+  readonly pid: number | undefined;
   /**
    * Sends the request and waits for the outcome, with a time limit from now; `onResource` sees each resource as soon
    * as it registers (before the program has finished). Call once.
    */
   run(request: ProgramRequest, timeoutMs?: number, onResource?: (resource: RecordedResource) => void): Promise<ProgramOutcome>;
-  /** Stops the process if it is still running (e.g. the plan ended before it needed the program). */
-  kill(): void;
+  /** Stops the process if it is still running (e.g. the plan ended before it needed the program); resolves once it has ended. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -64,8 +65,12 @@ export function startProgramProcess(programDir: string): ProgramProcess {
   let used = false;
 
   return {
+    pid: child.pid,
     kill() {
-      if (ended === undefined && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      if (ended !== undefined || startError !== undefined) return Promise.resolve();
+      const gone = new Promise<void>((resolve) => endListeners.push(resolve));
+      child.kill("SIGKILL");
+      return gone;
     },
     run(request, timeoutMs = DEFAULT_PROGRAM_TIMEOUT_MS, onResource = () => undefined) {
       if (used) return Promise.reject(new ProgramRunError("a program process runs one request only"));

@@ -141,10 +141,11 @@ function docsOf(spec: RuleDocs): RuleDocs {
 
 export function resourceRule(spec: ResourceRuleSpec): ResourceValidationPolicy {
   const types = spec.appliesTo;
+  const otherType = `applies only to ${types.join(", ")}`;
   const policy: ResourceValidationPolicy = {
     ...docsOf(spec),
     validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
-      if (!types.includes(args.type)) throwWithoutStack(() => args.notApplicable(`applies only to ${types.join(", ")}`));
+      if (!types.includes(args.type)) throwWithoutStack(() => args.notApplicable(otherType));
       evaluate(spec, args, reportViolation, (common) => spec.check({ ...common, type: args.type, urn: args.urn, name: args.name, props: args.props as Props }));
     },
   };

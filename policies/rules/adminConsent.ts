@@ -174,6 +174,16 @@ export const k2ApiAdminConsent = stackRule({
     const apiAccesses = ofType(resources, TYPE_AZUREAD_APPLICATION_API_ACCESS);
     /** Per K2 API client id: the resource service principals consent grants were found on (consistency check). */
     const grantedOn = new Map<string, Map<string, PolicyResource>>();
+    /** Service principals by the (known) client id they are for, read once: looked up per app and API below. */
+    const spsByClientId = new Map<string, PolicyResource[]>();
+    for (const sp of sps) {
+      const clientId = read(sp.props, "clientId");
+      if (!clientId.known || typeof clientId.value !== "string") continue;
+      const key = clientId.value.trim().toLowerCase();
+      const list = spsByClientId.get(key);
+      if (list === undefined) spsByClientId.set(key, [sp]);
+      else list.push(sp);
+    }
 
     for (const app of apps) {
       const apis = requestedK2Apis(app, apiAccesses, settings, outcome);
@@ -196,10 +206,7 @@ export const k2ApiAdminConsent = stackRule({
         for (const g of found.linked) appGrants.set(g.urn, g);
       }
       for (const api of apis) {
-        const k2Sps = sps.filter((sp) => {
-          const clientId = read(sp.props, "clientId");
-          return clientId.known && typeof clientId.value === "string" && sameId(clientId.value, api);
-        });
+        const k2Sps = spsByClientId.get(api.trim().toLowerCase()) ?? [];
         const verdicts = [...appGrants.values()].map((g) => ({ grant: g, verdict: judgeGrant(g, api, k2Sps, settings) }));
         const good = verdicts.filter((v) => v.verdict.ok === true);
         if (good.length > 0) {
