@@ -25,6 +25,11 @@ export interface LoadedStack {
   secretPaths: string[];
   /** Human-readable warnings, e.g. a secret stored in plain text. Never include the value. */
   warnings: string[];
+  /**
+   * Values written in plain text at secret config paths (masked in `config` and `engineConfig`), for scrubbing output
+   * only. A function, so that the values never travel with the object's data (JSON, logs, IPC).
+   */
+  plaintextSecrets(): string[];
 }
 
 export class StackFileError extends Error {
@@ -97,6 +102,7 @@ export function parseStackText(text: string, stack: string, file: string): Loade
   const secretKeys: string[] = [];
   const secretPaths: string[] = [];
   const warnings: string[] = [];
+  const plaintextSecrets: string[] = [];
   for (const [fullKey, value] of Object.entries(rawConfig as Record<string, unknown>)) {
     const colon = fullKey.indexOf(":");
     const ns = colon < 0 ? "" : fullKey.slice(0, colon);
@@ -108,6 +114,7 @@ export function parseStackText(text: string, stack: string, file: string): Loade
         if (!secretPath.startsWith(`${key}.`) && secretPath !== key) continue;
         const inner = secretPath === key ? clean : getPath(clean, secretPath.slice(key.length + 1));
         if (typeof inner === "string" && inner !== SECRET_PLACEHOLDER) {
+          if (inner !== "") plaintextSecrets.push(inner);
           warnings.push(
             `${CONFIG_NAMESPACE}:${secretPath} is stored in plain text in ${path.basename(file)}; it is masked here, but encrypt it: pulumi config set --secret --path '${secretPath}' --stack ${stack}`,
           );
@@ -122,7 +129,7 @@ export function parseStackText(text: string, stack: string, file: string): Loade
     if (found.length > 0) secretKeys.push(fullKey);
     engineConfig[fullKey] = typeof clean === "string" ? clean : JSON.stringify(clean);
   }
-  return { stack, file, config, engineConfig, secretKeys, secretPaths, warnings };
+  return { stack, file, config, engineConfig, secretKeys, secretPaths, warnings, plaintextSecrets: () => [...plaintextSecrets] };
 }
 
 /** Loads `stacks/Pulumi.<stack>.yaml` below `root` (default: the working directory). */

@@ -9,6 +9,9 @@
  * output is cached on disk by content (ts-node's cache in the OS temp dir), so only the first start after a change
  * pays for type-checking; no build step is needed.
  *
+ * Start-up: deferSdkModules.cjs, also preloaded, defers two parts of the SDK the pack never uses (npm's Arborist, and
+ * the debugger session for serializing closures) to their first use; nothing else differs from the CLI's start.
+ *
  * Lifetime: the process is killed by `kill()`; if the parent dies first, the pack exits when its stdin closes
  * (exitWithParent.cjs, preloaded), and a parent that exits normally kills what is left (process "exit" hook).
  */
@@ -18,6 +21,7 @@ import * as path from "node:path";
 import * as readline from "node:readline";
 
 const WATCHDOG = path.join(__dirname, "exitWithParent.cjs");
+const DEFER_SDK_MODULES = path.join(__dirname, "deferSdkModules.cjs");
 /** How long a pack gets to exit after SIGTERM before SIGKILL. */
 const KILL_GRACE_MS = 2_000;
 const STDERR_TAIL_LINES = 40;
@@ -121,7 +125,7 @@ export function launchPack(opts: LaunchOptions): Promise<PackProcess> {
     return Promise.reject(e);
   }
   installExitHook();
-  const child = spawn(process.execPath, ["--require", WATCHDOG, script, opts.engineAddress, "."], {
+  const child = spawn(process.execPath, ["--require", WATCHDOG, "--require", DEFER_SDK_MODULES, script, opts.engineAddress, "."], {
     cwd: packDir,
     env: childEnvironment(opts.env),
     stdio: ["pipe", "pipe", "pipe"],

@@ -11,7 +11,7 @@ import type * as pulumiTypes from "@pulumi/pulumi";
 import type { ProgramMessage, ProgramOutcome, RecordedResource } from "./model";
 import { offlineMocks, type OfflineLookupContext } from "./offlineMocks";
 import { recordRegistrations, type MockMonitorLike } from "./recordingMonitor";
-import { installLightSdk, lightenLoadedSdk } from "./sdkLoading";
+import { installLightSdk, lightenLoadedSdk, withoutAliases } from "./sdkLoading";
 
 export interface ProgramRequest {
   /** Root of the tree whose program runs (holds Pulumi.yaml and node_modules). */
@@ -83,6 +83,8 @@ export async function runOffline(
 
     const main = path.resolve(request.programDir, request.main);
     await pulumi.runtime.runInPulumiStack(async () => {
+      // Alias URNs only serve the engine's state matching: the offline plan has no state (sdkLoading.ts).
+      pulumi.runtime.registerStackTransformation(withoutAliases);
       // As the SDK's `run` does: a module that exports a function is a program that runs when called.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const exported: unknown = require(main);

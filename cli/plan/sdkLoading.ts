@@ -9,13 +9,21 @@
  *   changes, so the diff reports it. Whether the closure serializes is checked where it matters: the dynamic
  *   provider's own tests and `pulumi preview` in CI.
  * - `runtime/closure/codePaths` loads npm's Arborist at start-up, for packaging function code, which a plan never
- *   does. Its stand-in loads the real module on first use, so nothing changes if something does call it.
+ *   does. Its stand-in (cli/sdkStandIn.cjs, shared with the policy pack's start) loads the real module on first use,
+ *   so nothing changes if something does call it.
  *
  * Both stand-ins go into the module cache under the real modules' paths (resolved from the program's directory)
- * before the SDK loads.
+ * before the SDK loads. Once the SDK has loaded, `lightenLoadedSdk` and the `withoutAliases` transformation remove
+ * per-resource costs that only serve the engine.
  */
 import { createHash } from "node:crypto";
-import Module from "node:module";
+
+// Shared with the policy pack's preload (cli/analyzer/deferSdkModules.cjs): plain CommonJS, typed here.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { cacheStandIn, deferCodePaths } = require("../sdkStandIn.cjs") as {
+  cacheStandIn(file: string, exports: Record<string, unknown>): void;
+  deferCodePaths(fromDir: string): void;
+};
 
 export const OFFLINE_PROVIDER_PREFIX = "offline-plan:dynamic-provider-fingerprint:";
 
@@ -25,8 +33,6 @@ interface SerializedFunction {
   exportName: string;
   containsSecrets: boolean;
 }
-
-type AnyFunction = (...args: unknown[]) => unknown;
 
 /** sha256 over the provider's method names and sources: stable for unchanged code, different after any edit. */
 export function providerFingerprint(provider: unknown): string {
@@ -47,33 +53,11 @@ async function serializeFunction(func: () => unknown): Promise<SerializedFunctio
   return { text: providerFingerprint(func()), exportName: "handler", containsSecrets: false };
 }
 
-function cacheStandIn(file: string, exports: Record<string, unknown>): void {
-  const standIn = new Module(file);
-  standIn.filename = file;
-  standIn.loaded = true;
-  standIn.exports = exports;
-  require.cache[file] = standIn;
-}
-
-/** A stand-in whose functions load the real module on first call and forward to it. */
-function lazyStandIn(file: string, names: readonly string[]): void {
-  let real: Record<string, unknown> | undefined;
-  const load = (): Record<string, unknown> => {
-    if (real === undefined) {
-      delete require.cache[file];
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      real = require(file) as Record<string, unknown>;
-    }
-    return real;
-  };
-  cacheStandIn(file, Object.fromEntries(names.map((name) => [name, (...args: unknown[]) => (load()[name] as AnyFunction)(...args)])));
-}
-
 /** Installs both stand-ins for the SDK that `programDir` resolves. Call before loading the SDK. */
 export function installLightSdk(programDir: string): void {
   const resolve = (id: string): string => require.resolve(id, { paths: [programDir] });
   cacheStandIn(resolve("@pulumi/pulumi/runtime/closure/serializeClosure"), { serializeFunction, serializeFunctionAsync: serializeFunction });
-  lazyStandIn(resolve("@pulumi/pulumi/runtime/closure/codePaths"), ["computeCodePaths", "findWorkspaceRoot"]);
+  deferCodePaths(programDir);
 }
 
 /**
@@ -92,4 +76,24 @@ export function lightenLoadedSdk(programDir: string): void {
   debuggable.debuggablePromise = (p) => p;
   const resource = load<{ Resource: { stackTrace: (skip: number) => unknown[] } }>("@pulumi/pulumi/resource");
   resource.Resource.stackTrace = () => [];
+}
+
+/** The parts of a legacy stack transformation's argument and result that withoutAliases reads and returns. */
+interface TransformationArgs<P, O extends { aliases?: unknown }> {
+  props: P;
+  opts: O;
+}
+
+/**
+ * A stack transformation (registered by the plan's child before the program runs) that drops every resource's
+ * `aliases`. Alias URNs only serve the engine, to match a resource against state recorded under an earlier name or
+ * type; the offline plan has no state and records no aliases. They are the largest cost of a plan: each Key Vault
+ * secret carries one alias per older API version of `azure-native:keyvault` (20 in 3.28.0), and the SDK turns each
+ * into a chain of Outputs (collapseAliasToUrn, createUrn) — about 8,000 alias URNs for 200 clients, measured at more
+ * than half of the program's run time (docs/plan.md "Benchmark").
+ */
+export function withoutAliases<P, O extends { aliases?: unknown }>(args: TransformationArgs<P, O>): TransformationArgs<P, O> {
+  if (args.opts.aliases === undefined) return args;
+  const { aliases: _dropped, ...opts } = args.opts;
+  return { props: args.props, opts: opts as O };
 }
