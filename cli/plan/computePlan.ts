@@ -139,7 +139,7 @@ async function planStack(opts: PlanOptions, head: HeadStart | undefined): Promis
   // Config problems end the plan before any resource is declared (a program process started early only waits for
   // its request; computePlan stops it).
   const parsed = parseStackConfig(stack.config);
-  if (!parsed.ok) throw new PlanConfigError(makeScrubber(plaintextSecrets(stack.file))(new ConfigError(parsed.issues).message));
+  if (!parsed.ok) throw new PlanConfigError(makeScrubber(stack.plaintextSecrets())(new ConfigError(parsed.issues).message));
 
   // A bad ref is a usage error: found before anything starts.
   if (opts.against !== undefined) resolveCommit(opts.root, opts.against);
@@ -157,10 +157,9 @@ async function planStack(opts: PlanOptions, head: HeadStart | undefined): Promis
     await base?.catch(() => undefined);
   };
 
-  // Started before the stack file is searched for plaintext secrets (a second parse of it): the scrubber is first
-  // needed for what the plan prints, and the program is the plan's critical path.
   const programRun = (async () => runStackProgram(project, stack, timeoutMs, (resource) => policyRun.add(resource), head?.takeProgram()))();
-  const secrets = plaintextSecrets(stack.file);
+  // Values the stack file holds in plain text at secret paths (found as it was parsed): removed from all output.
+  const secrets = stack.plaintextSecrets();
   let scrub = makeScrubber(secrets);
   let outcome: ProgramOutcome;
   try {
