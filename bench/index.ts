@@ -5,7 +5,8 @@
  *     `npm run plan` without npm's own start-up) of generated stacks with 1, 50 and 200 clients;
  *   - the policy pack's throughput over gRPC (Analyze calls per second, resources of the 200-client stack).
  * Each figure is the median of N runs after one warm-up run. Targets (docs/plan.md): plan of 200 clients within 4x the
- * baseline, growth no worse than linear, at least 2,000 resources/s analysed.
+ * baseline, growth no worse than linear, at least 2,000 resources/s analysed. On Linux each plan's CPU time (all its
+ * processes) is reported too: divided by the cores, it is the least wall time that plan could take here.
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -13,7 +14,8 @@ import { loadStackFile } from "../cli/stackFile";
 import { startPack, toAnalyzerResource } from "../cli/plan/policy";
 import { runProgramOffline } from "../cli/plan/runProgram";
 import { createBenchProject, REPO_ROOT } from "./benchProject";
-import { medianOf, timeProcess } from "./timing";
+import * as os from "node:os";
+import { median, medianOf, timeProcess, type TimedRun } from "./timing";
 
 const CLIENT_COUNTS = [1, 50, 200] as const;
 const MIN_ANALYZE_CALLS = 5_000;
@@ -28,6 +30,12 @@ export interface BenchResult {
     resources: Record<string, number>;
     ratios: Record<string, number>;
     analyzeCalls: number;
+    /**
+     * Median CPU time (user + system, all of the plan's processes) per plan, where the platform reports it (Linux):
+     * with `cores`, the least wall time the plan could take.
+     */
+    planCpuMs?: Record<"1" | "50" | "200", number>;
+    cores: number;
     samples: Record<string, number[]>;
   };
 }
@@ -37,11 +45,11 @@ function round(value: number, digits = 0): number {
   return Math.round(value * f) / f;
 }
 
-async function timePlan(root: string, stack: string): Promise<number> {
+async function timePlan(root: string, stack: string): Promise<TimedRun> {
   const run = await timeProcess(process.execPath, ["--require", "esbuild-register", path.join(REPO_ROOT, "cli", "plan.ts"), "--stack", stack, "--format", "json"], root);
   // 1 (mandatory findings) is a valid plan outcome; anything else means the plan did not run.
   if (run.code !== 0 && run.code !== 1) throw new Error(`plan of ${stack} exited with ${run.code}:\n${run.stderr}`);
-  return run.ms;
+  return run;
 }
 
 async function analyzeThroughput(
@@ -91,15 +99,26 @@ export async function runBench(runs: number, log: (line: string) => void): Promi
     log("baseline: node -e 'require(\"@pulumi/pulumi\")'");
     const baseline = await medianOf(runs, async () => (await timeProcess(process.execPath, ["-e", 'require("@pulumi/pulumi")'], REPO_ROOT)).ms);
     const planMs = {} as BenchResult["planMs"];
+    const planCpuMs: Partial<BenchResult["planMs"]> = {};
     const samples: Record<string, number[]> = { baseline: baseline.samples.map((ms) => round(ms)) };
     const stacks: Record<string, string> = {};
     for (const n of CLIENT_COUNTS) {
       const stack = project.addStack(n);
       stacks[n] = stack;
       log(`plan: ${n} client${n === 1 ? "" : "s"}`);
-      const timed = await medianOf(runs, () => timePlan(project.root, stack));
+      const cpu: Array<number | undefined> = [];
+      const timed = await medianOf(runs, async () => {
+        const run = await timePlan(project.root, stack);
+        cpu.push(run.cpuMs);
+        return run.ms;
+      });
       planMs[`${n}`] = round(timed.median);
       samples[`plan${n}`] = timed.samples.map((ms) => round(ms));
+      const timedCpu = cpu.slice(1); // the first run warmed up
+      if (timedCpu.every((ms): ms is number => ms !== undefined)) {
+        planCpuMs[`${n}`] = round(median(timedCpu));
+        samples[`plan${n}Cpu`] = timedCpu.map((ms) => round(ms));
+      }
     }
     log("policy pack throughput");
     const analyze = await analyzeThroughput(project.root, stacks[200], runs);
@@ -111,7 +130,15 @@ export async function runBench(runs: number, log: (line: string) => void): Promi
       baselineMs: round(baseline.median),
       planMs,
       analyzeResourcesPerSec: round(analyze.perSec),
-      detail: { runs, resources: { "200": analyze.resources }, ratios, analyzeCalls: analyze.calls, samples },
+      detail: {
+        runs,
+        resources: { "200": analyze.resources },
+        ratios,
+        analyzeCalls: analyze.calls,
+        ...(CLIENT_COUNTS.every((n) => planCpuMs[`${n}`] !== undefined) ? { planCpuMs: planCpuMs as BenchResult["planMs"] } : {}),
+        cores: os.availableParallelism(),
+        samples,
+      },
     };
   } finally {
     project.remove();
@@ -125,7 +152,11 @@ function report(r: BenchResult): string {
   const lines = [
     `baseline (load @pulumi/pulumi)   ${fmt(r.baselineMs)} ms`,
     ...(["1", "50", "200"] as const).map(
-      (n) => `plan, ${n.padStart(3)} client${n === "1" ? " " : "s"}            ${fmt(r.planMs[n]).padStart(5)} ms  ${r.detail.ratios[n].toFixed(2)}x baseline`,
+      (n) =>
+        `plan, ${n.padStart(3)} client${n === "1" ? " " : "s"}            ${fmt(r.planMs[n]).padStart(5)} ms  ${r.detail.ratios[n].toFixed(2)}x baseline` +
+        (r.detail.planCpuMs !== undefined
+          ? `  (CPU ${fmt(r.detail.planCpuMs[n])} ms: at least ${fmt(r.detail.planCpuMs[n] / r.detail.cores)} ms on ${r.detail.cores} cores)`
+          : ""),
     ),
     `cost per added client           ${perClient50.toFixed(1)} ms (1→50), ${perClient200.toFixed(1)} ms (1→200)`,
     `policy pack over gRPC           ${fmt(r.analyzeResourcesPerSec)} resources/s (median of passes of ${r.detail.analyzeCalls} Analyze calls over ${r.detail.resources["200"]} distinct resources; warm-up pass ${fmt(r.detail.samples.analyzeWarmUp[0])}/s)`,
