@@ -8,13 +8,13 @@
  * baseline, growth no worse than linear, at least 2,000 resources/s analysed. On Linux each plan's CPU time (all its
  * processes) is reported too: divided by the cores, it is the least wall time that plan could take here.
  */
+import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { loadStackFile } from "../cli/stackFile";
 import { startPack, toAnalyzerResource } from "../cli/plan/policy";
 import { runProgramOffline } from "../cli/plan/runProgram";
 import { createBenchProject, REPO_ROOT } from "./benchProject";
-import * as os from "node:os";
 import { median, medianOf, timeProcess, type TimedRun } from "./timing";
 
 const CLIENT_COUNTS = [1, 50, 200] as const;
