@@ -61,4 +61,4 @@ function deferInspectorSession(fromDir) {
   });
 }
 
-module.exports = { cacheStandIn, lazyStandIn, deferCodePaths, deferInspectorSession };
+module.exports = { cacheStandIn, deferCodePaths, deferInspectorSession };

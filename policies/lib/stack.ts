@@ -127,15 +127,20 @@ interface CandidateIndex {
 
 const candidateIndexes = new WeakMap<readonly PolicyResource[], WeakMap<KeysOf, CandidateIndex>>();
 
-function candidateIndex(candidates: readonly PolicyResource[], keysOf: KeysOf): CandidateIndex {
-  let byKeys = candidateIndexes.get(candidates);
-  if (byKeys === undefined) {
-    byKeys = new WeakMap();
-    candidateIndexes.set(candidates, byKeys);
+/** The value cached under `key`, built and cached on first use. */
+function cached<K, V>(cache: { get(key: K): V | undefined; set(key: K, value: V): unknown }, key: K, build: () => V): V {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = build();
+    cache.set(key, value);
   }
-  let index = byKeys.get(keysOf);
-  if (index === undefined) {
-    index = { byId: new Map(), byUrn: new Map(), open: [], isOpen: [] };
+  return value;
+}
+
+function candidateIndex(candidates: readonly PolicyResource[], keysOf: KeysOf): CandidateIndex {
+  const byKeys = cached(candidateIndexes, candidates, () => new WeakMap<KeysOf, CandidateIndex>());
+  return cached(byKeys, keysOf, () => {
+    const index: CandidateIndex = { byId: new Map(), byUrn: new Map(), open: [], isOpen: [] };
     for (let i = 0; i < candidates.length; i++) {
       const ids = knownIds(candidates[i], keysOf);
       for (const id of ids) pushTo(index.byId, id, i);
@@ -143,9 +148,8 @@ function candidateIndex(candidates: readonly PolicyResource[], keysOf: KeysOf): 
       index.isOpen.push(ids.length === 0);
       if (ids.length === 0) index.open.push(i);
     }
-    byKeys.set(keysOf, index);
-  }
-  return index;
+    return index;
+  });
 }
 
 /**
@@ -194,14 +198,9 @@ interface ReferrerIndex {
 const referrerIndexes = new WeakMap<readonly PolicyResource[], Map<string, ReferrerIndex>>();
 
 function referrerIndex(candidates: readonly PolicyResource[], path: string): ReferrerIndex {
-  let byPath = referrerIndexes.get(candidates);
-  if (byPath === undefined) {
-    byPath = new Map();
-    referrerIndexes.set(candidates, byPath);
-  }
-  let index = byPath.get(path);
-  if (index === undefined) {
-    index = { kinds: [], byValue: new Map(), byDep: new Map(), withoutDependencyInfo: [] };
+  const byPath = cached(referrerIndexes, candidates, () => new Map<string, ReferrerIndex>());
+  return cached(byPath, path, () => {
+    const index: ReferrerIndex = { kinds: [], byValue: new Map(), byDep: new Map(), withoutDependencyInfo: [] };
     for (let i = 0; i < candidates.length; i++) {
       const source = inputSource(candidates[i], path);
       const kind = valueKind(source.value);
@@ -211,9 +210,8 @@ function referrerIndex(candidates: readonly PolicyResource[], path: string): Ref
       for (const urn of source.deps) pushTo(index.byDep, urn, i);
       if (!source.hasDependencyInfo) index.withoutDependencyInfo.push(i);
     }
-    byPath.set(path, index);
-  }
-  return index;
+    return index;
+  });
 }
 
 /**

@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { runProgramOffline } from "../../cli/plan/runProgram";
 import { withoutAliases } from "../../cli/plan/sdkLoading";
 import { REPO_ROOT } from "../helpers/program";
 
@@ -24,6 +25,28 @@ describe("withoutAliases (the plan's stack transformation)", () => {
   it("returns options without aliases unchanged", () => {
     const args: { props: object; opts: { parent?: object; aliases?: unknown } } = { props: {}, opts: { parent: {} } };
     expect(withoutAliases(args)).toBe(args);
+  });
+});
+
+describe("the offline plan's program process", () => {
+  it("registers withoutAliases for every resource, and the engine URNs stay as they are", async () => {
+    const outcome = await runProgramOffline({
+      programDir: REPO_ROOT,
+      main: "test/plan/fixtures/aliasedProgram.ts",
+      project: "k2-oauth",
+      stack: "dev",
+      engineConfig: {},
+      secretKeys: [],
+      lookups: { k2ApiScope: "user_impersonation" },
+    });
+    expect(outcome.kind).toBe("ok");
+    if (outcome.kind !== "ok") return;
+    expect(outcome.log).toContain("aliases kept: holder=0 secret=0");
+    expect(outcome.resources.map((r) => r.urn)).toEqual([
+      "urn:pulumi:dev::k2-oauth::pulumi:pulumi:Stack::k2-oauth-dev",
+      "urn:pulumi:dev::k2-oauth::test:index:Holder::holder",
+      "urn:pulumi:dev::k2-oauth::test:index:Holder$azure-native:keyvault:Secret::secret",
+    ]);
   });
 });
 
