@@ -14,7 +14,7 @@ import * as path from "node:path";
 import { parseStackConfig } from "../components/config";
 import { serviceUrlProblem } from "../components/k2/bearerTokenChecks";
 import { buildMapping, DiscoveryError, parseDiscoveryDocument, type DiscoveredSmartObject } from "../components/k2/discovery";
-import { createHttpClient, K2Error, retryPolicy, type RetryPolicy } from "../components/k2/http";
+import { createHttpClient, isK2Error, retryPolicy, type RetryPolicy } from "../components/k2/http";
 import { defaultSmartObjectServicesUrl, type SmartObjectMapping } from "../components/k2/mapping";
 import { rowsFromJson, smartObjectMethodUrl } from "../components/k2/smartObjectRest";
 import { loadStackFile, StackFileError } from "./stackFile";
@@ -145,7 +145,7 @@ export async function runDiscover(argv: readonly string[], io: DiscoverIo): Prom
     io.out(`Next: pulumi config set --path 'k2.smartObjectServices.mapping' ${relative} --stack ${args.stack}`);
     return 0;
   } catch (e) {
-    if (e instanceof K2Error || e instanceof DiscoveryError) {
+    if (isK2Error(e) || e instanceof DiscoveryError) {
       io.err(`discover: ${e.message}`);
       return 1;
     }
