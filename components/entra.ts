@@ -218,7 +218,7 @@ export function classifyEndpoint(input: string): ClassifiedEndpoint {
 }
 
 /**
- * The v1 form of a v2 Entra endpoint (the `v2.0` segment removed), for safe automatic remediation.
+ * The v1 form of a v2 Entra endpoint (the `v2.0` segment removed), named in messages as what to use instead.
  * Returns undefined when the URL is not a recognised Entra endpoint of a known kind.
  */
 export function toV1Endpoint(input: string): string | undefined {
