@@ -3,7 +3,8 @@
  * (docs/plan.md). Runs the program for a stack with the Pulumi SDK's mock runtime and the policy pack over the
  * CrossGuard analyzer protocol: no Pulumi CLI, no cloud, no credentials.
  *
- * Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 invalid config or usage, 3 plan not completed.
+ * Exit codes: 0 no mandatory violation, 1 mandatory violations or provider check failures, 2 invalid config or usage,
+ * 3 plan not completed.
  */
 import { parsePlanArgs, USAGE } from "./plan/args";
 import { EXIT_MANDATORY_VIOLATIONS, EXIT_OK, EXIT_PLAN_FAILED, isPlanError, UsageError } from "./plan/errors";
@@ -49,7 +50,9 @@ export async function main(argv: readonly string[], io: PlanIo): Promise<number>
     });
     if (args.format !== "text") for (const w of result.warnings) io.stderr.write(scrub(`warning: ${w}\n`));
     io.stdout.write(scrub(renderPlan(result, args.format, { color: useColor(io.stdout, io.env) })));
-    return result.policy.violations.some((v) => v.level === "mandatory") ? EXIT_MANDATORY_VIOLATIONS : EXIT_OK;
+    // A failed provider check fails `pulumi preview` as a mandatory violation does.
+    const fails = result.checks.failures.length > 0 || result.policy.violations.some((v) => v.level === "mandatory");
+    return fails ? EXIT_MANDATORY_VIOLATIONS : EXIT_OK;
   } catch (err) {
     if (isPlanError(err)) {
       io.stderr.write(`error: ${err.message}\n`);

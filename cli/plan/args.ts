@@ -22,8 +22,8 @@ policy pack in policies/ over the CrossGuard analyzer protocol, and prints the r
   --against <ref>     also plan the same stack at a git ref and show what changes (added, removed, changed inputs)
   --help              this text
 
-Exit codes: 0 no mandatory policy violation, 1 mandatory violations, 2 invalid config or usage,
-3 the plan could not be completed.`;
+Exit codes: 0 no mandatory policy violation, 1 mandatory violations or provider check failures, 2 invalid config
+or usage, 3 the plan could not be completed.`;
 
 function isFormat(value: string): value is PlanFormat {
   return (FORMATS as readonly string[]).includes(value);

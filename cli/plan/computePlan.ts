@@ -6,10 +6,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, DEFAULT_SCOPE, parseStackConfig } from "../../components/config";
+import { DYNAMIC_INPUT_CONFIG_KEYS } from "../../components/contracts";
 import { loadStackFile, stackFilePath, StackFileError, type LoadedStack } from "../stackFile";
 import { diffPlans } from "./diff";
 import { PlanConfigError, PlanFailedError, UsageError } from "./errors";
-import type { PlanDiff, PlanResult, PolicyOutcome, ProgramOutcome, RecordedResource } from "./model";
+import type { CheckOutcome, PlanDiff, PlanResult, PolicyOutcome, ProgramOutcome, RecordedResource } from "./model";
 import type { OfflineLookupContext } from "./offlineMocks";
 import { placeholdersUsed } from "./placeholders";
 import type { HeadStart } from "./headStart";
@@ -80,6 +81,30 @@ function programLog(outcome: ProgramOutcome, label: string): string[] {
     .flatMap((entry) => entry.split("\n"))
     .filter((l) => l.trim() !== "")
     .map((l) => `${label}: ${l.replace(/^warning: \[runtime\] /, "")}`);
+}
+
+/** The stack config key an input comes from: the property itself, or the nearest listed parent of it. */
+function configKeyOf(type: string, property: string): string | undefined {
+  const keys = DYNAMIC_INPUT_CONFIG_KEYS[type];
+  if (keys === undefined) return undefined;
+  for (let p = property; p !== ""; p = p.includes(".") ? p.slice(0, p.lastIndexOf(".")) : "") {
+    if (keys[p] !== undefined) return keys[p];
+  }
+  return undefined;
+}
+
+/** The dynamic providers' check results over the recorded resources. */
+export function checkOutcome(resources: readonly RecordedResource[]): CheckOutcome {
+  const checked = resources.filter((r) => r.checkFailures !== undefined);
+  return {
+    resourcesChecked: checked.length,
+    failures: checked.flatMap((r) =>
+      (r.checkFailures ?? []).map((f) => {
+        const configKey = configKeyOf(r.type, f.property);
+        return { urn: r.urn, type: r.type, name: r.name, property: f.property, reason: f.reason, ...(configKey !== undefined ? { configKey } : {}) };
+      }),
+    ),
+  };
 }
 
 interface BasePlan {
@@ -171,6 +196,7 @@ async function planStack(opts: PlanOptions, head: HeadStart | undefined): Promis
   if (outcome.kind !== "ok") {
     await settleOthers();
     if (outcome.kind === "config-error") throw new PlanConfigError(scrub(outcome.message));
+    if (outcome.kind === "plan-error") throw new PlanFailedError(scrub(outcome.message));
     throw new PlanFailedError(scrub(`the program failed: ${outcome.message}`));
   }
 
@@ -206,8 +232,14 @@ async function planStack(opts: PlanOptions, head: HeadStart | undefined): Promis
     project: project.name,
     stackFile: path.relative(opts.root, stack.file),
     resources,
+    checks: checkOutcome(outcome.resources),
     policy,
-    warnings: [...stack.warnings, ...programLog(outcome, "program"), ...packLog.map((l) => `policy pack: ${l}`)],
+    warnings: [
+      ...stack.warnings,
+      ...outcome.sdkWarnings.map((w) => `offline plan: ${w}`),
+      ...programLog(outcome, "program"),
+      ...packLog.map((l) => `policy pack: ${l.replace(/^warning: /, "")}`),
+    ],
     placeholders: placeholdersUsed(resources.map((r) => r.inputs)),
     ...(diff !== undefined ? { diff } : {}),
   };

@@ -35,10 +35,14 @@ export function renderMarkdown(result: PlanResult): string {
   const counts = countViolations(result.policy.violations);
   const { diff } = result;
   out.push(`### Offline plan: stack \`${result.stack}\``, "");
+  const checkFailures = result.checks.failures.length;
+  const failedChecks = checkFailures > 0 ? `**:x: ${checkFailures} provider check failure${checkFailures === 1 ? "" : "s"}**, ` : "";
   out.push(
     counts.mandatory > 0
-      ? `**:x: ${counts.mandatory} mandatory policy violation${counts.mandatory === 1 ? "" : "s"}**${counts.advisory > 0 ? `, ${counts.advisory} advisory` : ""}`
-      : `:white_check_mark: No mandatory policy violations${counts.advisory > 0 ? ` (${counts.advisory} advisory)` : ""}`,
+      ? `${failedChecks}**:x: ${counts.mandatory} mandatory policy violation${counts.mandatory === 1 ? "" : "s"}**${counts.advisory > 0 ? `, ${counts.advisory} advisory` : ""}`
+      : checkFailures > 0
+        ? `${failedChecks}no mandatory policy violations${counts.advisory > 0 ? ` (${counts.advisory} advisory)` : ""}`
+        : `:white_check_mark: No mandatory policy violations${counts.advisory > 0 ? ` (${counts.advisory} advisory)` : ""}`,
   );
   out.push("");
   out.push(
@@ -63,6 +67,27 @@ export function renderMarkdown(result: PlanResult): string {
       for (const r of diff.removed) rows.push([":heavy_minus_sign: remove", code(r.type), code(r.name), "", "", ""]);
       if (rows.length > 0) out.push(...table(["", "Type", "Name", "Input", "Before", "After"], rows), "");
     }
+  }
+
+  out.push("#### Provider checks", "");
+  const checked = result.checks.resourcesChecked;
+  out.push(`_${checked} dynamic resource${checked === 1 ? "" : "s"} checked by ${checked === 1 ? "its provider" : "their providers"}, as \`pulumi preview\` does before any policy._`, "");
+  if (checkFailures === 0) {
+    out.push(checked === 0 ? "No dynamic resources." : "No check failures.", "");
+  } else {
+    out.push(
+      ...table(
+        ["", "Resource", "Input", "Reason", "Change"],
+        result.checks.failures.map((f) => [
+          ":x: failed",
+          code(f.name),
+          f.property === "" ? "_(the check itself)_" : code(f.property),
+          cell(f.reason),
+          f.configKey !== undefined ? code(f.configKey) : "",
+        ]),
+      ),
+      "",
+    );
   }
 
   out.push("#### Policy findings", "");

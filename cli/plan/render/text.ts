@@ -20,6 +20,23 @@ export function countViolations(violations: readonly Violation[]): { mandatory: 
   return { mandatory, advisory: violations.length - mandatory };
 }
 
+/** The dynamic providers' checks, printed like policy findings: resource, input, reason, what to change. */
+function checkLines(result: PlanResult, paint: Paint): string[] {
+  const { resourcesChecked, failures } = result.checks;
+  const out = [paint("heading", `Provider checks (${resourcesChecked} dynamic resource${resourcesChecked === 1 ? "" : "s"}; pulumi preview runs them before any policy)`)];
+  if (failures.length === 0) {
+    out.push(paint("ok", resourcesChecked === 0 ? "  no dynamic resources" : "  no check failures"));
+    return out;
+  }
+  out.push(paint("mandatory", `  failed (${failures.length})`));
+  for (const f of failures) {
+    out.push(paint("mandatory", `    x ${f.name}  ${f.property === "" ? "(the check itself)" : f.property}`));
+    for (const line of f.reason.split("\n")) out.push(`        ${line}`);
+    if (f.configKey !== undefined) out.push(`        change: ${f.configKey}`);
+  }
+  return out;
+}
+
 export function renderText(result: PlanResult, opts: { color: boolean }): string {
   const paint = painter(opts.color);
   const out: string[] = [];
@@ -58,6 +75,8 @@ export function renderText(result: PlanResult, opts: { color: boolean }): string
   }
   out.push("");
 
+  out.push(...checkLines(result, paint), "");
+
   const counts = countViolations(result.policy.violations);
   const pack = `${result.policy.packDir}${result.policy.configFile !== undefined ? `, config ${result.policy.configFile}` : ""}`;
   out.push(paint("heading", `Policy findings (${pack}; ${result.policy.resourcesAnalyzed} resources analysed)`));
@@ -81,10 +100,15 @@ export function renderText(result: PlanResult, opts: { color: boolean }): string
     out.push("");
   }
 
-  const summary = [`${result.resources.length} resources`, `${counts.mandatory} mandatory and ${counts.advisory} advisory policy violations`];
+  const failures = result.checks.failures.length;
+  const summary = [
+    `${result.resources.length} resources`,
+    ...(failures > 0 ? [`${failures} provider check failure${failures === 1 ? "" : "s"}`] : []),
+    `${counts.mandatory} mandatory and ${counts.advisory} advisory policy violations`,
+  ];
   if (diff !== undefined && diff.base !== "unavailable") {
     summary.push(`against ${diff.against}: ${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed, ${diff.unchanged} unchanged`);
   }
-  out.push(paint(counts.mandatory > 0 ? "mandatory" : "ok", `Summary: ${summary.join("; ")}.`));
+  out.push(paint(counts.mandatory > 0 || failures > 0 ? "mandatory" : "ok", `Summary: ${summary.join("; ")}.`));
   return `${out.join("\n")}\n`;
 }
