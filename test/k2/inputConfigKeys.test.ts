@@ -82,7 +82,7 @@ describe("BEARER_TOKEN_INPUT_CONFIG_KEYS", () => {
       const changed = await inputsFor(`changed-${i++}`, cfg, password);
       for (const [property, source] of Object.entries(BEARER_TOKEN_INPUT_CONFIG_KEYS)) {
         const differs = JSON.stringify(at(changed, property)) !== JSON.stringify(at(base, property));
-        const named = source.match(/k2-oauth:[A-Za-z0-9.]*[A-Za-z0-9]/g) ?? [];
+        const named: string[] = source.match(/k2-oauth:[A-Za-z0-9.]*[A-Za-z0-9]/g) ?? [];
         expect({ key, property, differs }).toEqual({ key, property, differs: named.includes(key) });
       }
     }
