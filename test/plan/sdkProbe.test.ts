@@ -83,72 +83,115 @@ describe("the installed SDK", () => {
   });
 });
 
+type Edit = [file: string, from: string | RegExp, to: string];
+
+/** [internal, what changed, the edits, the problem the check reports]. */
+const CHANGES: Array<[InternalId, string, Edit[], string]> = [
+  [
+    "serialize-closure",
+    "dynamic providers serialized with other arguments",
+    [["dynamic/index.js", "sc.serializeFunction(() => provider, { allowSecrets: true })", "sc.serializeFunction(() => provider, { allowSecrets: true, isFactoryFunction: false })"]],
+    "dynamic/index.js no longer serializes the provider with serializeFunction(() => provider, { allowSecrets: true })",
+  ],
+  [
+    "serialize-closure",
+    "another field of the serialized function read",
+    [["dynamic/index.js", "sfPromise.then((sf) => sf.text)", "sfPromise.then((sf) => sf.text + sf.exportName)"]],
+    "dynamic/index.js reads containsSecrets, exportName, text of the serialized function (expected containsSecrets, text)",
+  ],
+  [
+    "serialize-closure",
+    "a new export the stand-in lacks",
+    [["runtime/closure/serializeClosure.js", "exports.serializeFunction = serializeFunction;", "exports.serializeFunction = serializeFunction;\nfunction serializeModule(m) {}\nexports.serializeModule = serializeModule;"]],
+    "runtime/closure/serializeClosure.js exports serializeFunction, serializeFunctionAsync, serializeModule (expected serializeFunction, serializeFunctionAsync)",
+  ],
+  [
+    "serialize-closure",
+    "other parameters",
+    [["runtime/closure/serializeClosure.js", "async function serializeFunction(func, args = {}) {", "async function serializeFunction(func, args, extra) {"]],
+    "runtime/closure/serializeClosure.js: serializeFunction(func, args, extra) (expected serializeFunction(func, args = {}))",
+  ],
+  [
+    "defer-code-paths",
+    "Arborist no longer loaded at start-up (nothing to defer)",
+    [["runtime/closure/codePaths.js", /^const arborist = __importStar\(require\("@npmcli\/arborist"\)\);$/m, ""]],
+    "runtime/closure/codePaths.js no longer loads @npmcli/arborist at start-up: there is nothing to defer",
+  ],
+  [
+    "defer-code-paths",
+    "a new export, as in 3.276.0",
+    [["runtime/closure/codePaths.js", "exports.findWorkspaceRoot = findWorkspaceRoot;", "exports.findWorkspaceRoot = findWorkspaceRoot;\nfunction packageArchivePath(p) {}\nexports.packageArchivePath = packageArchivePath;"]],
+    "runtime/closure/codePaths.js exports computeCodePaths, findWorkspaceRoot, packageArchivePath (expected computeCodePaths, findWorkspaceRoot)",
+  ],
+  [
+    "defer-inspector",
+    "the pack runner no longer waits for the inspector",
+    [["cmd/run-policy-pack/index.js", "return v8Hooks.isInitializedAsync();", "return Promise.resolve();"]],
+    "cmd/run-policy-pack/index.js no longer waits for v8Hooks.isInitializedAsync() before it loads the pack",
+  ],
+  [
+    "defer-inspector",
+    "v8Hooks exports a constant",
+    [["runtime/closure/v8Hooks.js", "exports.getScriptUrl = getScriptUrl;", "exports.getScriptUrl = getScriptUrl;\nexports.sessionTimeoutMs = 1000;"]],
+    "runtime/closure/v8Hooks.js exports getScriptUrl, getSessionAsync, isInitializedAsync, sessionTimeoutMs (expected getScriptUrl, getSessionAsync, isInitializedAsync)",
+  ],
+  [
+    "no-promise-debugging",
+    "other parameters",
+    [["runtime/debuggable.js", "function debuggablePromise(p, ctx) {", "function debuggablePromise(p, ctx, options) {"]],
+    "runtime/debuggable.js no longer exports debuggablePromise(p, ctx)",
+  ],
+  [
+    "no-promise-debugging",
+    "called without its module (a replacement would not be seen)",
+    [["runtime/resource.js", /debuggable_1\.debuggablePromise\(/g, "debuggablePromise("]],
+    "runtime/resource.js no longer calls debuggablePromise through its module (a replacement would not be seen)",
+  ],
+  [
+    "no-resource-stack-traces",
+    "stack traces taken elsewhere",
+    [["resource.js", "const stackTrace = Resource.stackTrace(", "const stackTrace = captureStackTrace("]],
+    "resource.js no longer takes a resource's stack trace from Resource.stackTrace",
+  ],
+  [
+    "recording-monitor",
+    "inputs sent as another field",
+    [["runtime/resource.js", "req.setObject(gstruct.Struct.fromJavaScript(resop.serializedProps));", "req.setProperties(gstruct.Struct.fromJavaScript(resop.serializedProps));"]],
+    "runtime/resource.js no longer sets the request's Object (the recording reads it)",
+  ],
+  [
+    "recording-monitor",
+    "a response field the recording does not answer",
+    [["runtime/resource.js", "const rpcDeps = resp.getPropertydependenciesMap();", "const warnings = resp.getWarningsList();\n            const rpcDeps = resp.getPropertydependenciesMap();"]],
+    "runtime/resource.js reads getWarningsList from the registration's response, which the recording does not answer",
+  ],
+  [
+    "recording-monitor",
+    "registrations sent another way",
+    [["runtime/resource.js", "monitor.registerResource(req, (", "monitor.registerResources([req], ("]],
+    "runtime/resource.js no longer registers a resource with monitor.registerResource(req, callback)",
+  ],
+  [
+    "recording-monitor",
+    "the mock monitor without its Map",
+    [["runtime/mocks.js", "this.resources = new Map();", "this.resources = {};"]],
+    "runtime/mocks.js: the mock monitor no longer keeps its resources in a Map by URN",
+  ],
+  [
+    "wire-encoding",
+    "another signature for secrets",
+    [["runtime/rpc.js", `exports.specialSecretSig = "${WIRE_CONSTANTS.specialSecretSig}";`, 'exports.specialSecretSig = "00000000000000000000000000000000";']],
+    `runtime/rpc.js: specialSecretSig is no longer "${WIRE_CONSTANTS.specialSecretSig}"`,
+  ],
+];
+
 describe("each check notices a change of its internal", () => {
-  it("serialize-closure: dynamic providers serialized another way, or a new export the stand-in lacks", () => {
-    expect(problemsOf(changedSdk([["dynamic/index.js", "sc.serializeFunction(() => provider, { allowSecrets: true })", "sc.serializeFunction(() => provider, { allowSecrets: true, isFactoryFunction: false })"]]), "serialize-closure")).toEqual({
-      "serialize-closure": "dynamic/index.js no longer serializes the provider with serializeFunction(() => provider, { allowSecrets: true })",
-    });
-    expect(problemsOf(changedSdk([["dynamic/index.js", "sfPromise.then((sf) => sf.text)", "sfPromise.then((sf) => sf.text + sf.exportName)"]]), "serialize-closure")).toEqual({
-      "serialize-closure": "dynamic/index.js reads containsSecrets, exportName, text of the serialized function (expected containsSecrets, text)",
-    });
-    expect(problemsOf(changedSdk([["runtime/closure/serializeClosure.js", "exports.serializeFunction = serializeFunction;", "exports.serializeFunction = serializeFunction;\nfunction serializeModule(m) {}\nexports.serializeModule = serializeModule;"]]), "serialize-closure")).toEqual({
-      "serialize-closure": "runtime/closure/serializeClosure.js exports serializeFunction, serializeFunctionAsync, serializeModule (expected serializeFunction, serializeFunctionAsync)",
-    });
-    expect(problemsOf(changedSdk([["runtime/closure/serializeClosure.js", "async function serializeFunction(func, args = {}) {", "async function serializeFunction(func, args, extra) {"]]), "serialize-closure")).toEqual({
-      "serialize-closure": "runtime/closure/serializeClosure.js: serializeFunction(func, args, extra) (expected serializeFunction(func, args = {}))",
-    });
+  it.each(CHANGES)("%s: %s", (id, _what, edits, problem) => {
+    expect(problemsOf(changedSdk(edits), id)).toEqual({ [id]: problem });
   });
 
-  it("defer-code-paths: codePaths no longer loads Arborist (nothing to defer), or exports more (as in 3.276.0)", () => {
-    expect(problemsOf(changedSdk([["runtime/closure/codePaths.js", /^const arborist = __importStar\(require\("@npmcli\/arborist"\)\);$/m, ""]]), "defer-code-paths")).toEqual({
-      "defer-code-paths": "runtime/closure/codePaths.js no longer loads @npmcli/arborist at start-up: there is nothing to defer",
-    });
-    expect(problemsOf(changedSdk([["runtime/closure/codePaths.js", "exports.findWorkspaceRoot = findWorkspaceRoot;", "exports.findWorkspaceRoot = findWorkspaceRoot;\nfunction packageArchivePath(p) {}\nexports.packageArchivePath = packageArchivePath;"]]), "defer-code-paths")).toEqual({
-      "defer-code-paths": "runtime/closure/codePaths.js exports computeCodePaths, findWorkspaceRoot, packageArchivePath (expected computeCodePaths, findWorkspaceRoot)",
-    });
-  });
-
-  it("defer-inspector: the pack runner no longer waits for the inspector, or v8Hooks exports a constant", () => {
-    expect(problemsOf(changedSdk([["cmd/run-policy-pack/index.js", "return v8Hooks.isInitializedAsync();", "return Promise.resolve();"]]), "defer-inspector")).toEqual({
-      "defer-inspector": "cmd/run-policy-pack/index.js no longer waits for v8Hooks.isInitializedAsync() before it loads the pack",
-    });
-    expect(problemsOf(changedSdk([["runtime/closure/v8Hooks.js", "exports.getScriptUrl = getScriptUrl;", "exports.getScriptUrl = getScriptUrl;\nexports.sessionTimeoutMs = 1000;"]]), "defer-inspector")).toEqual({
-      "defer-inspector": "runtime/closure/v8Hooks.js exports getScriptUrl, getSessionAsync, isInitializedAsync, sessionTimeoutMs (expected getScriptUrl, getSessionAsync, isInitializedAsync)",
-    });
-  });
-
-  it("no-promise-debugging and no-resource-stack-traces: the functions they replace changed", () => {
-    expect(problemsOf(changedSdk([["runtime/debuggable.js", "function debuggablePromise(p, ctx) {", "function debuggablePromise(p, ctx, options) {"]]), "no-promise-debugging")).toEqual({
-      "no-promise-debugging": "runtime/debuggable.js no longer exports debuggablePromise(p, ctx)",
-    });
-    expect(problemsOf(changedSdk([["runtime/resource.js", /debuggable_1\.debuggablePromise\(/g, "debuggablePromise("]]), "no-promise-debugging")).toEqual({
-      "no-promise-debugging": "runtime/resource.js no longer calls debuggablePromise through its module (a replacement would not be seen)",
-    });
-    expect(problemsOf(changedSdk([["resource.js", "const stackTrace = Resource.stackTrace(", "const stackTrace = captureStackTrace("]]), "no-resource-stack-traces")).toEqual({
-      "no-resource-stack-traces": "resource.js no longer takes a resource's stack trace from Resource.stackTrace",
-    });
-  });
-
-  it("recording-monitor: inputs sent another way, a response field the recording does not answer, a mock monitor without its Map", () => {
-    expect(problemsOf(changedSdk([["runtime/resource.js", "req.setObject(gstruct.Struct.fromJavaScript(resop.serializedProps));", "req.setProperties(gstruct.Struct.fromJavaScript(resop.serializedProps));"]]), "recording-monitor")).toEqual({
-      "recording-monitor": "runtime/resource.js no longer sets the request's Object (the recording reads it)",
-    });
-    expect(problemsOf(changedSdk([["runtime/resource.js", "const rpcDeps = resp.getPropertydependenciesMap();", "const warnings = resp.getWarningsList();\n            const rpcDeps = resp.getPropertydependenciesMap();"]]), "recording-monitor")).toEqual({
-      "recording-monitor": "runtime/resource.js reads getWarningsList from the registration's response, which the recording does not answer",
-    });
-    expect(problemsOf(changedSdk([["runtime/resource.js", "monitor.registerResource(req, (", "monitor.registerResources([req], ("]]), "recording-monitor")).toEqual({
-      "recording-monitor": "runtime/resource.js no longer registers a resource with monitor.registerResource(req, callback)",
-    });
-    expect(problemsOf(changedSdk([["runtime/mocks.js", "this.resources = new Map();", "this.resources = {};"]]), "recording-monitor")).toEqual({
-      "recording-monitor": "runtime/mocks.js: the mock monitor no longer keeps its resources in a Map by URN",
-    });
+  it("a missing file", () => {
     expect(problemsOf(changedSdk([], ["runtime/resource.js"]), "recording-monitor")).toEqual({ "recording-monitor": "runtime/resource.js is missing" });
-  });
-
-  it("wire-encoding: a changed signature of secrets", () => {
-    expect(problemsOf(changedSdk([["runtime/rpc.js", `exports.specialSecretSig = "${WIRE_CONSTANTS.specialSecretSig}";`, 'exports.specialSecretSig = "00000000000000000000000000000000";']]), "wire-encoding")).toEqual({
-      "wire-encoding": `runtime/rpc.js: specialSecretSig is no longer "${WIRE_CONSTANTS.specialSecretSig}"`,
-    });
   });
 
   it("names the version it found", () => {
