@@ -8,9 +8,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { CONFIG_NAMESPACE, SECRET_CONFIG_PATHS } from "../components/config";
+import { SECRET_PLACEHOLDER } from "./secretPlaceholder";
 
 /** What a `secure:` value becomes offline. Never a real secret: the stack's secrets are never decrypted here. */
-export const SECRET_PLACEHOLDER = "[secret]";
+export { SECRET_PLACEHOLDER };
 
 export interface LoadedStack {
   stack: string;

@@ -7,7 +7,7 @@
  * needs. The plan's program process checks at start that the SDK still uses them ("wire-encoding"), and
  * test/plan/units.test.ts compares them with the installed SDK.
  */
-import { SECRET_PLACEHOLDER } from "../stackFile";
+import { SECRET_PLACEHOLDER } from "../secretPlaceholder";
 import { WIRE_CONSTANTS } from "./sdkInternals";
 
 export const SIG_KEY = WIRE_CONSTANTS.specialSigKey;
