@@ -54,8 +54,8 @@ let recording: Recording | undefined;
 /**
  * Errors meant for the user (the config model's ConfigError, the SDK's RunError: "no stack trace") report their
  * message alone; anything else is a defect in the program, reported with its first frames. RunError is recognised by
- * the SDK's own brand (`RunError.isInstance` checks the same property), which also works for a copy of the SDK loaded
- * from another tree. When the plan's own machinery failed (a registration that could not be read, a provider that
+ * the public `RunError.isInstance` of the SDK the program loaded (it checks a brand, not the class, so it works for
+ * whichever copy of the SDK threw). When the plan's own machinery failed (a registration that could not be read, a provider that
  * could not be loaded), that failure is reported instead: the program's error is only its consequence.
  */
 function describeError(err: unknown): { kind: "config-error" | "program-error" | "plan-error"; message: string } {
@@ -63,7 +63,7 @@ function describeError(err: unknown): { kind: "config-error" | "program-error" |
   if (planFailure !== undefined) return { kind: "plan-error", message: planFailure.message };
   if (err instanceof Error && err.name === "SdkInternalsError") return { kind: "plan-error", message: err.message };
   if (err instanceof Error) {
-    const userFacing = err.name === "ConfigError" || (err as { __pulumiRunError?: unknown }).__pulumiRunError === true;
+    const userFacing = err.name === "ConfigError" || loadedSdk?.pulumi.RunError.isInstance(err) === true;
     if (userFacing) return { kind: "config-error", message: err.message };
     const frames = (err.stack ?? "").split("\n").slice(1, 6).join("\n");
     return { kind: "program-error", message: frames === "" ? `${err.name}: ${err.message}` : `${err.name}: ${err.message}\n${frames}` };
