@@ -94,7 +94,9 @@ export function providerChecks(sdk: LightSdk): (resource: RecordedResource) => R
       // Olds are empty: the offline plan has no state, so every resource is a create (as a preview of a new stack).
       const result = typeof provider.check === "function" ? await provider.check({}, news) : {};
       const { [DYNAMIC_PROVIDER_KEY]: _provider, ...checked } = (result?.inputs ?? news) as Record<string, unknown>;
-      wireInputs = { ...annotateSecrets(checked, resource.wireInputs), [DYNAMIC_PROVIDER_KEY]: resource.wireInputs[DYNAMIC_PROVIDER_KEY] };
+      const merged = { ...annotateSecrets(checked, resource.wireInputs), [DYNAMIC_PROVIDER_KEY]: resource.wireInputs[DYNAMIC_PROVIDER_KEY] };
+      // Keys in the order a protobuf Struct gives them (sorted), as the program's own inputs arrive.
+      wireInputs = Object.fromEntries(Object.entries(merged).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
       failures = failuresFrom(result?.failures);
     } catch (e) {
       failures = [{ property: "", reason: `the provider's check failed with ${describeThrown(e)}` }];

@@ -100,6 +100,8 @@ describe("providerChecks", () => {
       wireInputs: { __provider: FINGERPRINT, k2Url: "https://k2.example.com", label: "visible", later: UNKNOWN_VALUE, credentials: secret({ username: "u", password: SECRET_VALUE }) },
       checkFailures: [{ property: "credentials.[secret]", reason: "rejected password [secret] for visible" }],
     });
+    // In the order a protobuf Struct gives them, as the program's own inputs arrive (the plan shows them so).
+    expect(Object.keys(checked.wireInputs)).toEqual(["__provider", "credentials", "k2Url", "label", "later"]);
   });
 
   it("a check that throws is a failure of that resource, its message masked", async () => {
