@@ -120,8 +120,8 @@ describe("exit code 2", () => {
 
   it.each([
     [["--stack", "nope"], /unknown stack 'nope'.*known stacks: .*strict/],
-    [["--stack", "strict", "--format", "yaml"], /unknown --format 'yaml'; expected one of text, markdown, json/],
-    [["--stack", "strict", "--verbose"], /Unknown option '--verbose'/],
+    [["--stack", "strict", "--format", "yaml"], /--format: expected 'text', 'markdown', 'json', got 'yaml'/],
+    [["--stack", "strict", "--verbose"], /unknown option '--verbose'/],
     [[], /--stack <name> is required/],
     [["--stack", "strict", "--against", "main"], /--against needs a git repository/],
   ])("for the usage error %j", async (argv, message) => {

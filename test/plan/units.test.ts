@@ -32,14 +32,28 @@ describe("parsePlanArgs", () => {
   });
 
   it.each([
-    [[], /--stack <name> is required/],
-    [["--stack", "dev", "--format", "yaml"], /unknown --format 'yaml'; expected one of text, markdown, json/],
-    [["--stack", "dev", "--colour"], /Unknown option '--colour'/],
-    [["dev"], /unexpected argument 'dev'/],
-    [["--stack", "dev", "--against", ""], /--against needs a git ref/],
+    [[], "--stack <name> is required"],
+    [["--stack", "dev", "--format", "yaml"], "--format: expected 'text', 'markdown', 'json', got 'yaml'"],
+    [["--stack", "dev", "--colour"], "unknown option '--colour'"],
+    [["--stack", "dev", "--formt", "json"], "unknown option '--formt'; did you mean --format?"],
+    [["-s", "dev"], "unknown option '-s'; did you mean --stack?"],
+    [["dev"], "unexpected argument 'dev'; name the stack with --stack <name>"],
+    [["--stack", "dev", "--against", ""], "--against needs a value: --against <git-ref>"],
+    [["--stack", "dev", "--against"], "--against needs a value: --against <git-ref>"],
   ])("rejects %j as a usage error", (argv, message) => {
-    expect(() => parsePlanArgs(argv)).toThrow(UsageError);
-    expect(() => parsePlanArgs(argv)).toThrow(message);
+    let error: unknown;
+    try {
+      parsePlanArgs(argv);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toBe(message);
+  });
+
+  it("--help and -h win over anything else", () => {
+    expect(parsePlanArgs(["--stack", "dev", "-h"])).toEqual({ stack: "", format: "text", help: true });
+    expect(parsePlanArgs(["--bogus", "--help"])).toEqual({ stack: "", format: "text", help: true });
   });
 });
 
