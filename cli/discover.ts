@@ -11,14 +11,14 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ConfigError, parseStackConfig } from "../components/config";
+import { ConfigError } from "../components/config";
 import { serviceUrlProblem } from "../components/k2/bearerTokenChecks";
 import { buildMapping, DiscoveryError, parseDiscoveryDocument, type DiscoveredSmartObject } from "../components/k2/discovery";
 import { createHttpClient, K2Error, retryPolicy, type RetryPolicy } from "../components/k2/http";
 import { defaultSmartObjectServicesUrl, type SmartObjectMapping } from "../components/k2/mapping";
 import { rowsFromJson, smartObjectMethodUrl } from "../components/k2/smartObjectRest";
 import { defineCommand, readCommandLine } from "./args";
-import { loadStackFile, StackFileError } from "./stackFile";
+import { loadStackFile, StackFileError, validateLoadedStack } from "./stackFile";
 
 export const PASSWORD_ENV = "K2_ADMIN_PASSWORD";
 
@@ -81,8 +81,7 @@ export async function runDiscover(argv: readonly string[], io: DiscoverIo): Prom
   let serviceUrl: string;
   let username: string;
   try {
-    const stack = loadStackFile(args.stack, io.root);
-    const parsed = parseStackConfig(stack.config);
+    const parsed = validateLoadedStack(loadStackFile(args.stack, io.root));
     if (!parsed.ok) throw new ConfigProblem(new ConfigError(parsed.issues).message);
     const k2 = parsed.config.k2;
     if (k2.edition === "cloud") {

@@ -5,8 +5,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ConfigError, DEFAULT_SCOPE, parseStackConfig } from "../../components/config";
-import { loadStackFile, stackFilePath, StackFileError, type LoadedStack } from "../stackFile";
+import { ConfigError, DEFAULT_SCOPE } from "../../components/config";
+import { loadStackFile, stackFilePath, StackFileError, validateLoadedStack, type LoadedStack } from "../stackFile";
 import { diffPlans } from "./diff";
 import { PlanConfigError, PlanFailedError, UsageError } from "./errors";
 import type { PlanDiff, PlanResult, PolicyOutcome, ProgramOutcome, RecordedResource } from "./model";
@@ -132,13 +132,14 @@ async function planStack(opts: PlanOptions, head: HeadStart | undefined): Promis
   try {
     project = readProject(opts.root);
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}: run the plan from the project folder`);
+    // Pulumi.yaml is there (cli/plan.ts found it) but cannot be read: the project's own configuration is invalid.
+    throw new PlanConfigError((err as Error).message);
   }
   const stack = loadStack(opts.stack, opts.root);
 
-  // Config problems end the plan before any resource is declared (a program process started early only waits for
-  // its request; computePlan stops it).
-  const parsed = parseStackConfig(stack.config);
+  // Config problems (plaintext secrets included) end the plan before any resource is declared (a program process
+  // started early only waits for its request; computePlan stops it).
+  const parsed = validateLoadedStack(stack);
   if (!parsed.ok) throw new PlanConfigError(makeScrubber(stack.plaintextSecrets())(new ConfigError(parsed.issues).message));
 
   // A bad ref is a usage error: found before anything starts.
@@ -207,7 +208,7 @@ async function planStack(opts: PlanOptions, head: HeadStart | undefined): Promis
     stackFile: path.relative(opts.root, stack.file),
     resources,
     policy,
-    warnings: [...stack.warnings, ...programLog(outcome, "program"), ...packLog.map((l) => `policy pack: ${l}`)],
+    warnings: [...programLog(outcome, "program"), ...packLog.map((l) => `policy pack: ${l}`)],
     placeholders: placeholdersUsed(resources.map((r) => r.inputs)),
     ...(diff !== undefined ? { diff } : {}),
   };

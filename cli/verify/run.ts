@@ -171,7 +171,7 @@ async function verify(options: VerifyOptions, io: VerifyIo, redactor: Redactor, 
     checks,
     claims,
     secrets: secrets.secrets,
-    warnings: [...target.warnings, ...(target.clientChoice.startsWith("first of") ? [`client ${target.client.name}: ${target.clientChoice}`] : [])],
+    warnings: target.clientChoice.startsWith("first of") ? [`client ${target.client.name}: ${target.clientChoice}`] : [],
   };
 }
 
