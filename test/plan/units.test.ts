@@ -12,7 +12,6 @@ import { diffPlans } from "../../cli/plan/diff";
 import { UsageError } from "../../cli/plan/errors";
 import type { RecordedResource } from "../../cli/plan/model";
 import { engineUrn } from "../../cli/plan/recordingMonitor";
-import { cell } from "../../cli/plan/render/markdown";
 import { useColor } from "../../cli/plan/render/style";
 import { leaves } from "../../cli/plan/render/values";
 import { makeScrubber, plaintextSecrets } from "../../cli/plan/scrub";
@@ -181,9 +180,5 @@ describe("rendering helpers", () => {
       ["web.implicitGrant.a", false],
       ["owners", []],
     ]);
-  });
-
-  it("makes markdown table cells safe", () => {
-    expect(cell("a|b <script>\nc")).toBe("a\\|b &lt;script&gt;<br>c");
   });
 });
