@@ -8,6 +8,7 @@
  * - Options are `--name value` or `--name=value`; flags take no value. Only documented short forms exist (`-h`).
  * - Every message is written here, in this project's words: no argument parser's wording reaches a user.
  */
+import { closestName } from "../components/similarNames";
 
 /** Exit code of every usage error, whatever the command. */
 export const EXIT_USAGE = 2;
@@ -117,33 +118,18 @@ export function usageErrorText(spec: CommandSpec, message: string): string {
   return `${spec.script}: ${message}\nusage: ${synopsis(spec)}\nRun \`npm run ${spec.script} -- --help\` for every option and the exit codes.\n`;
 }
 
-/** Edit distance, to suggest the option a typo meant. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
-
 /** `--stak` → `--stack`; `-s` → `--stack` (short forms other than -h do not exist; the long one is suggested). */
 function unknownOption(spec: CommandSpec, token: string): UsageError {
   const name = token.replace(/^-+/, "").split("=")[0].toLowerCase();
+  const names = [...spec.options, HELP].map((o) => o.name);
   const short = !token.startsWith("--") && name.length === 1;
-  const close = [...spec.options, HELP]
-    .map((o) => ({ o, d: distance(name, o.name) }))
-    .filter(
-      ({ o, d }) =>
-        name.length > 0 && (short ? o.name.startsWith(name) : d <= Math.max(1, Math.floor(o.name.length / 4)) || (name.length >= 3 && o.name.startsWith(name))),
-    )
-    .sort((a, b) => a.d - b.d)[0];
-  return new UsageError(`unknown option '${token}'${close !== undefined ? `; did you mean ${flagOf(close.o)}?` : ""}`);
+  const close =
+    name === ""
+      ? undefined
+      : short || name.length >= 3
+        ? (names.find((n) => n.startsWith(name)) ?? (short ? undefined : closestName(name, names, (n) => Math.max(1, Math.floor(n.length / 4)))))
+        : closestName(name, names, (n) => Math.max(1, Math.floor(n.length / 4)));
+  return new UsageError(`unknown option '${token}'${close !== undefined ? `; did you mean --${close}?` : ""}`);
 }
 
 function isOptionLike(token: string): boolean {

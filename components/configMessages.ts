@@ -16,6 +16,7 @@
  * Pure: no Pulumi imports.
  */
 import type { z } from "zod";
+import { closestName } from "./similarNames";
 
 export const CONFIG_NAMESPACE = "k2-oauth";
 
@@ -49,29 +50,6 @@ export function quoteValue(value: unknown): string {
   if (Array.isArray(value)) return value.length === 0 ? "an empty list" : "a list";
   if (typeof value === "object" && value !== null) return Object.keys(value).length === 0 ? "an empty mapping" : "a mapping";
   return String(value);
-}
-
-/** Edit distance (case-insensitive), for "did you mean". */
-function distance(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  const row = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= y.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (x[i - 1] === y[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[y.length];
-}
-
-/** The known name a mistyped one most likely meant (same letters in another case, or one or two edits away). */
-export function closestName(given: string, known: readonly string[]): string | undefined {
-  const scored = known.map((k) => ({ k, d: distance(given, k) })).filter(({ k, d }) => d <= (k.length <= 4 ? 1 : 2));
-  return scored.sort((a, b) => a.d - b.d)[0]?.k;
 }
 
 /** The keys of a config section (a mapping): those it needs and those it may have. */
