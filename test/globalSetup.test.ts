@@ -12,8 +12,9 @@ describe("the test run's temp folder", () => {
     vi.restoreAllMocks();
   });
 
-  it("is the one every test process uses (TMPDIR), under the machine's temp folder", () => {
+  it("is the one every test process uses (TMPDIR), under the machine's temp folder; ts-node keeps its cache in node_modules", () => {
     expect(path.basename(os.tmpdir())).toMatch(/^k2-oauth-tests-/);
+    expect(process.env.TS_NODE_CACHE_DIRECTORY).toBe(path.resolve(__dirname, "..", "node_modules", ".cache", "ts-node"));
   });
 
   it("removes tool caches silently and names anything else, failing the run", () => {
