@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../cli/args";
 import { DEFAULT_RUNS, parseBenchArgs } from "../../bench/args";
+import { thrown } from "../helpers/thrown";
 
 describe("parseBenchArgs", () => {
   it("reads --json and --runs, with the documented default", () => {
@@ -12,12 +13,7 @@ describe("parseBenchArgs", () => {
   });
 
   it.each([["0"], ["-1"], ["2.5"], ["three"], ["1e3"], ["9007199254740993"]])("--runs %s is a usage error (exit 2)", (runs) => {
-    let error: unknown;
-    try {
-      parseBenchArgs([`--runs=${runs}`]);
-    } catch (e) {
-      error = e;
-    }
+    const error = thrown(() => parseBenchArgs([`--runs=${runs}`]));
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).exitCode).toBe(2);
     expect((error as Error).message).toBe(`--runs: expected a whole number of runs from 1, like 3; got '${runs}'`);

@@ -1,6 +1,7 @@
 /** The command-line convention (cli/args.ts), on a command declared for the test. */
 import { describe, expect, it } from "vitest";
 import { defineCommand, parseCommandLine, readCommandLine, synopsis, usage, usageErrorText, UsageError } from "../../cli/args";
+import { thrown } from "../helpers/thrown";
 
 const SAMPLE = defineCommand({
   script: "sample",
@@ -20,14 +21,10 @@ const SAMPLE = defineCommand({
 });
 
 function usageError(argv: string[]): string {
-  try {
-    parseCommandLine(SAMPLE, argv);
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    expect((e as UsageError).exitCode).toBe(2);
-    return (e as Error).message;
-  }
-  throw new Error(`expected a usage error for ${JSON.stringify(argv)}`);
+  const e = thrown(() => parseCommandLine(SAMPLE, argv));
+  expect(e).toBeInstanceOf(UsageError);
+  expect((e as UsageError).exitCode).toBe(2);
+  return (e as Error).message;
 }
 
 describe("parseCommandLine", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, DEFAULT_AUDIENCE, formatConfigPath, parseStackConfig, validateStackConfig } from "../../components/config";
+import { thrown } from "../helpers/thrown";
 
 const TENANT = "11111111-2222-3333-4444-555555555555";
 const K2API = "22222222-3333-4444-5555-666666666666";
@@ -118,12 +119,7 @@ describe("stack config: rules and error paths", () => {
     const raw = valid();
     (raw.k2 as Record<string, unknown>).admin = { username: "u", password: 12345 };
     raw.tenantId = "bad";
-    let err: unknown;
-    try {
-      validateStackConfig(raw);
-    } catch (e) {
-      err = e;
-    }
+    const err = thrown(() => validateStackConfig(raw));
     expect(err).toBeInstanceOf(ConfigError);
     const message = (err as Error).message;
     expect(message).toContain("k2-oauth:tenantId");

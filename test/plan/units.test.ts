@@ -16,6 +16,7 @@ import { useColor } from "../../cli/plan/render/style";
 import { leaves } from "../../cli/plan/render/values";
 import { makeScrubber, plaintextSecrets } from "../../cli/plan/scrub";
 import * as wire from "../../cli/plan/wire";
+import { thrown } from "../helpers/thrown";
 
 const secret = (value: unknown) => ({ [wire.SIG_KEY]: wire.SECRET_SIG, value });
 
@@ -40,12 +41,7 @@ describe("parsePlanArgs", () => {
     [["--stack", "dev", "--against", ""], "--against needs a value: --against <git-ref>"],
     [["--stack", "dev", "--against"], "--against needs a value: --against <git-ref>"],
   ])("rejects %j as a usage error", (argv, message) => {
-    let error: unknown;
-    try {
-      parsePlanArgs(argv);
-    } catch (e) {
-      error = e;
-    }
+    const error = thrown(() => parsePlanArgs(argv));
     expect(error).toBeInstanceOf(UsageError);
     expect((error as Error).message).toBe(message);
   });
