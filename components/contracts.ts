@@ -1,6 +1,7 @@
 /**
  * Identifiers that other modules, the policy pack, the offline plan and users' own stacks rely on
- * (../shared/DESIGN.md "Resource types that policies and checks rely on"). Change them only with a written reason.
+ * (README.md, "The policy pack" and "The K2 side"). Change them only with a written reason: deployed stacks and
+ * policy configs name them.
  */
 
 export const TYPE_INBOUND_OAUTH = "k2oauth:index:InboundOAuth";

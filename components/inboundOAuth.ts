@@ -43,7 +43,7 @@ export class InboundOAuth extends pulumi.ComponentResource {
   public readonly k2ScopeId: pulumi.Output<string>;
   /** Per client, the v1 sign-in URL with `resource=<audience>` a tester pastes into Postman or a browser. */
   public readonly authUrls: Record<string, pulumi.Output<string>>;
-  // K2 side (issue 4): fields
+  // The K2 side
   /** K2 Five: the Bearer Token resource in K2 Management; undefined on K2 Cloud. */
   public readonly bearerTokenResource: BearerTokenResource | undefined;
   /** What this stack does on the K2 side (the `k2Side` stack output). */
@@ -85,7 +85,7 @@ export class InboundOAuth extends pulumi.ComponentResource {
       );
     }
 
-    // K2 side (issue 4): declare the Bearer Token resource here
+    // The K2 side: the Bearer Token resource on K2 Five, nothing on K2 Cloud
     const k2Side = declareK2Side(this, config, this.endpoints, args.k2AdminPassword);
     this.bearerTokenResource = k2Side.resource;
     this.k2Side = k2Side.summary;

@@ -5,9 +5,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ConfigError, DEFAULT_SCOPE, parseStackConfig } from "../../components/config";
+import { ConfigError, DEFAULT_SCOPE } from "../../components/config";
 import { DYNAMIC_INPUT_CONFIG_KEYS } from "../../components/contracts";
-import { loadStackFile, stackFilePath, StackFileError, type LoadedStack } from "../stackFile";
+import { loadStackFile, stackFilePath, StackFileError, validateLoadedStack, type LoadedStack } from "../stackFile";
 import { diffPlans } from "./diff";
 import { PlanConfigError, PlanFailedError, UsageError } from "./errors";
 import type { CheckOutcome, PlanDiff, PlanResult, PolicyOutcome, ProgramOutcome, RecordedResource } from "./model";
@@ -157,13 +157,14 @@ async function planStack(opts: PlanOptions, head: HeadStart | undefined): Promis
   try {
     project = readProject(opts.root);
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}: run the plan from the project folder`);
+    // Pulumi.yaml is there (cli/plan.ts found it) but cannot be read: the project's own configuration is invalid.
+    throw new PlanConfigError((err as Error).message);
   }
   const stack = loadStack(opts.stack, opts.root);
 
-  // Config problems end the plan before any resource is declared (a program process started early only waits for
-  // its request; computePlan stops it).
-  const parsed = parseStackConfig(stack.config);
+  // Config problems (plaintext secrets included) end the plan before any resource is declared (a program process
+  // started early only waits for its request; computePlan stops it).
+  const parsed = validateLoadedStack(stack);
   if (!parsed.ok) throw new PlanConfigError(makeScrubber(stack.plaintextSecrets())(new ConfigError(parsed.issues).message));
 
   // A bad ref is a usage error: found before anything starts.
@@ -235,7 +236,6 @@ async function planStack(opts: PlanOptions, head: HeadStart | undefined): Promis
     checks: checkOutcome(outcome.resources),
     policy,
     warnings: [
-      ...stack.warnings,
       ...outcome.sdkWarnings.map((w) => `offline plan: ${w}`),
       ...programLog(outcome, "program"),
       ...packLog.map((l) => `policy pack: ${l.replace(/^warning: /, "")}`),

@@ -19,7 +19,7 @@ import { OAUTH_RESOURCE_FIELDS, type ManagementSettings, type OAuthResourceField
 import { applyParameters, createOrAdopt, readSnapshot, sameName, type ResourceSnapshot } from "./operations";
 
 /**
- * The inputs DESIGN.md lists, plus how K2 is reached: K2's OAuth Resource fields (./management.ts), with the
+ * The resource's documented inputs (README.md, "The K2 side"), plus how K2 is reached: K2's OAuth Resource fields (./management.ts), with the
  * resource's name as `resourceName`.
  */
 export interface BearerTokenInputs extends Omit<OAuthResourceFields, "name"> {

@@ -3,7 +3,7 @@
  * on 127.0.0.1 with a random port.
  *
  * Documented behaviour it follows (K2 Developer Reference, "SmartObject REST Services", "URIs for REST Services",
- * List/Create/Update/Delete pages; summarised in shared/K2-FACTS.md):
+ * List/Create/Update/Delete pages, help.nintex.com):
  * - URL form `{root}/SmartObjectServices/REST/{CategoryPath}/{SmartObject display name}/{Method display name}`,
  *   spaces as %20; discovery document at `{root}/SmartObjectServices/endpoints/endpoints.xml`;
  * - List: GET, `$format=json`; Create: POST with an XML body whose root element is the SmartObject system name and

@@ -70,8 +70,19 @@ describe("the k2-oauth policy pack over the analyzer protocol", () => {
   });
 
   it("rejects config that does not match a policy's schema, naming the policy and the problem", async () => {
-    await expect(pack.session.configure({ "entra-client-secret-expiry": { maxLifetimeDays: 5000 }, "k2-api-admin-consent": { k2ApiClientId: "K2 API" } })).rejects.toThrow(PolicyConfigError);
-    await expect(pack.session.configure({ "entra-client-secret-expiry": { maxLifetimeDays: 5000 } })).rejects.toThrow(/entra-client-secret-expiry\.maxLifetimeDays/);
+    const configured = pack.session.configure(
+      { "entra-client-secret-expiry": { maxLifetimeDays: 5000 }, "k2-api-admin-consent": { k2ApiClientId: "K2 API" } },
+      "policies/config/dev.json",
+    );
+    await expect(configured).rejects.toThrow(PolicyConfigError);
+    // The pack's own schemas, in this project's words: the value quoted, the range and an example, no regular expression.
+    await expect(configured).rejects.toThrow(
+      [
+        "policies/config/dev.json: invalid policy config (2 problems):",
+        '  - "entra-client-secret-expiry".maxLifetimeDays: expected a whole number from 1 to 730, like 365; got 5000',
+        '  - "k2-api-admin-consent".k2ApiClientId: expected a GUID like 11111111-2222-3333-4444-555555555555; got \'K2 API\'',
+      ].join("\n"),
+    );
   });
 
   it("finds nothing wrong with a correct Bearer Token resource (Analyze)", async () => {

@@ -1,5 +1,5 @@
 /**
- * The json format (docs/plan.md "Formats"): `{ stack, resources: [{ urn, type, name, parent, inputs }],
+ * The json format (docs/plan.md, "Formats"): `{ stack, resources: [{ urn, type, name, parent, inputs }],
  * checks: { resourcesChecked, failures: [{ urn, type, name, property, reason, configKey }] },
  * policy: { violations: [{ policy, level, urn, message }] } }` plus extra fields. Wire-form inputs are never
  * included: only display inputs, where secrets are `[secret]`.
