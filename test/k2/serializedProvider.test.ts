@@ -82,7 +82,9 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 /** Runs the steps against the serialized text in a plain Node process; fails the test if a secret shows anywhere. */
 function run(which: Which, steps: Step[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, [path.join(ROOT, "test/helpers/runSerializedProvider.cjs"), files[which]], { cwd: ROOT, env: { PATH: process.env.PATH ?? "" } }, (error, out, err) => {
+    // Nothing of the test's environment but PATH, and the run's own temp folder (test/globalSetup.ts).
+    const env = { PATH: process.env.PATH ?? "", TMPDIR: os.tmpdir() };
+    const child = execFile(process.execPath, [path.join(ROOT, "test/helpers/runSerializedProvider.cjs"), files[which]], { cwd: ROOT, env }, (error, out, err) => {
       if (error) return reject(new Error(`the provider process failed: ${err}`));
       const parsed = JSON.parse(out) as Omit<Run, "output">;
       // The results of successful steps hold the inputs, credentials included (as the engine's do); errors must not.
