@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml, YAMLError } from "yaml";
 import { CONFIG_NAMESPACE, parseStackConfig, SECRET_CONFIG_PATHS, type ConfigIssue, type ParseResult } from "../components/config";
-import { emptySecureIssue, plaintextSecretIssue } from "../components/configMessages";
+import { emptySecureIssue, plaintextSecretIssue, SECRET_NOT_SHOWN } from "../components/configMessages";
 import { yamlSyntaxMessage } from "../components/fileSyntax";
 import { SECRET_PLACEHOLDER } from "./secretPlaceholder";
 
@@ -151,7 +151,7 @@ export function validateLoadedStack(stack: LoadedStack): ParseResult {
   const secret = (dotted: string) => stack.secretPaths.some((p) => dotted === p || dotted.startsWith(`${p}.`) || dotted.startsWith(`${p}[`));
   return parseStackConfig(stack.config, {
     fullKeys: Object.keys(stack.engineConfig),
-    secretNote: (dotted) => (secret(dotted) ? "the value given is not shown: it is stored as a secret" : undefined),
+    secretNote: (dotted) => (secret(dotted) ? SECRET_NOT_SHOWN : undefined),
     issues: stack.issues,
   });
 }

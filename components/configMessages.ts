@@ -52,6 +52,17 @@ export function quoteValue(value: unknown): string {
   return String(value);
 }
 
+/** Why a message does not quote a value: it is (or is inside) a secret. */
+export const SECRET_NOT_SHOWN = "the value given is not shown: it is stored as a secret";
+
+/**
+ * `expected …` with the value given: `; got '<value>'`, or, when the value must not be shown (`notShown` says why),
+ * the reason in parentheses instead.
+ */
+export function withValueGiven(expected: string, value: unknown, notShown?: string): string {
+  return notShown !== undefined ? `${expected} (${notShown})` : `${expected}; got ${quoteValue(value)}`;
+}
+
 /** The keys of a config section (a mapping): those it needs and those it may have. */
 export interface SectionKeys {
   required: readonly string[];
@@ -99,7 +110,7 @@ export function describeIssue(issue: z.core.$ZodIssue, ctx: DescribeContext): Co
   if (input === null) return [{ path, message: `is empty; ${expected}` }];
   if (!hasInput(issue)) return [{ path, message: issue.code === "invalid_type" ? `is required; ${expected}` : expected }];
   const note = ctx.secretNote(issue.path);
-  return [{ path, message: note !== undefined ? `${expected} (${note})` : `${expected}; got ${quoteValue(input)}` }];
+  return [{ path, message: withValueGiven(expected, input, note) }];
 }
 
 const TYPE_NAMES: Readonly<Record<string, string>> = {

@@ -18,7 +18,7 @@ import { openPolicyRun, packWarnings } from "./policy";
 import { readProject, type ProjectInfo } from "./project";
 import { DEFAULT_PROGRAM_TIMEOUT_MS, ProgramRunError, runProgramOffline, type ProgramProcess } from "./runProgram";
 import { makeScrubber, plaintextSecrets, scrubDeep, type Scrubber } from "./scrub";
-import { displayInputs } from "./wire";
+import { displayInputs, SECRET_MASK, UNKNOWN_MASK } from "./wire";
 import { resolveCommit, withRefTree } from "./worktree";
 
 export interface PlanOptions {
@@ -93,17 +93,39 @@ function configKeyOf(type: string, property: string): string | undefined {
   return undefined;
 }
 
+/** The display value at a check failure's property (`parameters.audience`); a secret anywhere on the way is `[secret]`. */
+function givenAt(inputs: Record<string, unknown>, property: string): unknown {
+  if (property === "") return undefined;
+  let value: unknown = inputs;
+  for (const key of property.split(".")) {
+    if (value === SECRET_MASK) return SECRET_MASK;
+    if (typeof value !== "object" || value === null || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value === UNKNOWN_MASK ? undefined : value;
+}
+
 /** The dynamic providers' check results over the recorded resources. */
 export function checkOutcome(resources: readonly RecordedResource[]): CheckOutcome {
   const checked = resources.filter((r) => r.checkFailures !== undefined);
   return {
     resourcesChecked: checked.length,
-    failures: checked.flatMap((r) =>
-      (r.checkFailures ?? []).map((f) => {
+    failures: checked.flatMap((r) => {
+      const inputs = displayInputs(r.wireInputs);
+      return (r.checkFailures ?? []).map((f) => {
         const configKey = configKeyOf(r.type, f.property);
-        return { urn: r.urn, type: r.type, name: r.name, property: f.property, reason: f.reason, ...(configKey !== undefined ? { configKey } : {}) };
-      }),
-    ),
+        const given = givenAt(inputs, f.property);
+        return {
+          urn: r.urn,
+          type: r.type,
+          name: r.name,
+          property: f.property,
+          reason: f.reason,
+          ...(configKey !== undefined ? { configKey } : {}),
+          ...(given !== undefined ? { given } : {}),
+        };
+      });
+    }),
   };
 }
 

@@ -108,6 +108,11 @@ export interface PlannedResource extends RecordedResource {
 export interface CheckFinding extends ResourceRef, CheckFailure {
   /** The stack config key the input comes from, when the resource type is known (components/contracts.ts). */
   configKey?: string;
+  /**
+   * The input's value as the plan shows it (secrets `[secret]`), quoted after the reason as config messages quote a
+   * value; absent when the check itself failed or the input has no known value.
+   */
+  given?: unknown;
 }
 
 export interface CheckOutcome {

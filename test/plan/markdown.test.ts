@@ -58,6 +58,7 @@ describe("the markdown plan", () => {
           property: "parameters.audience",
           reason: "expected exactly `https://api.k2.com/` for <audience> & never `x|y`",
           configKey: "k2-oauth:k2Api.audience",
+          given: "https://api.k2.com|x <y>",
         },
       ],
     },
@@ -114,6 +115,7 @@ describe("the markdown plan", () => {
     expect(text).toContain("against the K2 server & set the <mapping> key");
     expect(text).toContain("to <value> & run");
     expect(text).toContain("for <audience> & never");
+    expect(text).toContain("; got 'https://api.k2.com|x <y>'");
   });
 
   it("pipes stay inside their cells", () => {

@@ -1,8 +1,8 @@
 /**
  * The offline plan runs each dynamic provider's check as `pulumi preview` does, before any policy (cli/plan.ts `main`
  * in process; the program and the pack in their own processes as always): a plan whose Bearer Token inputs fail the
- * provider's check exits 1 and prints each failure like a policy finding (resource, input, reason, config key to
- * change) in every format; what a check says never shows a secret.
+ * provider's check exits 1 and prints each failure like a policy finding (resource, input, reason with the value given
+ * quoted as config messages quote it, config key to change) in every format; what a check says never shows a secret.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/plan";
@@ -61,7 +61,7 @@ describe("Bearer Token inputs that fail the provider's check", () => {
         "Provider checks (1 dynamic resource; pulumi preview runs them before any policy)",
         "  failed (1)",
         "    x k2-bearer-token  parameters.audience",
-        `        ${AUDIENCE_REASON}`,
+        `        ${AUDIENCE_REASON}; got 'https://api.k2.com'`,
         "        change: k2-oauth:k2Api.audience",
         "",
         "",
@@ -75,7 +75,7 @@ describe("Bearer Token inputs that fail the provider's check", () => {
     expect(markdown.out).toContain(
       "#### Provider checks\n\n_1 dynamic resource checked by its provider, as `pulumi preview` does before any policy._\n\n" +
         "|  | Resource | Input | Reason | Change |\n| --- | --- | --- | --- | --- |\n" +
-        `| :x: failed | \`k2-bearer-token\` | \`parameters.audience\` | ${AUDIENCE_REASON} | \`k2-oauth:k2Api.audience\` |\n`,
+        `| :x: failed | \`k2-bearer-token\` | \`parameters.audience\` | ${AUDIENCE_REASON}; got 'https://api.k2.com' | \`k2-oauth:k2Api.audience\` |\n`,
     );
   });
 
@@ -91,6 +91,7 @@ describe("Bearer Token inputs that fail the provider's check", () => {
           property: "parameters.audience",
           reason: AUDIENCE_REASON,
           configKey: "k2-oauth:k2Api.audience",
+          given: "https://api.k2.com",
         },
       ],
     });
@@ -126,6 +127,7 @@ describe("what a provider's check says about secret inputs", () => {
           name: "echoing",
           property: "token",
           reason: "token [secret] is not accepted for the fixture",
+          given: "[secret]",
         },
         {
           urn: "urn:pulumi:dev::k2-oauth::pulumi-nodejs:dynamic:Resource::throwing",
@@ -162,5 +164,10 @@ describe("what a provider's check says about secret inputs", () => {
     const outputs = [cli.out, cli.err, renderText(plan, { color: false }), renderMarkdown(plan), JSON.stringify(planJson(plan))];
     for (const output of outputs) expect(output.includes(FIXTURE_SECRET)).toBe(false);
     expect(renderText(plan, { color: false })).toContain("    x throwing  (the check itself)\n        the provider's check failed with Error: cannot check a token like [secret]\n");
+    expect(renderText(plan, { color: false })).toContain(
+      "    x echoing  token\n        token [secret] is not accepted for the fixture (the value given is not shown: it is stored as a secret)\n",
+    );
+    const echoing = (JSON.parse(cli.out) as { checks: { failures: Array<{ name: string; given: unknown; configKey: unknown }> } }).checks.failures.find((f) => f.name === "echoing");
+    expect(echoing).toMatchObject({ given: "[secret]", configKey: null });
   });
 });

@@ -4,8 +4,10 @@
  * secretness put back (the engine's annotateSecrets), and with every secret masked in what the check says.
  */
 import { describe, expect, it } from "vitest";
+import { checkOutcome } from "../../cli/plan/computePlan";
 import type { RecordedResource } from "../../cli/plan/model";
 import { isDynamicResource, providerChecks, ProviderUnavailableError } from "../../cli/plan/providerChecks";
+import { checkFailureText } from "../../cli/plan/render/text";
 import { sdkDirFrom } from "../../cli/plan/sdkInternals";
 import type { DynamicProviderLike, LightSdk } from "../../cli/plan/sdkLoading";
 import { annotateSecrets, OUTPUT_VALUE_SIG, providerInputs, RESOURCE_SIG, SECRET_SIG, secretStrings, SIG_KEY, UNKNOWN_VALUE } from "../../cli/plan/wire";
@@ -142,5 +144,56 @@ describe("providerChecks", () => {
     );
     await expect(prepare(resource({ __provider: UNKNOWN_VALUE }))).rejects.toThrow(ProviderUnavailableError);
     await expect(prepare(resource({ __provider: "" }))).rejects.toThrow("its __provider input holds no provider code");
+  });
+});
+
+describe("check failures as the plan reports them", () => {
+  const withFailures = (wireInputs: Record<string, unknown>, failures: Array<{ property: string; reason: string }>): RecordedResource => ({
+    ...resource(wireInputs),
+    checkFailures: failures,
+  });
+
+  it("each failure names its resource, the config key to change and the value given (display form: secrets masked, unknowns left out)", () => {
+    const r = withFailures(
+      {
+        parameters: { audience: "https://api.k2.com", extra: UNKNOWN_VALUE },
+        credentials: secret({ username: "svc-k2", password: SECRET_VALUE }),
+        management: { transport: "rest" },
+        resourceName: "",
+      },
+      [
+        { property: "parameters.audience", reason: "expected exactly https://api.k2.com/" },
+        { property: "parameters.extra", reason: "expected a string" },
+        { property: "credentials.password", reason: "expected a non-empty password" },
+        { property: "management", reason: "expected { transport: 'smartobject-rest', serviceUrl, mapping }" },
+        { property: "resourceName", reason: "expected a non-empty K2 OAuth resource name" },
+        { property: "k2Url", reason: "expected the K2 site URL" },
+        { property: "", reason: "the provider's check failed with Error: boom" },
+      ],
+    );
+    const outcome = checkOutcome([r, resource({ a: 1 }, "pulumi-nodejs:dynamic:Resource")]);
+    const base = { urn: r.urn, type: TYPE, name: "r" };
+    expect(outcome).toEqual({
+      resourcesChecked: 1,
+      failures: [
+        { ...base, property: "parameters.audience", reason: "expected exactly https://api.k2.com/", configKey: "k2-oauth:k2Api.audience", given: "https://api.k2.com" },
+        { ...base, property: "parameters.extra", reason: "expected a string" },
+        { ...base, property: "credentials.password", reason: "expected a non-empty password", configKey: "k2-oauth:k2.admin.password", given: "[secret]" },
+        { ...base, property: "management", reason: "expected { transport: 'smartobject-rest', serviceUrl, mapping }", given: { transport: "rest" } },
+        { ...base, property: "resourceName", reason: "expected a non-empty K2 OAuth resource name", configKey: "k2-oauth:k2.bearerTokenResource.name", given: "" },
+        { ...base, property: "k2Url", reason: "expected the K2 site URL", configKey: "k2-oauth:k2.url" },
+        { ...base, property: "", reason: "the provider's check failed with Error: boom" },
+      ],
+    });
+    expect(outcome.failures.map(checkFailureText)).toEqual([
+      "expected exactly https://api.k2.com/; got 'https://api.k2.com'",
+      "expected a string",
+      "expected a non-empty password (the value given is not shown: it is stored as a secret)",
+      "expected { transport: 'smartobject-rest', serviceUrl, mapping }; got a mapping",
+      "expected a non-empty K2 OAuth resource name; got ''",
+      "expected the K2 site URL",
+      "the provider's check failed with Error: boom",
+    ]);
+    expect(JSON.stringify(outcome).includes(SECRET_VALUE)).toBe(false);
   });
 });

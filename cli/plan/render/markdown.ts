@@ -3,7 +3,7 @@
  * base, policy findings, and the full resource list folded away.
  */
 import type { InputChange, PlanResult } from "../model";
-import { countViolations } from "./text";
+import { checkFailureText, countViolations } from "./text";
 import { formatValue } from "./values";
 
 /** Rows beyond this are summarised: a GitHub comment holds at most 65,536 characters. */
@@ -139,7 +139,7 @@ export function renderMarkdown(result: PlanResult): string {
           ":x: failed",
           code(f.name),
           f.property === "" ? "_(the check itself)_" : code(f.property),
-          cell(f.reason),
+          cell(checkFailureText(f)),
           f.configKey !== undefined ? code(f.configKey) : "",
         ]),
       ),

@@ -1,5 +1,7 @@
 /** The text format: resource tree (with changes when diffing), policy findings by severity, summary. */
-import type { InputChange, PlanResult, Violation } from "../model";
+import { SECRET_NOT_SHOWN, withValueGiven } from "../../../components/configMessages";
+import type { CheckFinding, InputChange, PlanResult, Violation } from "../model";
+import { SECRET_MASK } from "../wire";
 import { painter, type Paint } from "./style";
 import { resourceTree, walkTree } from "./tree";
 import { formatValue, leaves } from "./values";
@@ -20,7 +22,13 @@ export function countViolations(violations: readonly Violation[]): { mandatory: 
   return { mandatory, advisory: violations.length - mandatory };
 }
 
-/** The dynamic providers' checks, printed like policy findings: resource, input, reason, what to change. */
+/** A check failure's reason with the value given, as config messages put it (`…; got '<value>'`; a secret not shown). */
+export function checkFailureText(f: CheckFinding): string {
+  if (f.given === undefined) return f.reason;
+  return withValueGiven(f.reason, f.given, f.given === SECRET_MASK ? SECRET_NOT_SHOWN : undefined);
+}
+
+/** The dynamic providers' checks, printed like policy findings: resource, input, reason and value given, what to change. */
 function checkLines(result: PlanResult, paint: Paint): string[] {
   const { resourcesChecked, failures } = result.checks;
   const out = [paint("heading", `Provider checks (${resourcesChecked} dynamic resource${resourcesChecked === 1 ? "" : "s"}; pulumi preview runs them before any policy)`)];
@@ -31,7 +39,7 @@ function checkLines(result: PlanResult, paint: Paint): string[] {
   out.push(paint("mandatory", `  failed (${failures.length})`));
   for (const f of failures) {
     out.push(paint("mandatory", `    x ${f.name}  ${f.property === "" ? "(the check itself)" : f.property}`));
-    for (const line of f.reason.split("\n")) out.push(`        ${line}`);
+    for (const line of checkFailureText(f).split("\n")) out.push(`        ${line}`);
     if (f.configKey !== undefined) out.push(`        change: ${f.configKey}`);
   }
   return out;
