@@ -16,6 +16,7 @@ import {
   TAG_KEY_ID,
   TAG_SLOT,
   TYPE_CLIENT_APP,
+  type ClientAppRecord,
 } from "./contracts";
 import { epochSeconds, rfc3339, secretSchedule, type SecretGeneration, type SlotName } from "./rotation";
 
@@ -33,6 +34,8 @@ export interface K2ApiReference {
 
 export interface ClientAppArgs {
   client: ClientConfig;
+  /** The client's stack config key, like `k2-oauth:clients[0]` (recorded for the policy pack's messages). */
+  configPath: string;
   k2Api: K2ApiReference;
   keyVault?: KeyVaultConfig;
   /** The day the schedule is computed for (only its UTC day matters). */
@@ -60,6 +63,19 @@ export function keyVaultSecretName(clientName: string, slot: SlotName): string {
   return `${clientName}-client-secret-${slot}`;
 }
 
+/**
+ * What ClientApp records as its inputs and outputs for the policy pack (components/contracts.ts): its config key, the
+ * K2 API scope it requests and its secret schedule.
+ */
+export function clientAppRecord(args: ClientAppArgs): ClientAppRecord<pulumi.Input<string>> {
+  const { client, k2Api } = args;
+  return {
+    configPath: args.configPath,
+    k2Api: { clientId: k2Api.clientId, scope: k2Api.scope, scopeId: k2Api.scopeId, servicePrincipalObjectId: k2Api.servicePrincipalObjectId },
+    secret: { lifetimeDays: client.secret.lifetimeDays, rotateAfterDays: client.secret.rotateAfterDays },
+  };
+}
+
 export class ClientApp extends pulumi.ComponentResource {
   public readonly application: azuread.Application;
   public readonly servicePrincipal: azuread.ServicePrincipal;
@@ -72,7 +88,8 @@ export class ClientApp extends pulumi.ComponentResource {
   public readonly overlapDays: number;
 
   constructor(name: string, args: ClientAppArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(TYPE_CLIENT_APP, name, {}, opts);
+    const record = clientAppRecord(args);
+    super(TYPE_CLIENT_APP, name, record, opts);
     const { client, k2Api } = args;
     const child = { parent: this };
 
@@ -124,6 +141,7 @@ export class ClientApp extends pulumi.ComponentResource {
     this.secrets = schedule.active.map((gen) => this.declareSecret(client, gen, gen === schedule.current, args.keyVault));
 
     this.registerOutputs({
+      ...record,
       clientId: this.clientId,
       servicePrincipalObjectId: this.servicePrincipal.objectId,
       secrets: this.secrets.map((s) => ({ slot: s.slot, keyId: s.keyId, endDate: s.endDate, current: s.current })),
