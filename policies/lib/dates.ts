@@ -40,3 +40,25 @@ export function formatDays(days: number): string {
 export function epochSeconds(at: Date): number {
   return Math.floor(at.getTime() / 1000);
 }
+
+const CALENDAR_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Midnight UTC of a calendar day written `YYYY-MM-DD`; undefined for anything else, including days that do not exist. */
+export function parseUtcDay(text: string): Date | undefined {
+  const m = CALENDAR_DAY.exec(text);
+  if (m === null) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const at = new Date(Date.UTC(year, month - 1, day));
+  if (at.getUTCFullYear() !== year || at.getUTCMonth() !== month - 1 || at.getUTCDate() !== day) return undefined;
+  return at;
+}
+
+/** Midnight UTC of the day that contains `at`. */
+export function utcDay(at: Date): Date {
+  return new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
+}
+
+/** The same calendar day one year later (29 February rolls over to 1 March). */
+export function oneYearAfter(day: Date): Date {
+  return new Date(Date.UTC(day.getUTCFullYear() + 1, day.getUTCMonth(), day.getUTCDate()));
+}

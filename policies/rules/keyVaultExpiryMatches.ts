@@ -12,7 +12,7 @@ import {
   TYPE_AZUREAD_SERVICE_PRINCIPAL_PASSWORD,
   TYPE_KEYVAULT_SECRET,
 } from "../../components/contracts";
-import { epochSeconds, isoDay, parseRfc3339 } from "../lib/dates";
+import { epochSeconds, formatDays, parseRfc3339 } from "../lib/dates";
 import { stackRule } from "../lib/define";
 import { DOCS } from "../lib/docs";
 import { isClientSecretCopy } from "../lib/keyVault";
@@ -37,6 +37,7 @@ export const keyVaultExpiryMatchesEntra = stackRule({
   remediationSteps:
     "Tag the Key Vault secret with entra-key-id = <password>.keyId and set properties.attributes.expires to the password's endDate in epoch seconds (this project's ClientApp does both); re-run pulumi up after a rotation so the copy follows the new secret.",
   url: DOCS.keyVaultSecrets,
+  settings: [],
   tags: ["key-vault", "secrets"],
   check({ resources, outcome, notApplicable }) {
     const vaultSecrets = ofType(resources, TYPE_KEYVAULT_SECRET);
@@ -81,10 +82,12 @@ export const keyVaultExpiryMatchesEntra = stackRule({
         // Missing or malformed end dates are entra-client-secret-expiry's finding.
         const end = typeof endDate.value === "string" ? parseRfc3339(endDate.value) : undefined;
         if (end === undefined) continue;
-        if (epochSeconds(end) !== expires.value) {
-          const copyDay = isoDay(new Date(expires.value * 1000));
+        const drift = expires.value - epochSeconds(end);
+        if (drift !== 0) {
+          const seconds = Math.abs(drift);
+          const by = seconds >= 86_400 ? formatDays(seconds / 86_400) : `${seconds} second${seconds === 1 ? "" : "s"}`;
           outcome.fail(
-            `${copy.name} expires at ${expires.value} (${copyDay}) but the client secret it copies, ${password.name}, ends at ${epochSeconds(end)} (${isoDay(end)}); set properties.attributes.expires to ${epochSeconds(end)}`,
+            `${copy.name} expires ${by} ${drift > 0 ? "after" : "before"} the client secret it copies, ${password.name}, ends; set properties.attributes.expires to that secret's endDate in epoch seconds`,
             copy.urn,
           );
         }
