@@ -14,7 +14,7 @@ import type { CheckOutcome, PlanDiff, PlanResult, PolicyOutcome, ProgramOutcome,
 import type { OfflineLookupContext } from "./offlineMocks";
 import { placeholdersUsed } from "./placeholders";
 import type { HeadStart } from "./headStart";
-import { openPolicyRun, packWarnings } from "./policy";
+import { defaultsWarning, openPolicyRun, packWarnings } from "./policy";
 import { readProject, type ProjectInfo } from "./project";
 import { DEFAULT_PROGRAM_TIMEOUT_MS, ProgramRunError, runProgramOffline, type ProgramProcess } from "./runProgram";
 import { makeScrubber, plaintextSecrets, scrubDeep, type Scrubber } from "./scrub";
@@ -258,6 +258,7 @@ async function planStack(opts: PlanOptions, head: HeadStart | undefined): Promis
     checks: checkOutcome(outcome.resources),
     policy,
     warnings: [
+      ...(policy.configFile === undefined ? [`policy config: ${defaultsWarning(opts.stack)}`] : []),
       ...outcome.sdkWarnings.map((w) => `offline plan: ${w}`),
       ...programLog(outcome, "program"),
       ...packLog.map((l) => `policy pack: ${l.replace(/^warning: /, "")}`),
