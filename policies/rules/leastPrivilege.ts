@@ -20,6 +20,7 @@ import {
 import { recorded } from "../lib/components";
 import { GRAPH_SIGN_IN_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../lib/wellKnown";
 import { stackRule } from "../lib/define";
+import { DOCS } from "../lib/docs";
 import { asId, asText } from "../lib/expectations";
 import type { Findings } from "../lib/outcome";
 import { ofType } from "../lib/stack";
@@ -126,7 +127,7 @@ export const appLeastPrivilege = stackRule({
   severity: "high",
   remediationSteps:
     "Remove app roles and extra API permissions from the client's requiredResourceAccesses (or ApplicationApiAccess) and extra claim values from its consent grant. A client that truly needs another delegated scope: add \"<API application id>/<scope id>\" to this policy's allowedScopes.",
-  url: "https://learn.microsoft.com/en-us/entra/identity-platform/secure-least-privileged-access",
+  url: DOCS.leastPrivilege,
   settings: ["allowedScopes"],
   tags: ["entra-id", "permissions"],
   check({ resources, settings, outcome, notApplicable }) {
