@@ -214,6 +214,74 @@ describe("the k2-oauth policy pack over the analyzer protocol", () => {
     }
   });
 
+  it("applies every setting of the new rules over the protocol, each finding naming the client's config key", async () => {
+    const inbound = inboundOAuth();
+    const inboundRes = resource(inbound.type, inbound.name, inbound.props);
+    const client = clientApp("pa", 3, { secret: { lifetimeDays: 180, rotateAfterDays: 160 } });
+    const clientRes = resource(client.type, client.name, client.props, { parentType: [contracts.TYPE_INBOUND_OAUTH], parent: inboundRes.urn });
+    const under = { parentType: [contracts.TYPE_INBOUND_OAUTH, contracts.TYPE_CLIENT_APP], parent: clientRes.urn };
+    const MAIL_READ = "570282fd-fa5c-430d-a7fd-fc8dc98a9dca";
+    const app = applicationProps("pa", {
+      web: { redirectUris: ["http://localhost:5000/signin"], implicitGrant: { accessTokenIssuanceEnabled: false, idTokenIssuanceEnabled: false } },
+      requiredResourceAccesses: [...(applicationProps("pa").requiredResourceAccesses as unknown[]), { resourceAppId: "00000003-0000-0000-c000-000000000000", resourceAccesses: [{ id: MAIL_READ, type: "Scope" }] }],
+    });
+    const day = (d: number) => new Date(Date.now() + d * DAY).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const password = (name: string, start: number, end: number) =>
+      resource(contracts.TYPE_AZUREAD_APPLICATION_PASSWORD, name, { applicationId: `/applications/${String(app.objectId)}`, startDate: day(start), endDate: day(end) }, under);
+    const stack = [
+      inboundRes,
+      clientRes,
+      resource(contracts.TYPE_AZUREAD_APPLICATION, "pa-app", app, under),
+      resource(contracts.TYPE_AZUREAD_SERVICE_PRINCIPAL, "pa-sp", { clientId: app.clientId, objectId: guidFor("pa/sp") }, under),
+      resource(contracts.TYPE_AZUREAD_DELEGATED_PERMISSION_GRANT, "pa-consent", { servicePrincipalObjectId: guidFor("pa/sp"), resourceServicePrincipalObjectId: K2_API_SP_OBJECT_ID, claimValues: ["user_impersonation"] }, under),
+      password("pa-secret-a", -10, 110),
+      password("pa-secret-b", -170, 5),
+      resource(contracts.TYPE_KEYVAULT_SECRET, "pa-secret-kv", { properties: { value: secret(SECRET_MARKER), attributes: { enabled: true } }, tags: { [contracts.TAG_CLIENT]: "pa" } }, under),
+    ];
+    const run = async (config: PolicyPackConfig) => {
+      await pack.session.configure(config);
+      return (await pack.session.analyzeStack(stack)).map((f) => `${f.level} ${f.policyName} ${f.urn?.split("::").pop()}: ${f.message.split("\n")[1]}`).sort();
+    };
+    try {
+      const strict = await run({
+        "entra-client-secret-expiry": { maxLifetime: "P90D" },
+        "entra-app-owners": { minOwners: 2 },
+        "entra-app-prefer-certificate": { enforcementLevel: "advisory" },
+        "keyvault-secret-expiry-matches-entra": { enforcementLevel: "disabled" },
+      });
+      expect(strict).toEqual(
+        [
+          "mandatory entra-client-secret-expiry pa-secret-a: the client secret lives 120 days (from its startDate to its endDate), longer than maxLifetime P90D allows; change k2-oauth:clients[3].secret.lifetimeDays",
+          "mandatory entra-client-secret-expiry pa-secret-b: the client secret lives 175 days (from its startDate to its endDate), longer than maxLifetime P90D allows; change k2-oauth:clients[3].secret.lifetimeDays",
+          "mandatory entra-client-secret-rotation-overlap pa-app: pa-app: each rotation leaves the previous secret valid 20 days (lifetimeDays 180 - rotateAfterDays 160), less than the 30-day warning window, so the expiry advisory would fire before every rotation; set rotateAfterDays to at most 150 (k2-oauth:clients[3].secret.rotateAfterDays)",
+          "mandatory entra-app-redirect-uris pa-app: web.redirectUris[0] (Web) points to localhost or a loopback address, which belongs in a development app registration (allowLoopback), not in this stack; change k2-oauth:clients[3].redirectUris[0]",
+          "mandatory entra-app-owners pa-app: pa-app has 1 owner, fewer than minOwners 2; add owner object ids to its owners or declare ApplicationOwner resources; change k2-oauth:clients[3].owners",
+          'mandatory entra-app-least-privilege pa-app: pa-app: requiredResourceAccesses[1].resourceAccesses[0] requests a delegated scope the policy\'s allowedScopes does not list; remove it, or add it to allowedScopes as "<API application id>/<scope id>" if the client needs it',
+          "advisory entra-app-prefer-certificate pa-secret-a: the app authenticates with a client secret, a shared secret that can be copied; prefer a certificate or a federated identity credential",
+          "advisory entra-app-prefer-certificate pa-secret-b: the app authenticates with a client secret, a shared secret that can be copied; prefer a certificate or a federated identity credential",
+          "mandatory keyvault-secret-expires pa-secret-kv: properties.attributes.expires is not set: the secret would look valid forever; set it (epoch seconds; for a client secret copy, the secret's endDate)",
+          "mandatory keyvault-client-secret-content-type pa-secret-kv: properties.contentType is not set; set it to application/x-entra-client-secret so the vault says what the value is",
+        ].sort(),
+      );
+      const relaxed = await run({
+        "entra-client-secret-expiry": { maxLifetime: "P180D" },
+        "entra-client-secret-expiry-advisory": { warnDays: 20 },
+        "entra-client-secret-rotation-overlap": { warnDays: 20 },
+        "entra-app-redirect-uris": { allowLoopback: true },
+        "entra-app-least-privilege": { allowedScopes: ["k2", `00000003-0000-0000-c000-000000000000/${MAIL_READ}`] },
+        "keyvault-secret-expires": { exemptions: [{ resource: "pa-secret-kv", reason: "expiry set by the rotation job", expires: isoDay(new Date(Date.now() + 30 * DAY)) }] },
+        "keyvault-client-secret-content-type": { enforcementLevel: "disabled" },
+        "keyvault-secret-expiry-matches-entra": { enforcementLevel: "disabled" },
+      });
+      expect(relaxed).toEqual([
+        expect.stringMatching(/^advisory keyvault-secret-expires pa-secret-kv: exempted until \d{4}-\d{2}-\d{2}: expiry set by the rotation job\. The finding: properties\.attributes\.expires is not set/),
+      ]);
+      expect(JSON.stringify(strict) + JSON.stringify(relaxed)).not.toContain(SECRET_MARKER);
+    } finally {
+      await pack.session.configure(loadPolicyConfigFile(DEV_CONFIG));
+    }
+  });
+
   it("analyzes the stack (AnalyzeStack): a client without tenant-wide consent is a mandatory violation on its app", async () => {
     const app = applicationProps("pa");
     const resources = [
