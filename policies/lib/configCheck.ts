@@ -85,8 +85,21 @@ function unknownSetting(policy: PolicySettings, key: string): string {
   return `${at(policy.name, [key])}: unknown setting; ${hint}`;
 }
 
+/**
+ * Whether every property is one of the policy's settings at its schema default, as the CLI fills them in for a stack
+ * without config: valid by construction (test/policies/config.test.ts checks every default), so zod need not load.
+ */
+function onlyDefaults(policy: PolicySettings, raw: Readonly<Record<string, unknown>>): boolean {
+  return Object.entries(raw).every(([key, value]) => {
+    if (!(policy.settings as readonly string[]).includes(key)) return false;
+    const fallback = (SETTINGS[key as SettingName].schema as { default?: unknown }).default;
+    return fallback !== undefined && JSON.stringify(value) === JSON.stringify(fallback);
+  });
+}
+
 /** The problems of one policy's config properties (enforcementLevel excluded), in the order found; empty when valid. */
 export function policyConfigProblems(policy: PolicySettings, raw: Readonly<Record<string, unknown>>, now: Date): string[] {
+  if (onlyDefaults(policy, raw)) return [];
   const result = validatorFor(policy).safeParse(raw, { reportInput: true });
   const problems: string[] = [];
   const invalid = new Set<string>();

@@ -5,10 +5,12 @@
  * - single-type resource rules carry CrossGuard's type filter (`__pulumiType`), so the analyzer server skips them for
  *   other types before it deserializes anything;
  * - the not-applicable and undecided signals are thrown without a stack trace;
- * - stack rules link resources through indexes: their work grows linearly with the stack, not quadratically.
+ * - stack rules link resources through indexes: their work grows linearly with the stack, not quadratically;
+ * - each resource is decoded once per analyzer call, however many policies read it.
  */
 import type { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
+import { shareDecodedProperties } from "../../policies/lib/sharedDecoding";
 import { throwWithoutStack } from "../../policies/lib/signal";
 import { read, readList } from "../../policies/lib/values";
 import { POLICIES } from "../../policies/registry";
@@ -220,4 +222,38 @@ describe("stack rules link resources in linear work", () => {
       expect(large / small).toBeLessThanOrEqual(4.5);
     });
   }
+});
+
+describe("one decoding of each resource per call, shared by every policy", () => {
+  it("the analyzer server decodes each resource once per AnalyzeStack call, not once per policy (policies/lib/sharedDecoding.ts)", async () => {
+    const proto = require("@pulumi/pulumi/proto/analyzer_pb") as typeof import("@pulumi/pulumi/proto/analyzer_pb");
+    const { Struct } = require("google-protobuf/google/protobuf/struct_pb") as typeof import("google-protobuf/google/protobuf/struct_pb");
+    const decoding = require("@pulumi/policy/deserialize") as { deserializeProperties: (s: unknown, p: boolean) => unknown };
+    const original = decoding.deserializeProperties;
+    let decoded = 0;
+    decoding.deserializeProperties = (s, p) => {
+      decoded++;
+      return original(s, p);
+    };
+    expect(shareDecodedProperties()).toBe(true);
+    const server = require("@pulumi/policy/server") as { makeAnalyzeStackRpcFun: (...a: unknown[]) => (call: unknown, cb: (err: unknown, res: unknown) => void) => Promise<void> };
+    const analyzeStack = server.makeAnalyzeStackRpcFun("k2-oauth", "1.0.0", "mandatory", POLICIES);
+    const resources = Array.from({ length: 12 }, (_, i) =>
+      new proto.AnalyzerResource()
+        .setUrn(`urn:pulumi:test::k2-oauth::${contracts.TYPE_AZUREAD_APPLICATION}::app-${i}`)
+        .setType(contracts.TYPE_AZUREAD_APPLICATION)
+        .setName(`app-${i}`)
+        .setProperties(Struct.fromJavaScript({ displayName: `app ${i}`, owners: [OWNER] }))
+        .setOptions(new proto.AnalyzerResourceOptions().setCustomtimeouts(new proto.AnalyzerResourceOptions.CustomTimeouts())),
+    );
+    const request = new proto.AnalyzeStackRequest().setResourcesList(resources);
+    const stackPolicies = POLICIES.filter((p) => "validateStack" in p && typeof p.validateStack === "function" && p.enforcementLevel !== "disabled");
+    expect(stackPolicies.length).toBeGreaterThan(10);
+    await new Promise<void>((resolve, reject) => void analyzeStack({ request }, (err) => (err ? reject(err as Error) : resolve())));
+    expect(decoded).toBe(resources.length);
+    // Remediate's decoding keeps secrets wrapped: never shared.
+    const struct = Struct.fromJavaScript({ a: 1 });
+    expect(decoding.deserializeProperties(struct, true)).not.toBe(decoding.deserializeProperties(struct, true));
+    expect(decoding.deserializeProperties(struct, false)).toBe(decoding.deserializeProperties(struct, false));
+  });
 });
