@@ -90,7 +90,7 @@ export interface ClientAppRecord<Id = string> {
 /**
  * Where a ClientApp's resources take each setting from, relative to the client's config key (`configPath`): the
  * Application's web redirect URIs are `redirectUris` in the same order, its owners `owners`, the passwords' lifetime
- * and rotation the `secret` schedule (test/components/clientAppRecord.test.ts changes each key and watches the
+ * and rotation the `secret` schedule (test/components/componentRecords.test.ts changes each key and watches the
  * resources follow).
  */
 export const CLIENT_CONFIG_KEYS = {
