@@ -4,6 +4,7 @@
  * appends to a client's config key to name what to change: checked against the component by changing each key of a
  * client's config and watching exactly the resources' properties it names change.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { validateStackConfig, type StackConfig } from "../../components/config";
 import {
@@ -64,6 +65,18 @@ describe("the components' records", () => {
       audience: "https://k2-api.example.com/",
       k2Api: { clientId: K2_API_CLIENT_ID, scope: "user_impersonation" },
     });
+  });
+
+  it("records the same as outputs, which are what AnalyzeStack sees under the CLI", async () => {
+    await declare(config([client("rec-out")]));
+    const monitor = pulumi.runtime.getMonitor() as unknown as { resources: Map<string, { urn: string; state: unknown }> };
+    const outputs = (type: string, name: string): Record<string, unknown> => {
+      const entry = [...monitor.resources.values()].find((r) => r.urn.endsWith(`${type}::${name}`));
+      return (entry?.state as { toJavaScript(): Record<string, unknown> }).toJavaScript();
+    };
+    const inbound = outputs(TYPE_INBOUND_OAUTH, `oauth-${runs - 1}`);
+    expect(inbound).toMatchObject({ tenantId: TENANT, cloud: "usgov", audience: "https://k2-api.example.com/", k2Api: { clientId: K2_API_CLIENT_ID, scope: "user_impersonation" } });
+    expect(outputs(TYPE_CLIENT_APP, "rec-out")).toMatchObject({ configPath: "k2-oauth:clients[0]", k2Api: { scopeId: DEFAULT_SCOPE_ID }, secret: { lifetimeDays: 120, rotateAfterDays: 90 } });
   });
 
   it("each ClientApp records its own config key, in the order of k2-oauth:clients", async () => {
