@@ -152,7 +152,7 @@ const AUTH_HINT =
 const UNAVAILABLE_HINT =
   "Check: the K2 server and its SmartObject Services are running (K2 answers 503 when the K2 Server is unreachable) and reachable from here, then run the command again.";
 const NETWORK_HINT =
-  "Check: k2-oauth:k2.smartObjectServices.url (host and port), that the K2 server is reachable from here (name resolution, firewall) and its SmartObject Services are running, then run the command again.";
+  "Check: k2-oauth:k2.smartObjectServices.url (host and port), that the K2 server is reachable from here (name resolution, firewall, TLS certificate) and its SmartObject Services are running, then run the command again.";
 const NOT_FOUND_HINT =
   "Check: the SmartObject Services URL (k2-oauth:k2.smartObjectServices.url) and that the SmartObject and method exist on this server; " +
   "the SmartObject mapping in use is the built-in PLACEHOLDER mapping (names not verified on any K2 server): run npm run discover -- --stack <name> and set k2-oauth:k2.smartObjectServices.mapping to the file it writes.";
@@ -322,7 +322,7 @@ describe("faults that are retried: bounded attempts with backoff, then a clear f
     const r = await run("recording", createSteps({ ...inputs, management: { ...inputs.management, serviceUrl } }));
     const e = failureOf(r, NETWORK_HINT);
     expect(e.message).toBe(
-      `K2 SmartObject Services: could not list OAuth resources after 4 attempts; last failure: connection to ${serviceUrl}${LIST} failed while trying to list OAuth resources (ECONNREFUSED). ${NETWORK_HINT}`,
+      `K2 SmartObject Services: could not list OAuth resources after 4 attempts; last failure: connection to ${serviceUrl}${LIST} failed while trying to list OAuth resources: the connection was refused (nothing accepts connections on that host and port). ${NETWORK_HINT}`,
     );
     expect([e.kind, e.status, e.retryable]).toEqual(["network", undefined, true]);
     expect(r.delays).toEqual([500, 1000, 2000]);
@@ -334,7 +334,7 @@ describe("faults that are retried: bounded attempts with backoff, then a clear f
     const r = await run("recording", createSteps(inputsFor(d)));
     const e = failureOf(r, NETWORK_HINT);
     expect(e.message).toBe(
-      `K2 SmartObject Services: could not list OAuth resources after 4 attempts; last failure: connection to ${d.serviceUrl}${LIST} failed while trying to list OAuth resources (UND_ERR_SOCKET). ${NETWORK_HINT}`,
+      `K2 SmartObject Services: could not list OAuth resources after 4 attempts; last failure: connection to ${d.serviceUrl}${LIST} failed while trying to list OAuth resources: the connection was reset before K2 answered. ${NETWORK_HINT}`,
     );
     expect(r.delays).toEqual([500, 1000, 2000]);
     expect(d.count("list")).toBe(4);
@@ -372,7 +372,7 @@ describe("create: a lost answer never makes a second resource", () => {
     const e = failureOf(r, NETWORK_HINT);
     expect(e.message).toBe(
       "could not create OAuth resource 'K2 API' after 4 attempts (each preceded by a lookup, so no duplicate was made); " +
-        `last failure: connection to ${d.serviceUrl}${CREATE} failed while trying to create the OAuth resource 'K2 API' (UND_ERR_SOCKET). ${NETWORK_HINT}`,
+        `last failure: connection to ${d.serviceUrl}${CREATE} failed while trying to create the OAuth resource 'K2 API': the connection was reset before K2 answered. ${NETWORK_HINT}`,
     );
     expect([e.kind, e.retryable]).toEqual(["network", true]);
     expect(d.count("create")).toBe(4);
@@ -494,7 +494,7 @@ describe("as shipped, through Pulumi's dynamic-provider host", () => {
     try {
       const props = { ...inputs, management: { ...inputs.management, serviceUrl }, resourceId: "r-1", maskedParameters: [], __provider: fs.readFileSync(files.shipped, "utf8") };
       const failure = await hostError(host.read(URN, "r-1", props));
-      const message = `K2 SmartObject Services: could not list OAuth resources after 4 attempts; last failure: connection to ${serviceUrl}${LIST} failed while trying to list OAuth resources (ECONNREFUSED). ${NETWORK_HINT}`;
+      const message = `K2 SmartObject Services: could not list OAuth resources after 4 attempts; last failure: connection to ${serviceUrl}${LIST} failed while trying to list OAuth resources: the connection was refused (nothing accepts connections on that host and port). ${NETWORK_HINT}`;
       expect(failure.details).toBe(message);
       expect(host.stderr()).toContain(`K2Error: ${message}: K2Error: ${message}\n    at `);
       expect(host.stderr().includes(PASSWORD)).toBe(false);
