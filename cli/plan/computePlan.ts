@@ -17,7 +17,8 @@ import type { HeadStart } from "./headStart";
 import { openPolicyRun, packWarnings } from "./policy";
 import { readProject, type ProjectInfo } from "./project";
 import { DEFAULT_PROGRAM_TIMEOUT_MS, ProgramRunError, runProgramOffline, type ProgramProcess } from "./runProgram";
-import { makeScrubber, plaintextSecrets, scrubDeep, type Scrubber } from "./scrub";
+import { plaintextSecrets } from "./plaintextSecrets";
+import { makeScrubber, scrubDeep, type Scrubber } from "./scrub";
 import { displayInputs, SECRET_MASK, UNKNOWN_MASK } from "./wire";
 import { resolveCommit, withRefTree } from "./worktree";
 

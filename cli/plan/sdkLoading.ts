@@ -36,6 +36,7 @@ export const OFFLINE_PROVIDER_PREFIX = "offline-plan:dynamic-provider-fingerprin
 
 /** A dynamic provider object, as `pulumi.dynamic.Resource` receives it (only what the plan calls is typed). */
 export interface DynamicProviderLike {
+  configure?(req: { config: unknown }): Promise<void>;
   check?(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs?: Record<string, unknown>; failures?: unknown[] }>;
   create(inputs: Record<string, unknown>): Promise<unknown>;
 }
@@ -120,6 +121,7 @@ export function installLightSdk(programDir: string): LightSdk {
   const probe = probeSdk(sdkDirFrom(programDir));
   requireInternal(probe, "recording-monitor");
   requireInternal(probe, "wire-encoding");
+  requireInternal(probe, "dynamic-provider-host");
   const warnings: string[] = [];
   const isOn = (id: InternalId): boolean => {
     const problem = probe.problems[id];

@@ -6,12 +6,13 @@
 import { describe, expect, it } from "vitest";
 import { checkOutcome } from "../../cli/plan/computePlan";
 import type { RecordedResource } from "../../cli/plan/model";
-import { isDynamicResource, providerChecks, ProviderUnavailableError } from "../../cli/plan/providerChecks";
+import { isDynamicResource, ProviderCheckError, providerChecks, ProviderUnavailableError } from "../../cli/plan/providerChecks";
 import { checkFailureText } from "../../cli/plan/render/text";
 import { sdkDirFrom } from "../../cli/plan/sdkInternals";
 import type { DynamicProviderLike, LightSdk } from "../../cli/plan/sdkLoading";
 import { annotateSecrets, OUTPUT_VALUE_SIG, providerInputs, RESOURCE_SIG, SECRET_SIG, secretStrings, SIG_KEY, UNKNOWN_VALUE } from "../../cli/plan/wire";
 import { REPO_ROOT } from "../helpers/program";
+import { rejection } from "../helpers/thrown";
 
 const secret = (value: unknown) => ({ [SIG_KEY]: SECRET_SIG, value });
 const TYPE = "pulumi-nodejs:dynamic/k2:BearerTokenResource";
@@ -66,18 +67,23 @@ describe("wire conversions for provider checks", () => {
 });
 
 describe("isDynamicResource", () => {
-  it("dynamic resource types carrying a serialized provider; nothing else", () => {
+  it("the type alone decides, as for the engine: a dynamic resource without __provider is still one", () => {
     expect(isDynamicResource(resource({ __provider: "x" }))).toBe(true);
     expect(isDynamicResource(resource({ __provider: "x" }, "pulumi-nodejs:dynamic:Resource"))).toBe(true);
-    expect(isDynamicResource(resource({}, TYPE))).toBe(false);
+    expect(isDynamicResource(resource({}, TYPE))).toBe(true);
     expect(isDynamicResource(resource({ __provider: "x" }, "azuread:index/application:Application"))).toBe(false);
     expect(isDynamicResource(resource({ __provider: "x" }, "pulumi-nodejs:dynamicity:Other"))).toBe(false);
   });
 });
 
+const ENGINE = { config: { "k2-oauth:tenantId": "11111111-2222-3333-4444-555555555555", "other:key": "v" }, project: "k2-oauth" };
+const URN = `urn:pulumi:dev::k2-oauth::${TYPE}::r`;
+
 describe("providerChecks", () => {
+  const checks = (providers: Record<string, DynamicProviderLike>) => providerChecks(sdkWith(providers), ENGINE);
+
   it("passes other resources through unchanged, at once", () => {
-    const prepare = providerChecks(sdkWith({}));
+    const prepare = checks({});
     const r = resource({ displayName: "x" }, "azuread:index/application:Application");
     expect(prepare(r)).toBe(r);
   });
@@ -95,55 +101,109 @@ describe("providerChecks", () => {
       create: async () => ({}),
     };
     const input = resource({ __provider: FINGERPRINT, k2Url: "https://k2.example.com/", label: "visible", later: UNKNOWN_VALUE, credentials: secret({ username: "u", password: SECRET_VALUE }) });
-    const checked = await providerChecks(sdkWith({ [FINGERPRINT]: provider }))(input);
+    const checked = await checks({ [FINGERPRINT]: provider })(input);
     expect(calls).toEqual([[{}, { __provider: FINGERPRINT, k2Url: "https://k2.example.com/", label: "visible", later: UNKNOWN_VALUE, credentials: { username: "u", password: SECRET_VALUE } }]]);
     expect(checked).toEqual({
       ...input,
       wireInputs: { __provider: FINGERPRINT, k2Url: "https://k2.example.com", label: "visible", later: UNKNOWN_VALUE, credentials: secret({ username: "u", password: SECRET_VALUE }) },
       checkFailures: [{ property: "credentials.[secret]", reason: "rejected password [secret] for visible" }],
     });
-    // In the order a protobuf Struct gives them, as the program's own inputs arrive (the plan shows them so).
-    expect(Object.keys(checked.wireInputs)).toEqual(["__provider", "credentials", "k2Url", "label", "later"]);
   });
 
-  it("a check that throws is a failure of that resource, its message masked", async () => {
+  it("inputs travel as the host's protobuf Structs: keys sorted at every level both ways, a Date becomes {}", async () => {
+    let seen: unknown;
+    const provider: DynamicProviderLike = {
+      async check(_olds, news) {
+        seen = news;
+        return { inputs: { zeta: { b: 1, a: 2 }, when: new Date(0) as unknown, alpha: news.nested } as Record<string, unknown> };
+      },
+      create: async () => ({}),
+    };
+    const checked = await checks({ [FINGERPRINT]: provider })(resource({ nested: { y: 1, x: [{ d: 1, c: 2 }] }, __provider: FINGERPRINT }));
+    expect(JSON.stringify(seen)).toBe(JSON.stringify({ __provider: FINGERPRINT, nested: { x: [{ c: 2, d: 1 }], y: 1 } }));
+    expect(JSON.stringify(checked.wireInputs)).toBe(JSON.stringify({ __provider: FINGERPRINT, alpha: { x: [{ c: 2, d: 1 }], y: 1 }, when: {}, zeta: { a: 2, b: 1 } }));
+  });
+
+  it("checked inputs the host cannot send (undefined) stop the plan, as they fail the host's Check", async () => {
+    const provider: DynamicProviderLike = { check: async (_olds, news) => ({ inputs: { ...news, later: undefined } }), create: async () => ({}) };
+    await expect(checks({ [FINGERPRINT]: provider })(resource({ __provider: FINGERPRINT, a: 1 }))).rejects.toThrow(
+      new ProviderCheckError(
+        URN,
+        "Error: the inputs its check returned cannot travel as a protobuf Struct, which holds JSON values only (not undefined, functions or class instances): Unexpected struct type.",
+      ).message,
+    );
+  });
+
+  it("a check that throws stops the plan (the host fails the engine's Check call), its message masked", async () => {
     const provider: DynamicProviderLike = {
       check: () => Promise.reject(new TypeError(`cannot use ${SECRET_VALUE}`)),
       create: async () => ({}),
     };
     const input = resource({ __provider: secret(FINGERPRINT), token: secret(SECRET_VALUE) });
-    const checked = await providerChecks(sdkWith({ [FINGERPRINT]: provider }))(input);
-    expect(checked.checkFailures).toEqual([{ property: "", reason: "the provider's check failed with TypeError: cannot use [secret]" }]);
-    expect(checked.wireInputs).toBe(input.wireInputs);
+    const e = await rejection(Promise.resolve(checks({ [FINGERPRINT]: provider })(input)));
+    expect(e).toBeInstanceOf(ProviderCheckError);
+    expect((e as Error).message).toBe(
+      `the provider check of ${URN} failed with TypeError: cannot use [secret]; pulumi preview fails at this resource too (the dynamic-provider host returns the error to the engine, which stops the preview)`,
+    );
   });
 
   it("a provider without check accepts the inputs as they are", async () => {
     const input = resource({ __provider: FINGERPRINT, a: secret("s"), b: "x" });
-    const checked = await providerChecks(sdkWith({ [FINGERPRINT]: { create: async () => ({}) } }))(input);
+    const checked = await checks({ [FINGERPRINT]: { create: async () => ({}) } })(input);
     expect(checked.wireInputs).toEqual(input.wireInputs);
     expect(checked.checkFailures).toEqual([]);
+  });
+
+  it("configure runs once per provider before its first check, with the engine's config and project, as the host does", async () => {
+    const seen: string[] = [];
+    const provider: DynamicProviderLike = {
+      async configure(req) {
+        const config = req.config as { get(key: string): string | undefined; require(key: string): string };
+        seen.push(`configure: ${config.require("tenantId")} ${config.get("other:key")} ${String(config.get("missing"))}`);
+      },
+      async check(_olds, news) {
+        seen.push(`check ${String(news.n)}`);
+        return {};
+      },
+      create: async () => ({}),
+    };
+    const prepare = checks({ [FINGERPRINT]: provider });
+    await prepare(resource({ __provider: FINGERPRINT, n: 1 }));
+    await prepare(resource({ __provider: FINGERPRINT, n: 2 }));
+    expect(seen).toEqual(["configure: 11111111-2222-3333-4444-555555555555 v undefined", "check 1", "check 2"]);
+  });
+
+  it("a configure that throws stops the plan like a check that throws", async () => {
+    const provider: DynamicProviderLike = {
+      async configure(req) {
+        (req.config as { require(key: string): string }).require("absent");
+      },
+      create: async () => ({}),
+    };
+    await expect(checks({ [FINGERPRINT]: provider })(resource({ __provider: FINGERPRINT }))).rejects.toThrow(
+      new ProviderCheckError(URN, "Error: Missing required configuration key: absent").message,
+    );
   });
 
   it("runs a serialized provider (the SDK's own serializer in use) loaded as the dynamic-provider host loads it", async () => {
     const text =
       'exports.handler = () => ({ check: async (olds, news) => ({ inputs: news, failures: news.size > 2 ? [{ property: "size", reason: "expected at most 2, got " + news.size }] : [] }), create: async () => ({ id: "x" }) });';
-    const checked = await providerChecks(sdkWith({}))(resource({ __provider: text, size: 3 }));
+    const checked = await checks({})(resource({ __provider: text, size: 3 }));
     expect(checked.checkFailures).toEqual([{ property: "size", reason: "expected at most 2, got 3" }]);
+    expect(checked.wireInputs).toEqual({ __provider: text, size: 3 });
   });
 
   it("a provider that cannot be found or loaded stops the plan; nothing is skipped", async () => {
-    const prepare = providerChecks(sdkWith({}));
-    await expect(prepare(resource({ __provider: "offline-plan:dynamic-provider-fingerprint:unknown" }))).rejects.toThrow(
-      new ProviderUnavailableError(`urn:pulumi:dev::k2-oauth::${TYPE}::r`, "no provider was seen for its fingerprint (__provider)").message,
-    );
-    await expect(prepare(resource({ __provider: "this is not JavaScript" }))).rejects.toThrow(
-      `the offline plan could not run the provider check of urn:pulumi:dev::k2-oauth::${TYPE}::r: its provider could not be loaded from __provider (SyntaxError: `,
-    );
+    const prepare = checks({});
+    const unavailable = (why: string) => new ProviderUnavailableError(URN, why).message;
+    await expect(prepare(resource({ __provider: "offline-plan:dynamic-provider-fingerprint:unknown" }))).rejects.toThrow(unavailable("no provider was seen for its fingerprint (__provider)"));
+    await expect(prepare(resource({ __provider: "this is not JavaScript" }))).rejects.toThrow(`${unavailable("its provider could not be loaded from __provider (SyntaxError: ")}`);
     await expect(prepare(resource({ __provider: "module.exports = {};" }))).rejects.toThrow(
-      `the offline plan could not run the provider check of urn:pulumi:dev::k2-oauth::${TYPE}::r: its provider could not be loaded from __provider (Error: its serialized code exports no handler)`,
+      unavailable("its provider could not be loaded from __provider (Error: its serialized code exports no handler)"),
     );
-    await expect(prepare(resource({ __provider: UNKNOWN_VALUE }))).rejects.toThrow(ProviderUnavailableError);
-    await expect(prepare(resource({ __provider: "" }))).rejects.toThrow("its __provider input holds no provider code");
+    await expect(prepare(resource({ __provider: UNKNOWN_VALUE }))).rejects.toThrow(unavailable("its __provider input is not known before apply"));
+    await expect(prepare(resource({ __provider: "" }))).rejects.toThrow(unavailable("its __provider input holds no provider code"));
+    await expect(prepare(resource({ a: 1 }))).rejects.toThrow(unavailable("it has no __provider input (the serialized provider every dynamic resource carries)"));
   });
 });
 

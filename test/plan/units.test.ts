@@ -14,7 +14,8 @@ import type { RecordedResource } from "../../cli/plan/model";
 import { engineUrn } from "../../cli/plan/recordingMonitor";
 import { useColor } from "../../cli/plan/render/style";
 import { leaves } from "../../cli/plan/render/values";
-import { makeScrubber, plaintextSecrets } from "../../cli/plan/scrub";
+import { plaintextSecrets } from "../../cli/plan/plaintextSecrets";
+import { makeScrubber } from "../../cli/plan/scrub";
 import * as wire from "../../cli/plan/wire";
 import { thrown } from "../helpers/thrown";
 
