@@ -16,7 +16,8 @@
 import type { CheckFailure, RecordedResource } from "./model";
 import { providerHost, type HostEngine } from "./providerHost";
 import { makeScrubber, type Scrubber } from "./scrub";
-import { OFFLINE_PROVIDER_PREFIX, type DynamicProviderLike, type LightSdk } from "./sdkLoading";
+import { OFFLINE_PROVIDER_PREFIX } from "./providerFingerprint";
+import type { DynamicProviderLike, LightSdk } from "./sdkLoading";
 import { annotateSecrets, DYNAMIC_PROVIDER_KEY, providerInputs, secretStrings, UNKNOWN_VALUE } from "./wire";
 
 const DYNAMIC_TYPE_PREFIX = "pulumi-nodejs:dynamic";

@@ -149,6 +149,12 @@ describe("what a provider's check says about secret inputs", () => {
     expect(fingerprints.map((f) => f.replace(/^offline-plan:dynamic-provider-fingerprint:[0-9a-f]{64}/, "")).sort()).toEqual(["", "#1"]);
   });
 
+  it("a provider whose module the plan cannot locate is serialized for real, and its check runs on that text", () => {
+    const provider = (name: string) => String(plan.resources.find((r) => r.name === name)?.wireInputs.__provider);
+    expect(provider("normalizing")).toContain("exports.handler = ");
+    expect(provider("echoing")).toMatch(/^offline-plan:dynamic-provider-fingerprint:[0-9a-f]{64}$/);
+  });
+
   it("a function serialized other than as a dynamic provider goes to the SDK's own serializer", () => {
     expect(plan.warnings).toContain("program: a plain function serialized by the SDK: true");
   });
