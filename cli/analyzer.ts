@@ -142,12 +142,30 @@ export class PolicyPackCallError extends Error {
   }
 }
 
+/** Thrown for an enforcement level the protocol does not define: the engine fails the run on it too. */
+export class UnknownEnforcementLevelError extends Error {
+  constructor(level: number, where: string) {
+    super(
+      `the policy pack sent enforcement level ${level} ${where}, which the analyzer protocol does not define (advisory, mandatory, remediate, disabled); ` +
+        "the Pulumi CLI stops on it too (invalid enforcement level)",
+    );
+    this.name = "UnknownEnforcementLevelError";
+  }
+}
+
 const LEVEL_NAMES: Record<number, FindingLevel> = {
   [proto.EnforcementLevel.ADVISORY]: "advisory",
   [proto.EnforcementLevel.MANDATORY]: "mandatory",
   [proto.EnforcementLevel.DISABLED]: "disabled",
   [proto.EnforcementLevel.REMEDIATE]: "remediate",
 };
+
+/** The name of a protocol enforcement level; an unknown one is an error, never a guess. */
+function levelName(level: number, where: string): FindingLevel {
+  const name = LEVEL_NAMES[level];
+  if (name === undefined) throw new UnknownEnforcementLevelError(level, where);
+  return name;
+}
 
 const LEVEL_VALUES: Record<EnforcementLevel, proto.EnforcementLevel> = {
   advisory: proto.EnforcementLevel.ADVISORY,
@@ -248,13 +266,14 @@ function stackResource(r: AnalyzerResource): proto.AnalyzerResource {
   return res;
 }
 
-function findingsOf(resp: proto.AnalyzeResponse, defaultUrn?: string): PolicyFinding[] {
+/** The findings of an Analyze or AnalyzeStack response; an unknown enforcement level throws UnknownEnforcementLevelError. */
+export function findingsOf(resp: proto.AnalyzeResponse, defaultUrn?: string): PolicyFinding[] {
   return resp.getDiagnosticsList().map((d) => {
     const urn = d.getUrn() !== "" ? d.getUrn() : defaultUrn;
     return {
       policyName: d.getPolicyname(),
       policyPackName: d.getPolicypackname(),
-      level: LEVEL_NAMES[d.getEnforcementlevel()] ?? "advisory",
+      level: levelName(d.getEnforcementlevel(), `for a violation of ${d.getPolicyname()}`),
       ...optional("urn", urn),
       message: d.getMessage(),
       ...optional("description", d.getDescription()),
@@ -263,10 +282,11 @@ function findingsOf(resp: proto.AnalyzeResponse, defaultUrn?: string): PolicyFin
   });
 }
 
-function summaryOf(info: proto.AnalyzerInfo): AnalyzerInfoSummary {
+/** GetAnalyzerInfo's answer; an unknown enforcement level throws UnknownEnforcementLevelError. */
+export function summaryOf(info: proto.AnalyzerInfo): AnalyzerInfoSummary {
   const initialConfig: PolicyPackConfig = {};
   info.getInitialconfigMap().forEach((c, name) => {
-    initialConfig[name] = { ...fromStruct(c.getProperties()), enforcementLevel: (LEVEL_NAMES[c.getEnforcementlevel()] ?? "advisory") as EnforcementLevel };
+    initialConfig[name] = { ...fromStruct(c.getProperties()), enforcementLevel: levelName(c.getEnforcementlevel(), `in the initial config of ${name}`) };
   });
   return {
     name: info.getName(),
@@ -281,7 +301,7 @@ function summaryOf(info: proto.AnalyzerInfo): AnalyzerInfoSummary {
         name: p.getName(),
         ...optional("displayName", p.getDisplayname()),
         description: p.getDescription(),
-        enforcementLevel: (LEVEL_NAMES[p.getEnforcementlevel()] ?? "advisory") as EnforcementLevel,
+        enforcementLevel: levelName(p.getEnforcementlevel(), `as the level of ${p.getName()}`),
         policyType:
           p.getPolicyType() === proto.PolicyType.POLICY_TYPE_RESOURCE ? "resource" : p.getPolicyType() === proto.PolicyType.POLICY_TYPE_STACK ? "stack" : "unknown",
         ...optional("severity", SEVERITY_NAMES[p.getSeverity()]),

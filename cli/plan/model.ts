@@ -50,7 +50,7 @@ export type ViolationLevel = "mandatory" | "advisory";
 
 export interface Violation {
   policy: string;
-  /** Contract level: `remediate` findings count as advisory (offline nothing is remediated). */
+  /** What the finding means for the run: `remediate` counts as mandatory, as the engine counts it. */
   level: ViolationLevel;
   /** The enforcement level the pack reported (`mandatory`, `advisory` or `remediate`). */
   enforcementLevel: string;

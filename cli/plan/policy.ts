@@ -27,6 +27,11 @@ export function toAnalyzerResource(r: RecordedResource): AnalyzerResource {
   };
 }
 
+/**
+ * A finding as the plan reports it. A `remediate`-level violation counts as mandatory, as the engine counts it: a
+ * violation that remains after remediation (pulumi/pulumi pkg/resource/deploy/analyze_snapshot.go analyzeResource),
+ * and any stack policy's (step_generator.go AnalyzeResources), fails the run.
+ */
 export function toViolation(f: PolicyFinding): Violation | undefined {
   if (f.level === "disabled") return undefined;
   // @pulumi/policy sends "<policy description>\n<violation message>"; the description has its own field.
@@ -34,7 +39,7 @@ export function toViolation(f: PolicyFinding): Violation | undefined {
   const message = description !== "" && f.message.startsWith(`${description}\n`) ? f.message.slice(description.length + 1) : f.message;
   return {
     policy: f.policyName,
-    level: f.level === "mandatory" ? "mandatory" : "advisory",
+    level: f.level === "mandatory" || f.level === "remediate" ? "mandatory" : "advisory",
     enforcementLevel: f.level,
     policyPack: f.policyPackName,
     ...(f.urn !== undefined && f.urn !== "" ? { urn: f.urn } : {}),
