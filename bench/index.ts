@@ -69,7 +69,7 @@ async function analyzeThroughput(
     lookups: { k2ApiScope: "user_impersonation" },
   });
   if (outcome.kind !== "ok") throw new Error(`the program failed for ${stack}: ${outcome.message}`);
-  const resources = outcome.resources.map(toAnalyzerResource);
+  const resources = outcome.resources.map((r) => toAnalyzerResource(r));
   const session = await startPack({ root, stack, project: "k2-oauth" });
   try {
     const repeats = Math.ceil(MIN_ANALYZE_CALLS / resources.length);

@@ -46,8 +46,24 @@ export interface AnalyzerResource {
   propertyDependencies?: Record<string, string[]>;
   /** Provider reference: `<provider urn>::<id>` or a provider URN. */
   provider?: string;
+  /** The provider resource's inputs in wire form (sent with the provider, as the engine does); absent: none sent. */
+  providerInputs?: Record<string, unknown>;
+  /** The resource's options as the program registered them (default: none set). */
+  options?: AnalyzerOptions;
   /** Property paths (`properties.value`, `tags["entra-key-id"]`, `items[0]`) whose values are secrets. */
   secretPaths?: string[];
+}
+
+/** The resource options an analyzer receives (AnalyzerResourceOptions; the parent comes from `parent`). */
+export interface AnalyzerOptions {
+  protect?: boolean;
+  ignoreChanges?: string[];
+  /** Absent: not set by the program (the engine sends it as not defined). */
+  deleteBeforeReplace?: boolean;
+  additionalSecretOutputs?: string[];
+  aliases?: string[];
+  /** In seconds, as the engine sends them (it parses the program's durations, `5m`, into seconds). */
+  customTimeouts?: { create?: number; update?: number; delete?: number; read?: number };
 }
 
 export type FindingLevel = "advisory" | "mandatory" | "remediate" | "disabled";
@@ -199,20 +215,38 @@ export function resourceUrn(args: { stack: string; project: string; type: string
   return `urn:pulumi:${args.stack}::${args.project}::${qualified}::${args.name}`;
 }
 
-function providerMessage(ref: string): proto.AnalyzerProviderResource {
-  // A provider reference is `<provider urn>::<id>`; the URN itself is four `::`-separated segments.
-  const urn = ref.split("::").slice(0, 4).join("::");
+/** The URN of a provider reference (`<provider urn>::<id>`; the URN itself is four `::`-separated segments). */
+export function providerUrn(ref: string): string {
+  return ref.split("::").slice(0, 4).join("::");
+}
+
+function providerMessage(ref: string, inputs: Record<string, unknown> | undefined): proto.AnalyzerProviderResource {
+  const urn = providerUrn(ref);
   const { type, name } = parseUrn(urn);
-  return new proto.AnalyzerProviderResource().setUrn(urn).setType(type).setName(name).setProperties(new Struct());
+  return new proto.AnalyzerProviderResource()
+    .setUrn(urn)
+    .setType(type)
+    .setName(name)
+    .setProperties(inputs === undefined ? new Struct() : toStruct(inputs));
 }
 
 function optionsMessage(r: AnalyzerResource): proto.AnalyzerResourceOptions {
+  const o = r.options ?? {};
+  const timeouts = o.customTimeouts ?? {};
   return new proto.AnalyzerResourceOptions()
-    .setProtect(false)
-    .setIgnorechangesList([])
-    .setAliasesList([])
-    .setAdditionalsecretoutputsList([])
-    .setCustomtimeouts(new proto.AnalyzerResourceOptions.CustomTimeouts())
+    .setProtect(o.protect ?? false)
+    .setIgnorechangesList(o.ignoreChanges ?? [])
+    .setDeletebeforereplace(o.deleteBeforeReplace ?? false)
+    .setDeletebeforereplacedefined(o.deleteBeforeReplace !== undefined)
+    .setAliasesList(o.aliases ?? [])
+    .setAdditionalsecretoutputsList(o.additionalSecretOutputs ?? [])
+    .setCustomtimeouts(
+      new proto.AnalyzerResourceOptions.CustomTimeouts()
+        .setCreate(timeouts.create ?? 0)
+        .setUpdate(timeouts.update ?? 0)
+        .setDelete(timeouts.delete ?? 0)
+        .setRead(timeouts.read ?? 0),
+    )
     .setParent(r.parent ?? "");
 }
 
@@ -247,7 +281,7 @@ function withResource<M extends ResourceMessage>(message: M, r: AnalyzerResource
   message.setName(r.name);
   message.setProperties(preparedProperties.get(r) ?? toStruct(r.properties, r.secretPaths));
   message.setOptions(optionsMessage(r));
-  if (r.provider !== undefined && r.provider !== "") message.setProvider(providerMessage(r.provider));
+  if (r.provider !== undefined && r.provider !== "") message.setProvider(providerMessage(r.provider, r.providerInputs));
   return message;
 }
 

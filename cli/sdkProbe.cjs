@@ -129,7 +129,21 @@ function gettersCalled(body, variable) {
 }
 
 /** What the recording monitor reads from a RegisterResourceRequest, and answers in its response (recordingMonitor.ts). */
-const REQUEST_FIELDS_READ = ["Type", "Name", "Parent", "Custom", "Provider", "DependenciesList", "Object"];
+const REQUEST_FIELDS_READ = [
+  "Type",
+  "Name",
+  "Parent",
+  "Custom",
+  "Provider",
+  "DependenciesList",
+  "Object",
+  "Protect",
+  "IgnorechangesList",
+  "Deletebeforereplace",
+  "Deletebeforereplacedefined",
+  "AdditionalsecretoutputsList",
+  "Customtimeouts",
+];
 const RESPONSE_GETTERS_ANSWERED = ["getId", "getObject", "getPropertydependenciesMap", "getResult", "getUnknown", "getUrn"];
 
 const CHECKS = {
@@ -207,6 +221,9 @@ const CHECKS = {
     }
     if (!body.includes("req.setObject(gstruct.Struct.fromJavaScript(resop.serializedProps))")) {
       return "runtime/resource.js no longer sends a resource's inputs as the request's object";
+    }
+    if (!body.includes("const propertyDependencies = req.getPropertydependenciesMap();") || !body.includes("propertyDependencies.set(key, deps);")) {
+      return "runtime/resource.js no longer sends a resource's property dependencies in the request's map";
     }
     const read = gettersCalled(body, "resp");
     const unanswered = read.filter((g) => !RESPONSE_GETTERS_ANSWERED.includes(g));

@@ -16,6 +16,10 @@ export interface RecordedResource {
   provider?: string;
   /** URNs this resource depends on (explicit `dependsOn` and inputs that came from other resources). */
   dependencies: string[];
+  /** Per input property, the URNs its value came from (as the engine passes them to AnalyzeStack). Set by the recording. */
+  propertyDependencies?: Record<string, string[]>;
+  /** The resource options the engine passes to the policy pack, as the program registered them. Set by the recording. */
+  options?: RecordedOptions;
   /**
    * Inputs in Pulumi's wire encoding (secrets wrapped in signature objects, unknowns as the unknown sentinel):
    * the form the policy pack receives. Never render these directly: use `displayValue` (wire.ts). For a dynamic
@@ -24,6 +28,20 @@ export interface RecordedResource {
   wireInputs: Record<string, unknown>;
   /** Dynamic resources only: what their provider's check reported (empty: it passed). Secrets already masked. */
   checkFailures?: CheckFailure[];
+}
+
+/**
+ * The options of a registration that the engine passes on to analyzers (AnalyzerResourceOptions; aliases are not
+ * recorded: the plan drops them, sdkLoading.ts withoutAliases).
+ */
+export interface RecordedOptions {
+  protect: boolean;
+  ignoreChanges: string[];
+  /** Absent when the program left it unset. */
+  deleteBeforeReplace?: boolean;
+  additionalSecretOutputs: string[];
+  /** In seconds, as the engine parses the program's durations (`5m`); 0 when not set. */
+  customTimeouts: { create: number; update: number; delete: number; read: number };
 }
 
 /** A provider's check failure: the input property and why it is rejected (the provider's own words). */

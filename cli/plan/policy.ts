@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadPolicyConfigFile, prepareResource, startPolicyPack, type AnalyzerResource, type PolicyFinding, type PolicyPackSession } from "../analyzer";
+import { loadPolicyConfigFile, prepareResource, providerUrn, startPolicyPack, type AnalyzerResource, type PolicyFinding, type PolicyPackSession } from "../analyzer";
 import type { PolicyOutcome, RecordedResource, Violation } from "./model";
 
 export const POLICY_PACK_DIR = "policies";
@@ -15,7 +15,13 @@ export function policyConfigFile(root: string, stack: string): string | undefine
   return fs.existsSync(file) ? file : undefined;
 }
 
-export function toAnalyzerResource(r: RecordedResource): AnalyzerResource {
+/**
+ * A recorded resource as the engine sends it to the pack: its inputs, parent, dependencies, property dependencies and
+ * options as the program registered them, and its provider with that provider's inputs (`providerInputs`: the
+ * inputs of a provider resource the program registered, by URN). Aliases are not sent (the plan drops them).
+ */
+export function toAnalyzerResource(r: RecordedResource, providerInputs: (urn: string) => Record<string, unknown> | undefined = () => undefined): AnalyzerResource {
+  const provider = r.provider !== undefined ? providerInputs(providerUrn(r.provider)) : undefined;
   return {
     urn: r.urn,
     type: r.type,
@@ -23,9 +29,14 @@ export function toAnalyzerResource(r: RecordedResource): AnalyzerResource {
     properties: r.wireInputs,
     ...(r.parent !== undefined ? { parent: r.parent } : {}),
     dependencies: r.dependencies,
+    ...(r.propertyDependencies !== undefined ? { propertyDependencies: r.propertyDependencies } : {}),
     ...(r.provider !== undefined ? { provider: r.provider } : {}),
+    ...(provider !== undefined ? { providerInputs: provider } : {}),
+    ...(r.options !== undefined ? { options: r.options } : {}),
   };
 }
+
+const PROVIDER_TYPE_PREFIX = "pulumi:providers:";
 
 /**
  * A finding as the plan reports it. A `remediate`-level violation counts as mandatory, as the engine counts it: a
@@ -112,13 +123,17 @@ export function openPolicyRun(opts: PolicyPackOptions, started?: Promise<PolicyP
   const pending: Array<Promise<PolicyFinding[]>> = [];
   // Each resource in wire form, converted once as it registers, for Analyze now and AnalyzeStack at the end.
   const prepared = new Map<RecordedResource, AnalyzerResource>();
+  // Provider resources by URN: a provider registers before the resources that use it.
+  const providers = new Map<string, Record<string, unknown>>();
+  const providerInputs = (urn: string) => providers.get(urn);
   const prepare = (resource: RecordedResource): AnalyzerResource => {
     let r = prepared.get(resource);
     if (r === undefined) {
+      if (resource.type.startsWith(PROVIDER_TYPE_PREFIX)) providers.set(resource.urn, resource.wireInputs);
       try {
-        r = prepareResource(toAnalyzerResource(resource));
+        r = prepareResource(toAnalyzerResource(resource, providerInputs));
       } catch {
-        r = toAnalyzerResource(resource); // the call reports what cannot be converted
+        r = toAnalyzerResource(resource, providerInputs); // the call reports what cannot be converted
       }
       prepared.set(resource, r);
     }

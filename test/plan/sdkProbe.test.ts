@@ -181,6 +181,18 @@ const CHANGES: Array<[InternalId, string, Edit[], string]> = [
   ],
   [
     "recording-monitor",
+    "property dependencies sent another way",
+    [["runtime/resource.js", "propertyDependencies.set(key, deps);", "propertyDependencies.set(key, deps.getUrnsList());"]],
+    "runtime/resource.js no longer sends a resource's property dependencies in the request's map",
+  ],
+  [
+    "recording-monitor",
+    "an option the recording reads no longer set",
+    [["runtime/resource.js", "req.setCustomtimeouts(customTimeouts);", "req.setTimeouts(customTimeouts);"]],
+    "runtime/resource.js no longer sets the request's Customtimeouts (the recording reads it)",
+  ],
+  [
+    "recording-monitor",
     "the mock monitor without its Map",
     [["runtime/mocks.js", "this.resources = new Map();", "this.resources = {};"]],
     "runtime/mocks.js: the mock monitor no longer keeps its resources in a Map by URN",
