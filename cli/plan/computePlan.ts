@@ -84,14 +84,14 @@ function programLog(outcome: ProgramOutcome, label: string): string[] {
     .map((l) => `${label}: ${l.replace(/^warning: \[runtime\] /, "")}`);
 }
 
-/** The stack config key an input comes from: the property itself, or the nearest listed parent of it. */
-function configKeyOf(type: string, property: string): string | undefined {
+/** The stack config keys an input comes from: those of the property itself, or of the nearest listed parent of it. */
+function configKeysOf(type: string, property: string): readonly string[] {
   const keys = DYNAMIC_INPUT_CONFIG_KEYS[type];
-  if (keys === undefined) return undefined;
+  if (keys === undefined) return [];
   for (let p = property; p !== ""; p = p.includes(".") ? p.slice(0, p.lastIndexOf(".")) : "") {
     if (keys[p] !== undefined) return keys[p];
   }
-  return undefined;
+  return [];
 }
 
 /** The display value at a check failure's property (`parameters.audience`); a secret anywhere on the way is `[secret]`. */
@@ -114,7 +114,6 @@ export function checkOutcome(resources: readonly RecordedResource[]): CheckOutco
     failures: checked.flatMap((r) => {
       const inputs = displayInputs(r.wireInputs);
       return (r.checkFailures ?? []).map((f) => {
-        const configKey = configKeyOf(r.type, f.property);
         const given = givenAt(inputs, f.property);
         return {
           urn: r.urn,
@@ -122,7 +121,7 @@ export function checkOutcome(resources: readonly RecordedResource[]): CheckOutco
           name: r.name,
           property: f.property,
           reason: f.reason,
-          ...(configKey !== undefined ? { configKey } : {}),
+          configKeys: [...configKeysOf(r.type, f.property)],
           ...(given !== undefined ? { given } : {}),
         };
       });

@@ -124,11 +124,14 @@ export interface PlannedResource extends RecordedResource {
 
 /** One failure of a dynamic provider's check, with the resource and what to change. */
 export interface CheckFinding extends ResourceRef, CheckFailure {
-  /** The stack config key the input comes from, when the resource type is known (components/contracts.ts). */
-  configKey?: string;
+  /**
+   * The stack config keys the input comes from (`k2-oauth:tenantId`), the one that decides most first; empty when the
+   * program sets the input or the resource type is not one of this project's (components/contracts.ts).
+   */
+  configKeys: string[];
   /**
    * The input's value as the plan shows it (secrets `[secret]`), quoted after the reason as config messages quote a
-   * value; absent when the check itself failed or the input has no known value.
+   * value; absent when the failure names no input or the input has no known value.
    */
   given?: unknown;
 }

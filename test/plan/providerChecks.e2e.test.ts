@@ -91,7 +91,7 @@ describe("Bearer Token inputs that fail the provider's check", () => {
           name: "k2-bearer-token",
           property: "parameters.audience",
           reason: AUDIENCE_REASON,
-          configKey: "k2-oauth:k2Api.audience",
+          configKeys: ["k2-oauth:k2Api.audience"],
           given: "https://api.k2.com",
         },
       ],
@@ -127,6 +127,7 @@ describe("what a provider's check says about secret inputs", () => {
           name: "echoing",
           property: "token",
           reason: "token [secret] is not accepted for the fixture",
+          configKeys: [],
           given: "[secret]",
         },
       ],
@@ -165,8 +166,8 @@ describe("what a provider's check says about secret inputs", () => {
     expect(renderText(plan, { color: false })).toContain(
       "    x echoing  token\n        token [secret] is not accepted for the fixture (the value given is not shown: it is stored as a secret)\n",
     );
-    const echoing = (JSON.parse(cli.out) as { checks: { failures: Array<{ name: string; given: unknown; configKey: unknown }> } }).checks.failures.find((f) => f.name === "echoing");
-    expect(echoing).toMatchObject({ given: "[secret]", configKey: null });
+    const echoing = (JSON.parse(cli.out) as { checks: { failures: Array<{ name: string; given: unknown; configKeys: unknown }> } }).checks.failures.find((f) => f.name === "echoing");
+    expect(echoing).toMatchObject({ given: "[secret]", configKeys: [] });
   });
 });
 

@@ -5,9 +5,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { checkOutcome } from "../../cli/plan/computePlan";
-import type { RecordedResource } from "../../cli/plan/model";
+import type { PlanResult, RecordedResource } from "../../cli/plan/model";
 import { isDynamicResource, ProviderCheckError, providerChecks, ProviderUnavailableError } from "../../cli/plan/providerChecks";
-import { checkFailureText } from "../../cli/plan/render/text";
+import { planJson } from "../../cli/plan/render/json";
+import { renderMarkdown } from "../../cli/plan/render/markdown";
+import { checkFailureText, renderText } from "../../cli/plan/render/text";
 import { sdkDirFrom } from "../../cli/plan/sdkInternals";
 import type { DynamicProviderLike, LightSdk } from "../../cli/plan/sdkLoading";
 import { annotateSecrets, OUTPUT_VALUE_SIG, providerInputs, RESOURCE_SIG, SECRET_SIG, secretStrings, SIG_KEY, UNKNOWN_VALUE } from "../../cli/plan/wire";
@@ -207,13 +209,24 @@ describe("providerChecks", () => {
   });
 });
 
+const EMPTY_PLAN: PlanResult = {
+  stack: "dev",
+  project: "k2-oauth",
+  stackFile: "stacks/Pulumi.dev.yaml",
+  resources: [],
+  checks: { resourcesChecked: 0, failures: [] },
+  policy: { packDir: "policies", violations: [], resourcesAnalyzed: 0 },
+  warnings: [],
+  placeholders: [],
+};
+
 describe("check failures as the plan reports them", () => {
   const withFailures = (wireInputs: Record<string, unknown>, failures: Array<{ property: string; reason: string }>): RecordedResource => ({
     ...resource(wireInputs),
     checkFailures: failures,
   });
 
-  it("each failure names its resource, the config key to change and the value given (display form: secrets masked, unknowns left out)", () => {
+  it("each failure names its resource, the config keys to change and the value given (display form: secrets masked, unknowns left out), in every format", () => {
     const r = withFailures(
       {
         parameters: { audience: "https://api.k2.com", extra: UNKNOWN_VALUE },
@@ -228,7 +241,9 @@ describe("check failures as the plan reports them", () => {
         { property: "management", reason: "expected { transport: 'smartobject-rest', serviceUrl, mapping }" },
         { property: "resourceName", reason: "expected a non-empty K2 OAuth resource name" },
         { property: "k2Url", reason: "expected the K2 site URL" },
-        { property: "", reason: "the provider's check failed with Error: boom" },
+        { property: "tokenEndpoint", reason: "expected a v1 endpoint" },
+        { property: "management.serviceUrl", reason: "expected https" },
+        { property: "", reason: "the inputs do not fit together" },
       ],
     );
     const outcome = checkOutcome([r, resource({ a: 1 }, "pulumi-nodejs:dynamic:Resource")]);
@@ -236,13 +251,15 @@ describe("check failures as the plan reports them", () => {
     expect(outcome).toEqual({
       resourcesChecked: 1,
       failures: [
-        { ...base, property: "parameters.audience", reason: "expected exactly https://api.k2.com/", configKey: "k2-oauth:k2Api.audience", given: "https://api.k2.com" },
-        { ...base, property: "parameters.extra", reason: "expected a string" },
-        { ...base, property: "credentials.password", reason: "expected a non-empty password", configKey: "k2-oauth:k2.admin.password", given: "[secret]" },
-        { ...base, property: "management", reason: "expected { transport: 'smartobject-rest', serviceUrl, mapping }", given: { transport: "rest" } },
-        { ...base, property: "resourceName", reason: "expected a non-empty K2 OAuth resource name", configKey: "k2-oauth:k2.bearerTokenResource.name", given: "" },
-        { ...base, property: "k2Url", reason: "expected the K2 site URL", configKey: "k2-oauth:k2.url" },
-        { ...base, property: "", reason: "the provider's check failed with Error: boom" },
+        { ...base, property: "parameters.audience", reason: "expected exactly https://api.k2.com/", configKeys: ["k2-oauth:k2Api.audience"], given: "https://api.k2.com" },
+        { ...base, property: "parameters.extra", reason: "expected a string", configKeys: [] },
+        { ...base, property: "credentials.password", reason: "expected a non-empty password", configKeys: ["k2-oauth:k2.admin.password"], given: "[secret]" },
+        { ...base, property: "management", reason: "expected { transport: 'smartobject-rest', serviceUrl, mapping }", configKeys: [], given: { transport: "rest" } },
+        { ...base, property: "resourceName", reason: "expected a non-empty K2 OAuth resource name", configKeys: ["k2-oauth:k2.bearerTokenResource.name"], given: "" },
+        { ...base, property: "k2Url", reason: "expected the K2 site URL", configKeys: ["k2-oauth:k2.url"] },
+        { ...base, property: "tokenEndpoint", reason: "expected a v1 endpoint", configKeys: ["k2-oauth:tenantId", "k2-oauth:cloud"] },
+        { ...base, property: "management.serviceUrl", reason: "expected https", configKeys: ["k2-oauth:k2.smartObjectServices.url", "k2-oauth:k2.url"] },
+        { ...base, property: "", reason: "the inputs do not fit together", configKeys: [] },
       ],
     });
     expect(outcome.failures.map(checkFailureText)).toEqual([
@@ -252,8 +269,20 @@ describe("check failures as the plan reports them", () => {
       "expected { transport: 'smartobject-rest', serviceUrl, mapping }; got a mapping",
       "expected a non-empty K2 OAuth resource name; got ''",
       "expected the K2 site URL",
-      "the provider's check failed with Error: boom",
+      "expected a v1 endpoint",
+      "expected https",
+      "the inputs do not fit together",
     ]);
+    const text = renderText({ ...EMPTY_PLAN, checks: outcome }, { color: false });
+    expect(text).toContain("    x r  tokenEndpoint\n        expected a v1 endpoint\n        change: k2-oauth:tenantId or k2-oauth:cloud\n");
+    expect(text).toContain("    x r  parameters.extra\n        expected a string\n    x r  credentials.password\n");
+    expect(text).toContain("    x r  (no input named)\n        the inputs do not fit together\n");
+    expect(renderMarkdown({ ...EMPTY_PLAN, checks: outcome })).toContain(
+      "| :x: failed | `r` | `management.serviceUrl` | expected https | `k2-oauth:k2.smartObjectServices.url` or `k2-oauth:k2.url` |",
+    );
+    expect((planJson({ ...EMPTY_PLAN, checks: outcome }).checks as { failures: Array<{ configKeys: unknown }> }).failures.map((f) => f.configKeys)).toEqual(
+      outcome.failures.map((f) => f.configKeys),
+    );
     expect(JSON.stringify(outcome).includes(SECRET_VALUE)).toBe(false);
   });
 });

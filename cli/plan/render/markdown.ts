@@ -138,9 +138,9 @@ export function renderMarkdown(result: PlanResult): string {
         result.checks.failures.map((f) => [
           ":x: failed",
           code(f.name),
-          f.property === "" ? "_(the check itself)_" : code(f.property),
+          f.property === "" ? "_(no input named)_" : code(f.property),
           cell(checkFailureText(f)),
-          f.configKey !== undefined ? code(f.configKey) : "",
+          f.configKeys.map(code).join(" or "),
         ]),
       ),
       "",
