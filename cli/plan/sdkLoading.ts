@@ -137,7 +137,7 @@ export function lightenLoadedSdk(programDir: string, sdk: LightSdk): void {
     let problem = sdk.probe.problems[id];
     if (problem === undefined) {
       const target = loaded();
-      if (typeof target.current !== "function" || target.current.length !== target.arity) problem = `the loaded function does not take ${target.arity} parameters`;
+      if (typeof target.current !== "function" || target.current.length !== target.arity) problem = `the loaded function does not take ${target.arity} parameter${target.arity === 1 ? "" : "s"}`;
       else target.set();
     }
     if (problem !== undefined) sdk.warnings.push(shortcutOffWarning(id, problem, sdk.probe.version));
