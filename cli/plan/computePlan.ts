@@ -12,6 +12,7 @@ import { diffPlans } from "./diff";
 import { PlanConfigError, PlanFailedError, UsageError } from "./errors";
 import type { CheckOutcome, PlanDiff, PlanResult, PolicyOutcome, ProgramOutcome, RecordedResource } from "./model";
 import type { OfflineLookupContext } from "./offlineMocks";
+import type { ProgramRequest } from "./programChild";
 import { placeholdersUsed } from "./placeholders";
 import type { HeadStart } from "./headStart";
 import { openPolicyRun, packWarnings } from "./policy";
@@ -57,14 +58,9 @@ function lookupContext(stack: LoadedStack): OfflineLookupContext {
   return { k2ApiScope: typeof scope === "string" ? scope : DEFAULT_SCOPE, ...(typeof tenantId === "string" ? { tenantId } : {}) };
 }
 
-function runStackProgram(
-  project: ProjectInfo,
-  stack: LoadedStack,
-  timeoutMs: number,
-  onResource?: (resource: RecordedResource) => void,
-  started?: ProgramProcess,
-): Promise<ProgramOutcome> {
-  const request = {
+/** What the program's process needs to run the project's program for a stack. */
+export function programRequest(project: ProjectInfo, stack: LoadedStack): ProgramRequest {
+  return {
     programDir: project.root,
     main: project.main,
     project: project.name,
@@ -73,6 +69,21 @@ function runStackProgram(
     secretKeys: stack.secretKeys,
     lookups: lookupContext(stack),
   };
+}
+
+/** The program of the project at `root` run offline for the stack `stack` (its stack file unchecked), as the plan runs it. */
+export function runStackOffline(root: string, stack: string, timeoutMs: number = DEFAULT_PROGRAM_TIMEOUT_MS): Promise<ProgramOutcome> {
+  return runProgramOffline(programRequest(readProject(root), loadStackFile(stack, root)), timeoutMs);
+}
+
+function runStackProgram(
+  project: ProjectInfo,
+  stack: LoadedStack,
+  timeoutMs: number,
+  onResource?: (resource: RecordedResource) => void,
+  started?: ProgramProcess,
+): Promise<ProgramOutcome> {
+  const request = programRequest(project, stack);
   return started !== undefined ? started.run(request, timeoutMs, onResource) : runProgramOffline(request, timeoutMs, onResource);
 }
 

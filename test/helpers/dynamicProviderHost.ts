@@ -39,6 +39,15 @@ export async function hostError(call: Promise<unknown>): Promise<HostError> {
 
 const struct = (value: Record<string, unknown>): Struct => Struct.fromJavaScript(value as Parameters<typeof Struct.fromJavaScript>[0]);
 
+/** A Diff or Update request: the resource and its old and new properties. */
+function change<R extends proto.DiffRequest | proto.UpdateRequest>(req: R, urn: string, id: string, olds: Record<string, unknown>, news: Record<string, unknown>): R {
+  req.setUrn(urn);
+  req.setId(id);
+  req.setOlds(struct(olds));
+  req.setNews(struct(news));
+  return req;
+}
+
 function unary<Req, Res>(method: (req: Req, callback: (err: grpc.ServiceError | null, res: Res) => void) => unknown, req: Req): Promise<Res> {
   return new Promise((resolve, reject) => {
     method(req, (err, res) => (err ? reject(err) : resolve(res)));
@@ -97,11 +106,7 @@ export async function startDynamicProviderHost(root: string): Promise<DynamicPro
       return { id: res.getId(), properties: (res.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown> };
     },
     async diff(urn, id, olds, news) {
-      const req = new proto.DiffRequest();
-      req.setUrn(urn);
-      req.setId(id);
-      req.setOlds(struct(olds));
-      req.setNews(struct(news));
+      const req = change(new proto.DiffRequest(), urn, id, olds, news);
       const res = await unary<proto.DiffRequest, proto.DiffResponse>(client.diff.bind(client), req);
       const changes = res.getChanges();
       const DiffChanges = proto.DiffResponse.DiffChanges;
@@ -112,11 +117,7 @@ export async function startDynamicProviderHost(root: string): Promise<DynamicPro
       };
     },
     async update(urn, id, olds, news) {
-      const req = new proto.UpdateRequest();
-      req.setUrn(urn);
-      req.setId(id);
-      req.setOlds(struct(olds));
-      req.setNews(struct(news));
+      const req = change(new proto.UpdateRequest(), urn, id, olds, news);
       const res = await unary<proto.UpdateRequest, proto.UpdateResponse>(client.update.bind(client), req);
       return { properties: (res.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown> };
     },

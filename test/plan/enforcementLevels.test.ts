@@ -9,8 +9,8 @@ import { findingsOf, summaryOf, UnknownEnforcementLevelError, type PolicyFinding
 import { toViolation } from "../../cli/plan/policy";
 import { renderMarkdown } from "../../cli/plan/render/markdown";
 import { renderText } from "../../cli/plan/render/text";
-import type { PlanResult } from "../../cli/plan/model";
 import { thrown } from "../helpers/thrown";
+import { planResult } from "./project";
 
 const URN = "urn:pulumi:dev::k2-oauth::azuread:index/application:Application::app";
 
@@ -57,16 +57,7 @@ describe("toViolation and what the plan makes of it", () => {
   });
 
   it("text and markdown list it with the mandatory violations, marked remediate", () => {
-    const result: PlanResult = {
-      stack: "dev",
-      project: "k2-oauth",
-      stackFile: "stacks/Pulumi.dev.yaml",
-      resources: [],
-      checks: { resourcesChecked: 0, failures: [] },
-      policy: { packDir: "policies", violations: [toViolation(finding("remediate"))!], resourcesAnalyzed: 1 },
-      warnings: [],
-      placeholders: [],
-    };
+    const result = planResult({ policy: { packDir: "policies", violations: [toViolation(finding("remediate"))!], resourcesAnalyzed: 1 } });
     expect(renderText(result, { color: false })).toContain("  mandatory (1)\n    x k2-oauth/entra-app-owners [remediate]  app\n        no owner\n");
     expect(renderMarkdown(result)).toContain("| :x: mandatory (remediate) | `k2-oauth/entra-app-owners` | `app` | no owner |");
   });

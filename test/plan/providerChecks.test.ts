@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { checkOutcome } from "../../cli/plan/computePlan";
-import type { PlanResult, RecordedResource } from "../../cli/plan/model";
+import type { RecordedResource } from "../../cli/plan/model";
 import { isDynamicResource, ProviderCheckError, providerChecks, ProviderUnavailableError } from "../../cli/plan/providerChecks";
 import { planJson } from "../../cli/plan/render/json";
 import { renderMarkdown } from "../../cli/plan/render/markdown";
@@ -15,6 +15,7 @@ import type { DynamicProviderLike, LightSdk } from "../../cli/plan/sdkLoading";
 import { annotateSecrets, OUTPUT_VALUE_SIG, providerInputs, RESOURCE_SIG, SECRET_SIG, secretStrings, SIG_KEY, UNKNOWN_VALUE } from "../../cli/plan/wire";
 import { REPO_ROOT } from "../helpers/program";
 import { rejection } from "../helpers/thrown";
+import { planResult } from "./project";
 
 const secret = (value: unknown) => ({ [SIG_KEY]: SECRET_SIG, value });
 const TYPE = "pulumi-nodejs:dynamic/k2:BearerTokenResource";
@@ -209,17 +210,6 @@ describe("providerChecks", () => {
   });
 });
 
-const EMPTY_PLAN: PlanResult = {
-  stack: "dev",
-  project: "k2-oauth",
-  stackFile: "stacks/Pulumi.dev.yaml",
-  resources: [],
-  checks: { resourcesChecked: 0, failures: [] },
-  policy: { packDir: "policies", violations: [], resourcesAnalyzed: 0 },
-  warnings: [],
-  placeholders: [],
-};
-
 describe("check failures as the plan reports them", () => {
   const withFailures = (wireInputs: Record<string, unknown>, failures: Array<{ property: string; reason: string }>): RecordedResource => ({
     ...resource(wireInputs),
@@ -273,14 +263,14 @@ describe("check failures as the plan reports them", () => {
       "expected https",
       "the inputs do not fit together",
     ]);
-    const text = renderText({ ...EMPTY_PLAN, checks: outcome }, { color: false });
+    const text = renderText(planResult({ checks: outcome }), { color: false });
     expect(text).toContain("    x r  tokenEndpoint\n        expected a v1 endpoint\n        change: k2-oauth:tenantId or k2-oauth:cloud\n");
     expect(text).toContain("    x r  parameters.extra\n        expected a string\n    x r  credentials.password\n");
     expect(text).toContain("    x r  (no input named)\n        the inputs do not fit together\n");
-    expect(renderMarkdown({ ...EMPTY_PLAN, checks: outcome })).toContain(
+    expect(renderMarkdown(planResult({ checks: outcome }))).toContain(
       "| :x: failed | `r` | `management.serviceUrl` | expected https | `k2-oauth:k2.smartObjectServices.url` or `k2-oauth:k2.url` |",
     );
-    expect((planJson({ ...EMPTY_PLAN, checks: outcome }).checks as { failures: Array<{ configKeys: unknown }> }).failures.map((f) => f.configKeys)).toEqual(
+    expect((planJson(planResult({ checks: outcome })).checks as { failures: Array<{ configKeys: unknown }> }).failures.map((f) => f.configKeys)).toEqual(
       outcome.failures.map((f) => f.configKeys),
     );
     expect(JSON.stringify(outcome).includes(SECRET_VALUE)).toBe(false);

@@ -10,9 +10,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { TYPE_BEARER_TOKEN_RESOURCE } from "../../components/contracts";
-import { loadStackFile } from "../../cli/stackFile";
 import { OFFLINE_PROVIDER_PREFIX, providerFingerprint } from "../../cli/plan/providerFingerprint";
-import { runProgramOffline } from "../../cli/plan/runProgram";
+import { runStackOffline } from "../../cli/plan/computePlan";
 import { exampleStack, gitProject, type TempProject } from "./project";
 
 const cleanup: Array<() => void> = [];
@@ -85,16 +84,7 @@ describe("the Bearer Token resource's __provider in the plan's program process",
     const project = gitProject({ dev: exampleStack("dev") });
     cleanup.push(() => project.remove());
     edit(project);
-    const stack = loadStackFile("dev", project.root);
-    const outcome = await runProgramOffline({
-      programDir: project.root,
-      main: "index.ts",
-      project: "k2-oauth",
-      stack: "dev",
-      engineConfig: stack.engineConfig,
-      secretKeys: stack.secretKeys,
-      lookups: { k2ApiScope: "user_impersonation", tenantId: "11111111-2222-3333-4444-555555555555" },
-    });
+    const outcome = await runStackOffline(project.root, "dev");
     if (outcome.kind !== "ok") throw new Error(`the program failed: ${outcome.message}`);
     return outcome.resources.find((r) => r.type === TYPE_BEARER_TOKEN_RESOURCE)?.wireInputs.__provider;
   }
