@@ -55,7 +55,8 @@ export function clientConfigKey(components: Components, key: keyof typeof CLIENT
   return path.known && typeof path.value === "string" && path.value !== "" ? `${path.value}.${CLIENT_CONFIG_KEYS[key]}` : undefined;
 }
 
-/** ` (change k2-oauth:clients[0].owners)`, or "" when no key is known. */
-export function changeHint(key: string | undefined): string {
-  return key === undefined ? "" : `; change ${key}`;
+/** `; change k2-oauth:clients[0].owners` (several keys joined by "and"), or "" when no key is known. */
+export function changeHint(key: string | readonly string[] | undefined): string {
+  const keys = key === undefined ? [] : typeof key === "string" ? [key] : key;
+  return keys.length === 0 ? "" : `; change ${keys.join(" and ")}`;
 }
