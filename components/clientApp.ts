@@ -1,7 +1,8 @@
 /**
  * `ClientApp` (`k2oauth:index:ClientApp`): one Entra ID client that calls K2's APIs, as KB002784 step 2 has an admin
  * click it together: a single-tenant app registration with the delegated K2 API permission, its service principal,
- * tenant-wide admin consent, and client secrets in two rotation slots (optionally copied to Key Vault).
+ * tenant-wide admin consent, client secrets in two rotation slots, and (optionally) one Key Vault secret whose latest
+ * version is always the current client secret.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
@@ -17,7 +18,7 @@ import {
   TAG_SLOT,
   TYPE_CLIENT_APP,
 } from "./contracts";
-import { epochSeconds, rfc3339, secretSchedule, type SecretGeneration, type SlotName } from "./rotation";
+import { epochSeconds, rfc3339, secretSchedule, type SecretSchedule, type SlotName } from "./rotation";
 
 /** The K2 API resource app as found in the tenant (looked up once by InboundOAuth). */
 export interface K2ApiReference {
@@ -42,22 +43,109 @@ export interface ClientAppArgs {
 export interface ClientSecretInfo {
   slot: SlotName;
   generation: number;
-  /** True for the newest secret: the one consumers should use. */
+  /** True for the newest secret: the one consumers should use (and the one the Key Vault secret holds). */
   current: boolean;
   keyId: pulumi.Output<string>;
   startDate: string;
   endDate: string;
   /** The secret value: always a Pulumi secret. */
   value: pulumi.Output<string>;
-  /** Key Vault secret name, when a vault is configured. */
-  keyVaultSecretName: string | undefined;
 }
 
 /** Replication delays after a new service principal can last minutes: give the provider's retries room. */
 export const CONSENT_CREATE_TIMEOUT = "15m";
 
-export function keyVaultSecretName(clientName: string, slot: SlotName): string {
-  return `${clientName}-client-secret-${slot}`;
+/**
+ * The one Key Vault secret name of a client. It never changes and is never deleted by this project, so it never meets
+ * a soft-deleted secret of the same name: each rotation writes a new version under it.
+ */
+export function keyVaultSecretName(clientName: string): string {
+  return `${clientName}-client-secret`;
+}
+
+/**
+ * ApplicationPassword inputs that force a replacement: all of them. terraform-provider-azuread (bridged by
+ * @pulumi/azuread 6.x) has no update for passwords, and marks every argument ForceNew
+ * (internal/services/applications/application_password_resource.go).
+ */
+export const PASSWORD_REPLACE_ON = ["applicationId", "displayName", "startDate", "endDate", "rotateWhenChanged"] as const;
+/**
+ * azure-native `keyvault:Secret` inputs that force a replacement: the ARM path parameters (resource group, vault and
+ * secret name; pulumi-azure-native provider/pkg/provider/diff.go, calculateDetailedDiff). A change of `properties`
+ * (value, attributes, content type) or `tags` is an in-place update: an ARM PUT that adds a new version.
+ */
+export const VAULT_SECRET_REPLACE_ON = ["resourceGroupName", "vaultName", "secretName"] as const;
+
+/** One client secret as ClientApp declares it on a day: the ApplicationPassword's name and day-dependent inputs. */
+export interface PasswordDeclaration {
+  resourceName: string;
+  slot: SlotName;
+  generation: number;
+  current: boolean;
+  displayName: string;
+  startDate: string;
+  endDate: string;
+  rotateWhenChanged: { generation: string };
+}
+
+/** The client's Key Vault secret as ClientApp declares it on a day: it holds the current password's value. */
+export interface VaultSecretDeclaration {
+  resourceName: string;
+  resourceGroupName: string;
+  vaultName: string;
+  secretName: string;
+  contentType: string;
+  /** The password (resource name) whose value is stored: the current one. */
+  holds: string;
+  slot: SlotName;
+  generation: number;
+  notBefore: number;
+  expires: number;
+}
+
+export interface SecretDeclarations {
+  schedule: SecretSchedule;
+  /** In slot order (a, b). */
+  passwords: PasswordDeclaration[];
+  vaultSecret: VaultSecretDeclaration | undefined;
+}
+
+/**
+ * What ClientApp declares for a client's secrets on the UTC day of `now`: the one place that turns the schedule into
+ * resources (ClientApp creates exactly these; the lifecycle tests replay them day after day).
+ */
+export function secretDeclarations(client: ClientConfig, now: Date, vault: KeyVaultConfig | undefined): SecretDeclarations {
+  const schedule = secretSchedule(client.secret, now);
+  const passwords = schedule.active.map((gen): PasswordDeclaration => {
+    const endDate = rfc3339(gen.endDate);
+    return {
+      resourceName: `${client.name}-secret-${gen.slot}`,
+      slot: gen.slot,
+      generation: gen.generation,
+      current: gen === schedule.current,
+      displayName: `k2-oauth slot ${gen.slot} (generation ${gen.generation}, until ${endDate.slice(0, 10)})`,
+      startDate: rfc3339(gen.startDate),
+      endDate,
+      rotateWhenChanged: { generation: String(gen.generation) },
+    };
+  });
+  const current = schedule.current;
+  const vaultSecret: VaultSecretDeclaration | undefined =
+    vault === undefined
+      ? undefined
+      : {
+          resourceName: `${client.name}-secret-kv`,
+          resourceGroupName: vault.resourceGroupName,
+          vaultName: vault.vaultName,
+          secretName: keyVaultSecretName(client.name),
+          contentType: CLIENT_SECRET_CONTENT_TYPE,
+          holds: `${client.name}-secret-${current.slot}`,
+          slot: current.slot,
+          generation: current.generation,
+          notBefore: epochSeconds(current.startDate),
+          expires: epochSeconds(current.endDate),
+        };
+  return { schedule, passwords, vaultSecret };
 }
 
 export class ClientApp extends pulumi.ComponentResource {
@@ -65,7 +153,10 @@ export class ClientApp extends pulumi.ComponentResource {
   public readonly servicePrincipal: azuread.ServicePrincipal;
   public readonly consent: azuread.ServicePrincipalDelegatedPermissionGrant;
   public readonly passwords: azuread.ApplicationPassword[];
-  public readonly vaultSecrets: keyvault.Secret[];
+  /** The Key Vault secret holding the current client secret (with `keyVault`). */
+  public readonly vaultSecret: keyvault.Secret | undefined;
+  /** Its name in the vault: `<client>-client-secret` (with `keyVault`). */
+  public readonly keyVaultSecretName: string | undefined;
   public readonly clientId: pulumi.Output<string>;
   public readonly secrets: ClientSecretInfo[];
   public readonly nextRotation: string;
@@ -116,63 +207,73 @@ export class ClientApp extends pulumi.ComponentResource {
       { ...child, dependsOn: [this.servicePrincipal], customTimeouts: { create: CONSENT_CREATE_TIMEOUT } },
     );
 
-    const schedule = secretSchedule(client.secret, args.now);
-    this.nextRotation = rfc3339(schedule.nextRotation);
-    this.overlapDays = schedule.overlapDays;
+    const declared = secretDeclarations(client, args.now, args.keyVault);
+    this.nextRotation = rfc3339(declared.schedule.nextRotation);
+    this.overlapDays = declared.schedule.overlapDays;
     this.passwords = [];
-    this.vaultSecrets = [];
-    this.secrets = schedule.active.map((gen) => this.declareSecret(client, gen, gen === schedule.current, args.keyVault));
+    this.secrets = declared.passwords.map((d) => this.declarePassword(d));
+
+    const vault = declared.vaultSecret;
+    const currentIndex = this.secrets.findIndex((s) => s.current);
+    this.vaultSecret = vault === undefined ? undefined : this.declareVaultSecret(client, vault, this.secrets[currentIndex], this.passwords[currentIndex]);
+    this.keyVaultSecretName = vault?.secretName;
 
     this.registerOutputs({
       clientId: this.clientId,
       servicePrincipalObjectId: this.servicePrincipal.objectId,
       secrets: this.secrets.map((s) => ({ slot: s.slot, keyId: s.keyId, endDate: s.endDate, current: s.current })),
+      keyVaultSecretName: this.keyVaultSecretName,
     });
   }
 
-  private declareSecret(client: ClientConfig, gen: SecretGeneration, current: boolean, vault: KeyVaultConfig | undefined): ClientSecretInfo {
-    const startDate = rfc3339(gen.startDate);
-    const endDate = rfc3339(gen.endDate);
+  private declareVaultSecret(client: ClientConfig, vault: VaultSecretDeclaration, current: ClientSecretInfo, password: azuread.ApplicationPassword): keyvault.Secret {
+    // retainOnDelete: a Key Vault delete is only a soft delete that keeps the name taken for up to 90 days (purge
+    // protection: no way to free it early). Removing a client or destroying the stack therefore leaves the secret
+    // (with its expiry) in the vault instead of blocking that name.
+    return new keyvault.Secret(
+      vault.resourceName,
+      {
+        resourceGroupName: vault.resourceGroupName,
+        vaultName: vault.vaultName,
+        secretName: vault.secretName,
+        properties: {
+          value: current.value,
+          contentType: vault.contentType,
+          attributes: { enabled: true, notBefore: vault.notBefore, expires: vault.expires },
+        },
+        tags: {
+          [TAG_CLIENT]: client.name,
+          [TAG_CLIENT_ID]: this.application.clientId,
+          [TAG_KEY_ID]: current.keyId,
+          [TAG_SLOT]: vault.slot,
+          [TAG_GENERATION]: String(vault.generation),
+        },
+      },
+      { parent: this, dependsOn: [password], retainOnDelete: true },
+    );
+  }
+
+  private declarePassword(d: PasswordDeclaration): ClientSecretInfo {
     const password = new azuread.ApplicationPassword(
-      `${client.name}-secret-${gen.slot}`,
+      d.resourceName,
       {
         applicationId: this.application.id,
-        displayName: `k2-oauth slot ${gen.slot} (generation ${gen.generation}, until ${endDate.slice(0, 10)})`,
-        startDate,
-        endDate,
-        rotateWhenChanged: { generation: String(gen.generation) },
+        displayName: d.displayName,
+        startDate: d.startDate,
+        endDate: d.endDate,
+        rotateWhenChanged: d.rotateWhenChanged,
       },
       { parent: this, additionalSecretOutputs: ["value"] },
     );
     this.passwords.push(password);
-    const value = pulumi.secret(password.value);
-
-    let secretName: string | undefined;
-    if (vault !== undefined) {
-      secretName = keyVaultSecretName(client.name, gen.slot);
-      const stored = new keyvault.Secret(
-        `${client.name}-secret-${gen.slot}-kv`,
-        {
-          resourceGroupName: vault.resourceGroupName,
-          vaultName: vault.vaultName,
-          secretName,
-          properties: {
-            value,
-            contentType: CLIENT_SECRET_CONTENT_TYPE,
-            attributes: { enabled: true, notBefore: epochSeconds(gen.startDate), expires: epochSeconds(gen.endDate) },
-          },
-          tags: {
-            [TAG_CLIENT]: client.name,
-            [TAG_CLIENT_ID]: this.application.clientId,
-            [TAG_KEY_ID]: password.keyId,
-            [TAG_SLOT]: gen.slot,
-            [TAG_GENERATION]: String(gen.generation),
-          },
-        },
-        { parent: this, dependsOn: [password] },
-      );
-      this.vaultSecrets.push(stored);
-    }
-    return { slot: gen.slot, generation: gen.generation, current, keyId: password.keyId, startDate, endDate, value, keyVaultSecretName: secretName };
+    return {
+      slot: d.slot,
+      generation: d.generation,
+      current: d.current,
+      keyId: password.keyId,
+      startDate: d.startDate,
+      endDate: d.endDate,
+      value: pulumi.secret(password.value),
+    };
   }
 }

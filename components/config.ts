@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { CLOUDS, GUID_PATTERN } from "./entra";
+import { parseUtcDay } from "./rotation";
 
 export const CONFIG_NAMESPACE = "k2-oauth";
 
@@ -65,6 +66,11 @@ export const SecretScheduleSchema = z
       .int({ error: "expected a whole number of days" })
       .min(1, { error: "expected at least 1 day" })
       .default(DEFAULT_SECRET.rotateAfterDays),
+    /** The day the client joined: its first secret starts then, with the full lifetime (components/rotation.ts). */
+    startDate: z
+      .string({ error: "expected the day the client joined as a date string like 2026-03-01" })
+      .refine((text) => parseUtcDay(text) !== undefined, { error: "expected a calendar day written YYYY-MM-DD, like 2026-03-01" })
+      .optional(),
   })
   .superRefine((s, ctx) => {
     if (s.rotateAfterDays >= s.lifetimeDays) {

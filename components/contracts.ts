@@ -20,6 +20,7 @@ export const TYPE_AZUREAD_SERVICE_PRINCIPAL_PASSWORD = "azuread:index/servicePri
 export const TYPE_AZUREAD_DELEGATED_PERMISSION_GRANT =
   "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant";
 export const TYPE_AZUREAD_GET_SERVICE_PRINCIPAL = "azuread:index/getServicePrincipal:getServicePrincipal";
+export const TYPE_AZUREAD_GET_CLIENT_CONFIG = "azuread:index/getClientConfig:getClientConfig";
 export const TYPE_KEYVAULT_SECRET = "azure-native:keyvault:Secret";
 
 /** Key Vault copies of client secrets carry this content type and these tags. */
@@ -29,3 +30,10 @@ export const TAG_CLIENT_ID = "entra-client-id";
 export const TAG_KEY_ID = "entra-key-id";
 export const TAG_SLOT = "k2-oauth-slot";
 export const TAG_GENERATION = "k2-oauth-generation";
+
+/**
+ * Environment variable naming the UTC day (`YYYY-MM-DD`) a preview is planned as of: the secret schedule of the
+ * program (planDay.ts, previews only) and the policy pack's clock (policies/lib/clock.ts) both follow it. `npm run plan`
+ * sets it for the program and the pack it starts (`--date`, default today).
+ */
+export const PLAN_DATE_ENV = "K2_OAUTH_PLAN_DATE";

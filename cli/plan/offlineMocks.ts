@@ -3,7 +3,7 @@
  * else stays unknown, as in `pulumi preview`), and the provider lookups the program makes get labelled placeholders.
  */
 import type * as pulumiTypes from "@pulumi/pulumi";
-import { TYPE_AZUREAD_GET_SERVICE_PRINCIPAL } from "../../components/contracts";
+import { TYPE_AZUREAD_GET_CLIENT_CONFIG, TYPE_AZUREAD_GET_SERVICE_PRINCIPAL } from "../../components/contracts";
 import {
   PLACEHOLDER_CALLER_CLIENT_ID,
   PLACEHOLDER_CALLER_OBJECT_ID,
@@ -11,10 +11,8 @@ import {
   PLACEHOLDER_K2_SCOPE_ID,
 } from "./placeholders";
 
-export const TOKEN_GET_CLIENT_CONFIG = "azuread:index/getClientConfig:getClientConfig";
-
 export interface OfflineLookupContext {
-  /** The stack's `k2-oauth:tenantId`, when set. */
+  /** The stack's `k2-oauth:tenantId`, when set: the offline stand-in for the signed-in tenant. */
   tenantId?: string;
   /** The delegated scope value the stack asks for (`k2-oauth:k2Api.scope`). */
   k2ApiScope: string;
@@ -56,7 +54,8 @@ export function offlineMocks(context: OfflineLookupContext): pulumiTypes.runtime
             ],
             appRoles: [],
           };
-        case TOKEN_GET_CLIENT_CONFIG:
+        case TYPE_AZUREAD_GET_CLIENT_CONFIG:
+          // The tenant the pinned azuread provider would be signed in to: the stack's own (the program compares them).
           return {
             id: context.tenantId ?? "",
             tenantId: context.tenantId ?? "",

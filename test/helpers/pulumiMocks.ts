@@ -3,7 +3,8 @@
  * provider lookups this project makes. Import the code under test only after `installMocks`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { TYPE_AZUREAD_GET_SERVICE_PRINCIPAL } from "../../components/contracts";
+import { TYPE_AZUREAD_GET_CLIENT_CONFIG, TYPE_AZUREAD_GET_SERVICE_PRINCIPAL } from "../../components/contracts";
+import { TENANT } from "./testTenant";
 
 export interface RecordedResource {
   type: string;
@@ -19,7 +20,15 @@ export interface MockOptions {
   preview?: boolean;
   /** Secret values handed out for new ApplicationPasswords; index = creation order. */
   secretValue?: (name: string) => string;
+  /** The tenant `azuread.getClientConfig` reports the provider signed in to (default: TENANT). */
+  signedInTenant?: string;
 }
+
+export const SIGNED_IN_CLIENT_ID = "99999999-0000-0000-0000-0000000000c1";
+export const SIGNED_IN_OBJECT_ID = "99999999-0000-0000-0000-0000000000c2";
+
+/** Every provider function call the mocks answered: token, inputs and the provider reference it went through. */
+export const calls: Array<{ token: string; inputs: Record<string, unknown>; provider: string | undefined }> = [];
 
 export const K2_API_SP_OBJECT_ID = "99999999-0000-0000-0000-000000000001";
 export const DEFAULT_SCOPE_ID = "99999999-0000-0000-0000-0000000000aa";
@@ -58,6 +67,11 @@ export function installMocks(options: MockOptions = {}): RecordedResource[] {
         }
       },
       call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        calls.push({ token: args.token, inputs: args.inputs as Record<string, unknown>, provider: args.provider });
+        if (args.token === TYPE_AZUREAD_GET_CLIENT_CONFIG) {
+          const tenantId = options.signedInTenant ?? TENANT;
+          return { id: tenantId, tenantId, clientId: SIGNED_IN_CLIENT_ID, objectId: SIGNED_IN_OBJECT_ID };
+        }
         if (args.token === TYPE_AZUREAD_GET_SERVICE_PRINCIPAL) {
           return {
             id: K2_API_SP_OBJECT_ID,

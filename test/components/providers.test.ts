@@ -1,0 +1,80 @@
+/**
+ * components/providers.ts under the mock runtime: the providers' environment per cloud, their aliases to the default
+ * providers of earlier releases, and the signed-in tenant check with its message.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { installMocks, resolve, settle } from "../helpers/pulumiMocks";
+import { TENANT } from "../helpers/testTenant";
+
+const OTHER_TENANT = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
+// The mocks report OTHER_TENANT (upper case) as the signed-in tenant.
+const recorded = installMocks({ signedInTenant: OTHER_TENANT.toUpperCase() });
+let mod: typeof import("../../components/providers");
+
+beforeAll(async () => {
+  mod = await import("../../components/providers");
+});
+
+describe("pinnedProviders", () => {
+  it.each([
+    ["public", "global", "public"],
+    ["usgov", "usgovernment", "usgovernment"],
+    ["china", "china", "china"],
+  ] as const)("pins both providers to the tenant and the %s cloud", async (cloud, azureadEnvironment, azureNativeEnvironment) => {
+    const seen: Array<{ type: string; opts: pulumi.ResourceOptions }> = [];
+    const p = mod.pinnedProviders(`p-${cloud}`, { tenantId: TENANT, cloud }, { transformations: [(a) => { seen.push({ type: a.type, opts: a.opts }); return undefined; }] });
+    await resolve(p.azuread.urn);
+    await resolve(p.azureNative.urn);
+    await settle();
+    const inputs = (type: string) => recorded.find((r) => r.type === type && r.name.startsWith(`p-${cloud}-`))?.inputs;
+    expect(inputs("pulumi:providers:azuread")).toMatchObject({ tenantId: TENANT, environment: azureadEnvironment });
+    expect(inputs("pulumi:providers:azure-native")).toMatchObject({ tenantId: TENANT, environment: azureNativeEnvironment });
+    // No credential is put into the providers' inputs: sign-in stays with the environment.
+    for (const type of ["pulumi:providers:azuread", "pulumi:providers:azure-native"]) {
+      expect(Object.keys(inputs(type) ?? {})).not.toEqual(expect.arrayContaining(["clientSecret"]));
+    }
+    expect(seen.map((s) => [s.type, s.opts.aliases])).toEqual([
+      ["pulumi:providers:azuread", [{ name: "default_6_9_1" }]],
+      ["pulumi:providers:azure-native", [{ name: "default_3_28_0" }]],
+    ]);
+  });
+
+  it("names the default providers as the engine does", () => {
+    expect(mod.defaultProviderName("6.9.1")).toBe("default_6_9_1");
+    expect(mod.defaultProviderName("3.28.0")).toBe("default_3_28_0");
+    expect(mod.defaultProviderName("10.0.12-alpha.1")).toBe("default_10_0_12");
+    expect(() => mod.defaultProviderName("latest")).toThrow("not a semantic version: 'latest'");
+  });
+
+  it("aliases exactly the versions every earlier release pinned (package.json)", async () => {
+    const pkg = (await import("../../package.json")) as { dependencies: Record<string, string> };
+    expect(mod.DEFAULT_PROVIDER_VERSIONS).toEqual({ azuread: "6.9.1", azureNative: "3.28.0" });
+    // While the pinned versions stay these, new stacks get the same providers the aliases name.
+    expect(pkg.dependencies["@pulumi/azuread"]).toBe(mod.DEFAULT_PROVIDER_VERSIONS.azuread);
+    expect(pkg.dependencies["@pulumi/azure-native"]).toBe(mod.DEFAULT_PROVIDER_VERSIONS.azureNative);
+  });
+});
+
+describe("verifySignedInTenant", () => {
+  it("passes when the provider is signed in to the stack's tenant, whatever the letter case", async () => {
+    const checked = await resolve(mod.verifySignedInTenant({ tenantId: OTHER_TENANT, cloud: "public" }, {}));
+    expect(checked.value).toBe(OTHER_TENANT.toUpperCase());
+  });
+
+  // A failing check rejects several of the SDK's internal promises that nobody awaits: it is tested where that is
+  // handled, in the program's own process (test/program/tenantMismatch.test.ts).
+});
+
+describe("tenantMismatchMessage", () => {
+  it("sets the Azure CLI's cloud first outside the public cloud, and says so when the tenant is unknown", () => {
+    expect(mod.tenantMismatchMessage({ tenantId: TENANT, cloud: "usgov" }, { tenantId: "", clientId: "", objectId: "" })).toBe(
+      `k2-oauth:tenantId is ${TENANT}, but the azuread provider is signed in to an identity whose tenant it cannot tell. Nothing was created. ` +
+        `Sign in to the stack's tenant and run again: \`az cloud set --name AzureUSGovernment && az login --tenant ${TENANT}\`; with a service ` +
+        `principal or OIDC, use an identity registered in that tenant and set ARM_TENANT_ID=${TENANT} (in GitHub Actions, the AZURE_TENANT_ID secret that azure/login uses).`,
+    );
+    expect(mod.tenantMismatchMessage({ tenantId: TENANT, cloud: "china" }, { tenantId: OTHER_TENANT, clientId: "c", objectId: "" })).toContain(
+      `signed in to tenant ${OTHER_TENANT} (client id c). Nothing was created. Sign in to the stack's tenant and run again: \`az cloud set --name AzureChinaCloud && az login`,
+    );
+  });
+});
