@@ -1,10 +1,11 @@
 /**
- * `npm run plan -- --stack <name> [--format text|markdown|json] [--against <git-ref>]`: the offline plan
+ * `npm run plan -- --stack <name> [--format text|markdown|json] [--against <git-ref>] [--date YYYY-MM-DD]`: the offline plan
  * (docs/plan.md). Runs the program for a stack with the Pulumi SDK's mock runtime and the policy pack over the
  * CrossGuard analyzer protocol: no Pulumi CLI, no cloud, no credentials.
  *
  * Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 invalid config or usage, 3 plan not completed.
  */
+import { isoDay } from "../components/rotation";
 import { parsePlanArgs, USAGE } from "./plan/args";
 import { EXIT_MANDATORY_VIOLATIONS, EXIT_OK, EXIT_PLAN_FAILED, isPlanError, UsageError } from "./plan/errors";
 import { startHeadStart } from "./plan/headStart";
@@ -28,8 +29,10 @@ export async function main(argv: readonly string[], io: PlanIo): Promise<number>
     }
     const root = findProjectRoot(io.cwd);
     if (root === undefined) throw new UsageError(`no Pulumi.yaml in ${io.cwd} or above: run the plan from the project folder`);
+    // The day planned: one day for the schedule, the pack's clock and the output alike.
+    const date = args.date ?? isoDay(new Date());
     // The program's process and the pack start first and load while the rest of the plan's code does (headStart.ts).
-    const headStart = await startHeadStart(root, args.stack);
+    const headStart = await startHeadStart(root, args.stack, date);
     const [{ computePlan }, { renderPlan }, { useColor }] = await Promise.all([
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       loadLazily(() => require("./plan/computePlan") as typeof import("./plan/computePlan"), () => import("./plan/computePlan")),
@@ -44,6 +47,7 @@ export async function main(argv: readonly string[], io: PlanIo): Promise<number>
     const { result, scrub } = await computePlan({
       root,
       stack: args.stack,
+      date,
       ...(args.against !== undefined ? { against: args.against } : {}),
       ...(headStart !== undefined ? { headStart } : {}),
     });

@@ -1,5 +1,6 @@
-/** Command line of `npm run plan -- --stack <name> [--format text|markdown|json] [--against <git-ref>]`. */
+/** Command line of `npm run plan -- --stack <name> [--format text|markdown|json] [--against <git-ref>] [--date YYYY-MM-DD]`. */
 import { parseArgs } from "node:util";
+import { parseUtcDay } from "../../components/rotation";
 import { UsageError } from "./errors";
 
 export const FORMATS = ["text", "markdown", "json"] as const;
@@ -9,10 +10,12 @@ export interface PlanArgs {
   stack: string;
   format: PlanFormat;
   against?: string;
+  /** The UTC day to plan as of (`YYYY-MM-DD`, validated); absent: today. */
+  date?: string;
   help: boolean;
 }
 
-export const USAGE = `usage: npm run plan -- --stack <name> [--format text|markdown|json] [--against <git-ref>]
+export const USAGE = `usage: npm run plan -- --stack <name> [--format text|markdown|json] [--against <git-ref>] [--date YYYY-MM-DD]
 
 Evaluates stacks/Pulumi.<name>.yaml offline (Pulumi SDK mock runtime: no cloud, no credentials), runs the
 policy pack in policies/ over the CrossGuard analyzer protocol, and prints the resources and findings.
@@ -20,6 +23,8 @@ policy pack in policies/ over the CrossGuard analyzer protocol, and prints the r
   --stack <name>      the stack to plan (stacks/Pulumi.<name>.yaml)
   --format <format>   text (default), markdown (pull-request comment, job summary) or json
   --against <ref>     also plan the same stack at a git ref and show what changes (added, removed, changed inputs)
+  --date <day>        plan as of that UTC day, YYYY-MM-DD (default: today): the secret schedule and the policy
+                      pack's clock both use it, e.g. to see a rotation day before it comes
   --help              this text
 
 Exit codes: 0 no mandatory policy violation, 1 mandatory violations, 2 invalid config or usage,
@@ -30,7 +35,7 @@ function isFormat(value: string): value is PlanFormat {
 }
 
 export function parsePlanArgs(argv: readonly string[]): PlanArgs {
-  let values: { stack?: string; format?: string; against?: string; help?: boolean };
+  let values: { stack?: string; format?: string; against?: string; date?: string; help?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -39,6 +44,7 @@ export function parsePlanArgs(argv: readonly string[]): PlanArgs {
         stack: { type: "string", short: "s" },
         format: { type: "string", short: "f" },
         against: { type: "string" },
+        date: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -53,5 +59,18 @@ export function parsePlanArgs(argv: readonly string[]): PlanArgs {
   const format = values.format ?? "text";
   if (!isFormat(format)) throw new UsageError(`unknown --format '${format}'; expected one of ${FORMATS.join(", ")}`);
   if (values.against !== undefined && values.against.trim() === "") throw new UsageError("--against needs a git ref, like origin/main");
-  return { stack: values.stack, format, ...(values.against !== undefined ? { against: values.against } : {}), help: false };
+  if (values.date !== undefined && parseUtcDay(values.date) === undefined) {
+    throw new UsageError(
+      values.date.trim() === ""
+        ? "--date needs a day written YYYY-MM-DD, like 2027-02-14"
+        : `--date '${values.date}' is not a calendar day written YYYY-MM-DD, like 2027-02-14 (a UTC day)`,
+    );
+  }
+  return {
+    stack: values.stack,
+    format,
+    ...(values.against !== undefined ? { against: values.against } : {}),
+    ...(values.date !== undefined ? { date: values.date } : {}),
+    help: false,
+  };
 }

@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, DEFAULT_SCOPE, parseStackConfig } from "../../components/config";
+import { isoDay } from "../../components/rotation";
 import { loadStackFile, stackFilePath, StackFileError, type LoadedStack } from "../stackFile";
 import { diffPlans } from "./diff";
 import { PlanConfigError, PlanFailedError, UsageError } from "./errors";
@@ -24,6 +25,8 @@ export interface PlanOptions {
   /** Project root (holds Pulumi.yaml, stacks/, policies/). */
   root: string;
   stack: string;
+  /** The UTC day to plan as of (`YYYY-MM-DD`, already validated); default today. */
+  date?: string;
   /** A git ref to diff against. */
   against?: string;
   programTimeoutMs?: number;
@@ -58,6 +61,7 @@ function lookupContext(stack: LoadedStack): OfflineLookupContext {
 function runStackProgram(
   project: ProjectInfo,
   stack: LoadedStack,
+  date: string,
   timeoutMs: number,
   onResource?: (resource: RecordedResource) => void,
   started?: ProgramProcess,
@@ -70,6 +74,7 @@ function runStackProgram(
     engineConfig: stack.engineConfig,
     secretKeys: stack.secretKeys,
     lookups: lookupContext(stack),
+    planDate: date,
   };
   return started !== undefined ? started.run(request, timeoutMs, onResource) : runProgramOffline(request, timeoutMs, onResource);
 }
@@ -89,7 +94,7 @@ interface BasePlan {
   secrets: string[];
 }
 
-async function planAtRef(root: string, stack: string, ref: string, timeoutMs: number): Promise<BasePlan> {
+async function planAtRef(root: string, stack: string, ref: string, date: string, timeoutMs: number): Promise<BasePlan> {
   return withRefTree(root, ref, async (tree) => {
     if (!fs.existsSync(path.join(tree.root, "Pulumi.yaml"))) {
       return { base: "new", note: `${ref} has no Pulumi project at this path`, secrets: [] };
@@ -108,7 +113,7 @@ async function planAtRef(root: string, stack: string, ref: string, timeoutMs: nu
     if (!fs.existsSync(path.join(tree.root, project.main))) {
       return { base: "new", note: `${ref} has no program (${project.main})`, secrets };
     }
-    const outcome = await runStackProgram(project, loaded, timeoutMs).catch(
+    const outcome = await runStackProgram(project, loaded, date, timeoutMs).catch(
       (err: Error): ProgramOutcome => ({ kind: "program-error", message: err.message, log: [] }),
     );
     if (outcome.kind !== "ok") return { base: "unavailable", note: `the program at ${ref} could not be planned: ${outcome.message}`, secrets };
@@ -117,16 +122,18 @@ async function planAtRef(root: string, stack: string, ref: string, timeoutMs: nu
 }
 
 export async function computePlan(opts: PlanOptions): Promise<PlanRun> {
-  const head = opts.headStart !== undefined && opts.headStart.root === opts.root && opts.headStart.stack === opts.stack ? opts.headStart : undefined;
+  const date = opts.date ?? isoDay(new Date());
+  const started = opts.headStart;
+  const head = started !== undefined && started.root === opts.root && started.stack === opts.stack && started.date === date ? started : undefined;
   try {
-    return await planStack(opts, head);
+    return await planStack(opts, date, head);
   } finally {
     // Whatever was started early and not handed on (the plan ended before it needed it).
     await opts.headStart?.abandon();
   }
 }
 
-async function planStack(opts: PlanOptions, head: HeadStart | undefined): Promise<PlanRun> {
+async function planStack(opts: PlanOptions, date: string, head: HeadStart | undefined): Promise<PlanRun> {
   const timeoutMs = opts.programTimeoutMs ?? DEFAULT_PROGRAM_TIMEOUT_MS;
   let project: ProjectInfo;
   try {
@@ -148,16 +155,16 @@ async function planStack(opts: PlanOptions, head: HeadStart | undefined): Promis
   const startedPack = head?.takePack();
   const warnings = startedPack === undefined ? packWarnings() : undefined;
   const packLog = startedPack?.log ?? warnings?.lines ?? [];
-  const packOpts = { root: opts.root, stack: opts.stack, project: project.name, ...(warnings !== undefined ? { onLog: warnings.onLog } : {}) };
+  const packOpts = { root: opts.root, stack: opts.stack, project: project.name, date, ...(warnings !== undefined ? { onLog: warnings.onLog } : {}) };
   const policyRun = openPolicyRun(packOpts, startedPack?.session);
-  const base = opts.against !== undefined ? planAtRef(opts.root, opts.stack, opts.against, timeoutMs) : undefined;
+  const base = opts.against !== undefined ? planAtRef(opts.root, opts.stack, opts.against, date, timeoutMs) : undefined;
   base?.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
   const settleOthers = async (): Promise<void> => {
     await policyRun.abort();
     await base?.catch(() => undefined);
   };
 
-  const programRun = (async () => runStackProgram(project, stack, timeoutMs, (resource) => policyRun.add(resource), head?.takeProgram()))();
+  const programRun = (async () => runStackProgram(project, stack, date, timeoutMs, (resource) => policyRun.add(resource), head?.takeProgram()))();
   // Values the stack file holds in plain text at secret paths (found as it was parsed): removed from all output.
   const secrets = stack.plaintextSecrets();
   let scrub = makeScrubber(secrets);
@@ -204,6 +211,7 @@ async function planStack(opts: PlanOptions, head: HeadStart | undefined): Promis
   const result: PlanResult = {
     stack: opts.stack,
     project: project.name,
+    date,
     stackFile: path.relative(opts.root, stack.file),
     resources,
     policy,

@@ -101,6 +101,8 @@ export interface PlaceholderNote {
 export interface PlanResult {
   stack: string;
   project: string;
+  /** The UTC day planned as of (`YYYY-MM-DD`): the schedule and the policy pack's clock used it. */
+  date: string;
   stackFile: string;
   resources: PlannedResource[];
   policy: PolicyOutcome;

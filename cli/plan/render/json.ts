@@ -9,6 +9,7 @@ export function planJson(result: PlanResult): Record<string, unknown> {
   return {
     stack: result.stack,
     project: result.project,
+    date: result.date,
     stackFile: result.stackFile,
     resources: result.resources.map((r) => ({
       urn: r.urn,

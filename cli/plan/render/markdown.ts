@@ -34,7 +34,7 @@ export function renderMarkdown(result: PlanResult): string {
   const out: string[] = [];
   const counts = countViolations(result.policy.violations);
   const { diff } = result;
-  out.push(`### Offline plan: stack \`${result.stack}\``, "");
+  out.push(`### Offline plan: stack \`${result.stack}\` as of ${result.date}`, "");
   out.push(
     counts.mandatory > 0
       ? `**:x: ${counts.mandatory} mandatory policy violation${counts.mandatory === 1 ? "" : "s"}**${counts.advisory > 0 ? `, ${counts.advisory} advisory` : ""}`

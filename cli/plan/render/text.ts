@@ -24,7 +24,7 @@ export function renderText(result: PlanResult, opts: { color: boolean }): string
   const paint = painter(opts.color);
   const out: string[] = [];
   const { diff } = result;
-  out.push(paint("heading", `Offline plan: stack ${result.stack} (project ${result.project})`));
+  out.push(paint("heading", `Offline plan: stack ${result.stack} (project ${result.project}) as of ${result.date} (UTC)`));
   out.push(
     paint("muted", `${result.stackFile}; mock runtime, no cloud and no credentials: values only the cloud knows show as (known after apply)`),
   );
