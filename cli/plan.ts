@@ -48,12 +48,14 @@ export async function main(argv: readonly string[], io: PlanIo): Promise<number>
       root,
       stack: args.stack,
       date,
+      deployGate: args.deployGate,
       ...(args.against !== undefined ? { against: args.against } : {}),
       ...(headStart !== undefined ? { headStart } : {}),
     });
     if (args.format !== "text") for (const w of result.warnings) io.stderr.write(scrub(`warning: ${w}\n`));
     io.stdout.write(scrub(renderPlan(result, args.format, { color: useColor(io.stdout, io.env) })));
-    return result.policy.violations.some((v) => v.level === "mandatory") ? EXIT_MANDATORY_VIOLATIONS : EXIT_OK;
+    const blocked = (result.gate?.blockers.length ?? 0) > 0;
+    return blocked || result.policy.violations.some((v) => v.level === "mandatory") ? EXIT_MANDATORY_VIOLATIONS : EXIT_OK;
   } catch (err) {
     if (isPlanError(err)) {
       io.stderr.write(`error: ${err.message}\n`);

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { ConfigError, DEFAULT_SCOPE, parseStackConfig } from "../../components/config";
 import { isoDay } from "../../components/rotation";
 import { loadStackFile, stackFilePath, StackFileError, type LoadedStack } from "../stackFile";
+import { deployBlockers } from "./deployGate";
 import { diffPlans } from "./diff";
 import { PlanConfigError, PlanFailedError, UsageError } from "./errors";
 import type { PlanDiff, PlanResult, PolicyOutcome, ProgramOutcome, RecordedResource } from "./model";
@@ -29,6 +30,8 @@ export interface PlanOptions {
   date?: string;
   /** A git ref to diff against. */
   against?: string;
+  /** Also judge what must not reach `pulumi up` (deployGate.ts). */
+  deployGate?: boolean;
   programTimeoutMs?: number;
   /** The program's process and the pack, started early for this root and stack (headStart.ts, by cli/plan.ts). */
   headStart?: HeadStart;
@@ -218,6 +221,7 @@ async function planStack(opts: PlanOptions, date: string, head: HeadStart | unde
     warnings: [...stack.warnings, ...programLog(outcome, "program"), ...packLog.map((l) => `policy pack: ${l}`)],
     placeholders: placeholdersUsed(resources.map((r) => r.inputs)),
     ...(diff !== undefined ? { diff } : {}),
+    ...(opts.deployGate === true ? { gate: { blockers: deployBlockers(opts.stack, resources) } } : {}),
   };
   return { result: scrubDeep(result, scrub), scrub };
 }

@@ -98,6 +98,12 @@ export interface PlaceholderNote {
   meaning: string;
 }
 
+/** Something that must not reach `pulumi up` (`--deploy-gate`). */
+export interface GateBlocker {
+  urn?: string;
+  message: string;
+}
+
 export interface PlanResult {
   stack: string;
   project: string;
@@ -111,4 +117,6 @@ export interface PlanResult {
   /** Offline stand-ins for values only the cloud knows. */
   placeholders: PlaceholderNote[];
   diff?: PlanDiff;
+  /** With `--deploy-gate`: what blocks a deploy (empty: the gate passes). */
+  gate?: { blockers: GateBlocker[] };
 }

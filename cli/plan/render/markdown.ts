@@ -40,6 +40,12 @@ export function renderMarkdown(result: PlanResult): string {
       ? `**:x: ${counts.mandatory} mandatory policy violation${counts.mandatory === 1 ? "" : "s"}**${counts.advisory > 0 ? `, ${counts.advisory} advisory` : ""}`
       : `:white_check_mark: No mandatory policy violations${counts.advisory > 0 ? ` (${counts.advisory} advisory)` : ""}`,
   );
+  if (result.gate !== undefined) {
+    const { blockers } = result.gate;
+    out.push("");
+    out.push(blockers.length === 0 ? ":white_check_mark: Deploy gate passed" : `**:no_entry: Deploy blocked** (${blockers.length}):`);
+    for (const b of blockers) out.push(`- ${cell(b.message)}`);
+  }
   out.push("");
   out.push(
     `_${result.resources.length} resources from \`${result.stackFile}\`, evaluated offline with the Pulumi SDK's mock runtime (no cloud, no credentials); ` +

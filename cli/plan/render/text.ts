@@ -81,10 +81,20 @@ export function renderText(result: PlanResult, opts: { color: boolean }): string
     out.push("");
   }
 
+  if (result.gate !== undefined) {
+    const { blockers } = result.gate;
+    out.push(paint("heading", "Deploy gate"));
+    if (blockers.length === 0) out.push(paint("ok", "  passed: nothing blocks a deploy"));
+    for (const b of blockers) out.push(paint("mandatory", `  x ${b.urn !== undefined ? (b.urn.split("::").pop() ?? b.urn) : "(stack)"}`), `      ${b.message}`);
+    out.push("");
+  }
+
   const summary = [`${result.resources.length} resources`, `${counts.mandatory} mandatory and ${counts.advisory} advisory policy violations`];
+  if (result.gate !== undefined) summary.push(result.gate.blockers.length === 0 ? "deploy gate passed" : `deploy gate blocked (${result.gate.blockers.length})`);
   if (diff !== undefined && diff.base !== "unavailable") {
     summary.push(`against ${diff.against}: ${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed, ${diff.unchanged} unchanged`);
   }
-  out.push(paint(counts.mandatory > 0 ? "mandatory" : "ok", `Summary: ${summary.join("; ")}.`));
+  const failed = counts.mandatory > 0 || (result.gate?.blockers.length ?? 0) > 0;
+  out.push(paint(failed ? "mandatory" : "ok", `Summary: ${summary.join("; ")}.`));
   return `${out.join("\n")}\n`;
 }
