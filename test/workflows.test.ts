@@ -30,7 +30,8 @@ interface Job {
   environment?: string;
   permissions?: Json;
   steps?: Step[];
-  strategy?: { matrix?: Json };
+  strategy?: { matrix?: Json; "fail-fast"?: boolean; "max-parallel"?: number };
+  if?: string;
   outputs?: Json;
 }
 interface Workflow {
@@ -100,13 +101,18 @@ describe("workflow files", () => {
     }
   });
 
-  it("reference stacks and policy files that exist", () => {
+  it("reference scripts, stacks and policy files that exist, and name no stack themselves", () => {
     expect(fs.existsSync(path.join(ROOT, "policies", "PulumiPolicy.yaml"))).toBe(true);
     const text = Object.values(texts).join("\n");
-    // The stack list comes from stacks/ itself, and the policy config path follows the plan's convention.
-    expect(text).toContain("stacks/Pulumi.*.yaml");
+    // The stack list comes from stacks/ itself (list-stacks.sh), and the policy config path follows the plan's convention.
+    expect(text).toContain("bash .github/scripts/list-stacks.sh");
+    expect(fs.readFileSync(path.join(ROOT, ".github", "scripts", "list-stacks.sh"), "utf8")).toContain("files=(stacks/Pulumi.*.yaml)");
     expect(text).toContain('policies/config/$STACK.json');
+    for (const m of text.matchAll(/bash (\.github\/scripts\/[\w-]+\.sh)/g)) expect(fs.existsSync(path.join(ROOT, m[1])), m[1]).toBe(true);
     for (const stack of ["dev", "prod"]) expect(stacks).toContain(stack);
+    for (const [file, wf] of Object.entries(workflows)) {
+      for (const job of Object.values(wf.jobs)) expect([job.with?.stack, job.with?.environment].filter((v) => v === "dev" || v === "prod"), file).toEqual([]);
+    }
     const configDir = path.join(ROOT, "policies", "config");
     for (const f of fs.existsSync(configDir) ? fs.readdirSync(configDir) : []) {
       const stack = /^(.+)\.json$/.exec(f)?.[1];
@@ -154,26 +160,59 @@ describe("pull-request workflow", () => {
       "tenant-id": "${{ secrets.AZURE_TENANT_ID }}",
       "subscription-id": "${{ secrets.AZURE_SUBSCRIPTION_ID }}",
     });
-    const pulumi = s.find((x) => x.uses?.startsWith("pulumi/actions@"));
+    const pulumi = s.find((x) => x.uses?.startsWith("pulumi/actions@") && x.with?.command !== undefined);
     expect(pulumi?.with).toMatchObject({ command: "preview", "comment-on-pr": true, policyPacks: "policies" });
     expect(pulumi?.with?.policyPackConfigs).toBe("${{ steps.policy.outputs.config }}");
-    for (const step of s.slice(1)) expect(step.if, step.name ?? step.uses).toBe("steps.credentials.outputs.available == 'true'");
+    // Everything after the credentials check needs them; what talks to the stack also needs the stack to exist.
+    const exists = s.findIndex((x) => x.run === 'bash .github/scripts/stack-exists.sh "$STACK"');
+    expect(exists).toBeGreaterThan(0);
+    expect(s[exists].env).toMatchObject({ PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}", PULUMI_ORG: "${{ vars.PULUMI_ORG }}" });
+    for (const step of s.slice(1, exists + 1)) expect(step.if, step.name ?? step.uses).toBe("steps.credentials.outputs.available == 'true'");
+    for (const step of s.slice(exists + 1)) {
+      expect(step.if, step.name ?? step.uses).toBe("steps.credentials.outputs.available == 'true' && steps.stack.outputs.exists == 'true'");
+    }
   });
 });
 
 describe("deploy workflows", () => {
-  it("deploy dev first, then prod behind the prod environment, on push to main", () => {
+  it("deploy on every push to main, daily on a schedule, and by hand", () => {
     const wf = workflows["deploy.yml"];
-    expect(wf.on).toMatchObject({ push: { branches: ["main"] } });
-    const { dev, prod } = wf.jobs;
-    expect(dev.uses).toBe("./.github/workflows/deploy-stack.yml");
-    expect(dev.with).toEqual({ stack: "dev", environment: "dev" });
-    expect(prod.with).toEqual({ stack: "prod", environment: "prod" });
-    expect(needsOf(prod)).toContain("dev");
-    for (const stack of [dev.with?.stack, prod.with?.stack]) expect(stacks).toContain(stack);
+    expect(wf.on).toEqual({
+      push: { branches: ["main"] },
+      schedule: [{ cron: "17 5 * * *" }],
+      workflow_dispatch: { inputs: { "only-due": { description: expect.any(String), type: "boolean", default: false } } },
+    });
   });
 
-  it("gate each update on the offline plan and run pulumi up with the policy pack in the environment", () => {
+  it("pick every stack on a push, only the due ones on the schedule, from stacks/", () => {
+    const job = workflows["deploy.yml"].jobs.stacks;
+    expect(job.outputs).toEqual({ stacks: "${{ steps.pick.outputs.stacks }}" });
+    const s = job.steps ?? [];
+    const pick = s.find((x) => x.run?.includes("due-stacks.sh"));
+    expect(pick?.run).toBe('bash .github/scripts/due-stacks.sh "$MODE"');
+    expect(pick?.env).toEqual({
+      MODE: "${{ (github.event_name == 'schedule' || inputs.only-due) && 'due' || 'all' }}",
+      PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}",
+      PULUMI_ORG: "${{ vars.PULUMI_ORG }}",
+    });
+    // npm run due and pulumi stack output need the project's packages and the Pulumi CLI, installed before.
+    const order = (pred: (x: Step) => boolean): number => s.findIndex(pred);
+    expect(order((x) => x.run === "npm ci")).toBeLessThan(order((x) => x === pick));
+    expect(order((x) => x.uses?.startsWith("pulumi/actions@") === true && x.with === undefined)).toBeLessThan(order((x) => x === pick));
+  });
+
+  it("deploy the picked stacks one at a time, each in the environment of its name, after the tests", () => {
+    const deploy = workflows["deploy.yml"].jobs.deploy;
+    expect(deploy.uses).toBe("./.github/workflows/deploy-stack.yml");
+    expect(needsOf(deploy).sort()).toEqual(["stacks", "test"]);
+    expect(deploy.if).toBe("needs.stacks.outputs.stacks != '[]'");
+    expect(deploy.strategy).toEqual({ "fail-fast": true, "max-parallel": 1, matrix: { stack: "${{ fromJSON(needs.stacks.outputs.stacks) }}" } });
+    // prod keeps its required reviewers: the environment is the stack's name.
+    expect(deploy.with).toEqual({ stack: "${{ matrix.stack }}", environment: "${{ matrix.stack }}" });
+    expect(deploy.permissions).toMatchObject({ "id-token": "write" });
+  });
+
+  it("gate each update on the offline plan with --deploy-gate and run pulumi up with the policy pack in the environment", () => {
     const wf = workflows["deploy-stack.yml"];
     expect(Object.keys(wf.on)).toEqual(["workflow_call"]);
     const job = wf.jobs.up;
@@ -181,12 +220,17 @@ describe("deploy workflows", () => {
     expect(wf.permissions).toMatchObject({ "id-token": "write" });
     const s = job.steps ?? [];
     const order = (pred: (x: Step) => boolean): number => s.findIndex(pred);
-    const plan = order((x) => x.run?.includes("npm run --silent plan") === true);
+    const plan = order((x) => x.run === 'bash .github/scripts/plan-gate.sh "$STACK"');
+    const exists = order((x) => x.run === 'bash .github/scripts/stack-exists.sh "$STACK" --required');
     const login = order((x) => x.uses?.startsWith("azure/login@") === true);
-    const up = order((x) => x.uses?.startsWith("pulumi/actions@") === true);
+    const up = order((x) => x.uses?.startsWith("pulumi/actions@") === true && x.with?.command === "up");
     expect(plan).toBeGreaterThan(-1);
-    expect(plan).toBeLessThan(login);
+    expect(plan).toBeLessThan(exists);
+    expect(exists).toBeLessThan(login);
     expect(login).toBeLessThan(up);
+    expect(fs.readFileSync(path.join(ROOT, ".github", "scripts", "plan-gate.sh"), "utf8")).toContain(
+      'npm run --silent plan -- --stack "$stack" --format markdown --deploy-gate > plan.md 2> plan.err',
+    );
     expect(s[up].with).toMatchObject({ command: "up", policyPacks: "policies" });
   });
 });
