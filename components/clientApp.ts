@@ -101,6 +101,12 @@ export interface VaultSecretDeclaration {
   generation: number;
   notBefore: number;
   expires: number;
+  /**
+   * Always true: a Key Vault delete is only a soft delete that keeps the name taken for up to 90 days (purge
+   * protection: no way to free it early). Removing a client or destroying the stack therefore leaves the secret (with
+   * its expiry) in the vault instead of blocking that name.
+   */
+  retainOnDelete: true;
 }
 
 export interface SecretDeclarations {
@@ -144,6 +150,7 @@ export function secretDeclarations(client: ClientConfig, now: Date, vault: KeyVa
           generation: current.generation,
           notBefore: epochSeconds(current.startDate),
           expires: epochSeconds(current.endDate),
+          retainOnDelete: true,
         };
   return { schedule, passwords, vaultSecret };
 }
@@ -227,9 +234,6 @@ export class ClientApp extends pulumi.ComponentResource {
   }
 
   private declareVaultSecret(client: ClientConfig, vault: VaultSecretDeclaration, current: ClientSecretInfo, password: azuread.ApplicationPassword): keyvault.Secret {
-    // retainOnDelete: a Key Vault delete is only a soft delete that keeps the name taken for up to 90 days (purge
-    // protection: no way to free it early). Removing a client or destroying the stack therefore leaves the secret
-    // (with its expiry) in the vault instead of blocking that name.
     return new keyvault.Secret(
       vault.resourceName,
       {
@@ -249,7 +253,7 @@ export class ClientApp extends pulumi.ComponentResource {
           [TAG_GENERATION]: String(vault.generation),
         },
       },
-      { parent: this, dependsOn: [password], retainOnDelete: true },
+      { parent: this, dependsOn: [password], retainOnDelete: vault.retainOnDelete },
     );
   }
 
