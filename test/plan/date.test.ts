@@ -18,7 +18,7 @@ import { captureIo, REPO_ROOT } from "./project";
 
 describe("--date on the command line", () => {
   it("is read as given", () => {
-    expect(parsePlanArgs(["--stack", "dev", "--date", "2027-02-14"])).toEqual({ stack: "dev", format: "text", date: "2027-02-14", help: false });
+    expect(parsePlanArgs(["--stack", "dev", "--date", "2027-02-14"])).toEqual({ stack: "dev", format: "text", date: "2027-02-14", deployGate: false, help: false });
     expect(parsePlanArgs(["--stack", "dev", "--date", "2028-02-29"]).date).toBe("2028-02-29");
   });
 
@@ -38,7 +38,7 @@ describe("--date on the command line", () => {
     expect(io.out()).toBe("");
     const [first, blank, usage] = io.err().split("\n");
     expect([first, blank]).toEqual(["error: --date '2027-02-30' is not a calendar day written YYYY-MM-DD, like 2027-02-14 (a UTC day)", ""]);
-    expect(usage).toBe("usage: npm run plan -- --stack <name> [--format text|markdown|json] [--against <git-ref>] [--date YYYY-MM-DD]");
+    expect(usage).toBe("usage: npm run plan -- --stack <name> [--format text|markdown|json] [--against <git-ref>] [--date YYYY-MM-DD] [--deploy-gate]");
   });
 });
 

@@ -22,11 +22,12 @@ const secret = (value: unknown) => ({ [wire.SIG_KEY]: wire.SECRET_SIG, value });
 
 describe("parsePlanArgs", () => {
   it("reads stack, format and against", () => {
-    expect(parsePlanArgs(["--stack", "dev"])).toEqual({ stack: "dev", format: "text", help: false });
-    expect(parsePlanArgs(["--stack", "prod", "--format", "json", "--against", "origin/main"])).toEqual({
+    expect(parsePlanArgs(["--stack", "dev"])).toEqual({ stack: "dev", format: "text", deployGate: false, help: false });
+    expect(parsePlanArgs(["--stack", "prod", "--format", "json", "--against", "origin/main", "--deploy-gate"])).toEqual({
       stack: "prod",
       format: "json",
       against: "origin/main",
+      deployGate: true,
       help: false,
     });
   });
