@@ -12,6 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { loadStackFile } from "../cli/stackFile";
+import { lookupContext } from "../cli/plan/computePlan";
 import { startPack, toAnalyzerResource } from "../cli/plan/policy";
 import { runProgramOffline } from "../cli/plan/runProgram";
 import { createBenchProject, REPO_ROOT } from "./benchProject";
@@ -65,7 +66,7 @@ async function analyzeThroughput(
     stack,
     engineConfig: loaded.engineConfig,
     secretKeys: loaded.secretKeys,
-    lookups: { k2ApiScope: "user_impersonation" },
+    lookups: lookupContext(loaded),
   });
   if (outcome.kind !== "ok") throw new Error(`the program failed for ${stack}: ${outcome.message}`);
   const resources = outcome.resources.map(toAnalyzerResource);

@@ -9,10 +9,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
-import type { StackConfig } from "./config";
 import { declareK2Side, type BearerTokenResource, type K2SideSummary } from "./bearerToken";
 import { ClientApp } from "./clientApp";
-import { formatConfigPath } from "./config";
+import { formatConfigPath, type StackConfig } from "./config";
 import { TYPE_INBOUND_OAUTH } from "./contracts";
 import { v1AuthorizeUrl, v1Endpoints, type V1Endpoints } from "./entra";
 import { verifySignedInTenant } from "./providers";

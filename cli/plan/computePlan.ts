@@ -54,7 +54,8 @@ function loadStack(stack: string, root: string): LoadedStack {
   }
 }
 
-function lookupContext(stack: LoadedStack): OfflineLookupContext {
+/** The offline answers to the program's lookups for a stack: its K2 API scope, and its own tenant as the signed-in one. */
+export function lookupContext(stack: LoadedStack): OfflineLookupContext {
   const k2Api = stack.config.k2Api;
   const scope = typeof k2Api === "object" && k2Api !== null ? (k2Api as { scope?: unknown }).scope : undefined;
   const tenantId = stack.config.tenantId;
