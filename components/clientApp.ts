@@ -122,10 +122,11 @@ export interface SecretDeclarations {
  */
 export function secretDeclarations(client: ClientConfig, now: Date, vault: KeyVaultConfig | undefined): SecretDeclarations {
   const schedule = secretSchedule(client.secret, now);
+  const passwordName = (slot: SlotName): string => `${client.name}-secret-${slot}`;
   const passwords = schedule.active.map((gen): PasswordDeclaration => {
     const endDate = rfc3339(gen.endDate);
     return {
-      resourceName: `${client.name}-secret-${gen.slot}`,
+      resourceName: passwordName(gen.slot),
       slot: gen.slot,
       generation: gen.generation,
       current: gen === schedule.current,
@@ -145,7 +146,7 @@ export function secretDeclarations(client: ClientConfig, now: Date, vault: KeyVa
           vaultName: vault.vaultName,
           secretName: keyVaultSecretName(client.name),
           contentType: CLIENT_SECRET_CONTENT_TYPE,
-          holds: `${client.name}-secret-${current.slot}`,
+          holds: passwordName(current.slot),
           slot: current.slot,
           generation: current.generation,
           notBefore: epochSeconds(current.startDate),
