@@ -16,7 +16,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { dueReasons } from "../../cli/due/rule";
+import { dueReasons, type DeployedSecret } from "../../cli/due/rule";
 import { parsePolicyConfigText } from "../../cli/analyzer/policyConfig";
 import { loadStackFile } from "../../cli/stackFile";
 import { secretDeclarations, type PasswordDeclaration } from "../../components/clientApp";
@@ -210,8 +210,8 @@ describe.each(SCENARIOS)("$label", (scenario) => {
   it("with deploys stopped on any day, warns at least the warning window before the last valid secret ends", () => {
     if (scenario.client.secret.lifetimeDays < scenario.warnDays) return; // no secret lives that long: nothing to warn so early
     const sim = simulationOf(scenario, "scheduled");
-    const dueOn = (deployed: ReturnType<typeof Object>, at: number): boolean =>
-      dueReasons([scenario.client], { [scenario.client.name]: deployed as never }, new Date(at), scenario.warnDays).due;
+    const dueOn = (deployed: readonly DeployedSecret[], at: number): boolean =>
+      dueReasons([scenario.client], { [scenario.client.name]: deployed }, new Date(at), scenario.warnDays).due;
     const short: string[] = [];
     for (let stop = 1; stop < DAYS; stop++) {
       const frozen = sim.snapshots![stop - 1];
