@@ -277,7 +277,7 @@ describe("a client removed and added back", () => {
     expect(removal.filter((s) => s.kind === "password").map((s) => s.op)).toEqual(["delete"]);
     expect(model.latestVersion("reporting-client-secret")).toBeDefined();
     model.deploy(110, FIRST_DAY.getTime() + 110 * DAY_MS, currentDesign(reporting.client, new Date(FIRST_DAY.getTime() + 110 * DAY_MS)));
-    // What `pulumi up` then reports: the secret exists (import it, README.md "Removing a client"); never a 409.
+    // What `pulumi up` then reports: the secret exists (import it: README.md, "Removing a client"); never a 409.
     expect(model.vaultConflicts).toEqual([{ day: 110, secretName: "reporting-client-secret", reason: "a secret of this name already exists" }]);
   });
 });
