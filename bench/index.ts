@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [-- --runs N]`: in one run,
+ * `npm run bench -- [--json] [--runs <n>]` (options and exit codes: BENCH_COMMAND in ./args.ts): in one run,
  *   - the baseline: a Node process that only loads `@pulumi/pulumi`;
  *   - the offline plan (`node --require esbuild-register cli/plan.ts --stack <s> --format json`, the command behind
  *     `npm run plan` without npm's own start-up) of generated stacks with 1, 50 and 200 clients;
@@ -10,11 +10,12 @@
  */
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { loadStackFile } from "../cli/stackFile";
 import { lookupContext } from "../cli/plan/computePlan";
 import { startPack, toAnalyzerResource } from "../cli/plan/policy";
 import { runProgramOffline } from "../cli/plan/runProgram";
+import { usage, usageErrorText, UsageError } from "../cli/args";
+import { BENCH_COMMAND, parseBenchArgs, type BenchArgs } from "./args";
 import { createBenchProject, REPO_ROOT } from "./benchProject";
 import { median, medianOf, timeProcess, type TimedRun } from "./timing";
 
@@ -169,17 +170,32 @@ function report(r: BenchResult): string {
   return `${lines.join("\n")}\n`;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { json: { type: "boolean" }, runs: { type: "string" } }, strict: true });
-  const runs = values.runs === undefined ? 3 : Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs expects a whole number >= 1, got '${values.runs}'`);
-  const result = await runBench(runs, (line) => process.stderr.write(`bench: ${line}\n`));
-  process.stdout.write(values.json === true ? `${JSON.stringify(result, null, 2)}\n` : report(result));
+/** Runs the command; returns the exit code. */
+export async function main(argv: readonly string[], io: { stdout(text: string): void; stderr(text: string): void }): Promise<number> {
+  let args: BenchArgs;
+  try {
+    args = parseBenchArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr(usageErrorText(BENCH_COMMAND, err.message));
+    return err.exitCode;
+  }
+  if (args.help) {
+    io.stdout(usage(BENCH_COMMAND));
+    return 0;
+  }
+  try {
+    const result = await runBench(args.runs, (line) => io.stderr(`bench: ${line}\n`));
+    io.stdout(args.json ? `${JSON.stringify(result, null, 2)}\n` : report(result));
+    return 0;
+  } catch (err) {
+    io.stderr(`bench: could not complete: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
 }
 
 if (require.main === module) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
+  void main(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }).then((code) => {
+    process.exitCode = code;
   });
 }

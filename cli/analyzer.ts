@@ -100,7 +100,8 @@ export interface PolicyPackSession {
   readonly pid: number;
   info(): Promise<AnalyzerInfoSummary>;
   /** Configure, after reconciling `config` with the policies' defaults and validating it as the CLI does. */
-  configure(config: PolicyPackConfig): Promise<void>;
+  /** `source`: the config file as messages name it (like policies/config/dev.json). */
+  configure(config: PolicyPackConfig, source?: string): Promise<void>;
   /** Analyze one resource. Call it for many resources at once: the session keeps a bounded number of calls in flight. */
   analyze(resource: AnalyzerResource): Promise<PolicyFinding[]>;
   analyzeStack(resources: AnalyzerResource[]): Promise<PolicyFinding[]>;
@@ -374,12 +375,12 @@ export async function startPolicyPack(opts: StartPolicyPackOptions): Promise<Pol
       infoCache ??= call("GetAnalyzerInfo", client.getAnalyzerInfo, new Empty()).then(summaryOf);
       return infoCache;
     },
-    async configure(config) {
+    async configure(config, source) {
       const info = await session.info();
       // Initial config the pack declared first, then the given config, as the CLI's ReconcilePolicyPackConfig.
       const merged: PolicyPackConfig = { ...info.initialConfig };
       for (const [name, entry] of Object.entries(config)) merged[name] = { ...(merged[name] ?? {}), ...entry };
-      const { config: reconciled, unknownPolicies } = reconcilePolicyConfig(info.policies, merged);
+      const { config: reconciled, unknownPolicies } = reconcilePolicyConfig(info.policies, merged, source);
       for (const name of unknownPolicies) onLog(`warning: policy config names '${name}', which is not a policy of ${info.name}; ignored (as the Pulumi CLI does)`);
       const req = new proto.ConfigureAnalyzerRequest();
       const map = req.getPolicyconfigMap();

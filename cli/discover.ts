@@ -1,5 +1,5 @@
 /**
- * `npm run discover -- --stack <name> [--service-url <url>] [--out <file>]`
+ * `npm run discover -- --stack <name> [--service-url <url>] [--out <file>]` (options and exit codes: DISCOVER_COMMAND)
  *
  * Reads K2's SmartObject Services discovery document (endpoints.xml), reports which OAuth management SmartObjects
  * and methods exist, and writes the mapping the stack's Bearer Token resource uses (default
@@ -11,13 +11,14 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseStackConfig } from "../components/config";
+import { ConfigError } from "../components/config";
 import { serviceUrlProblem } from "../components/k2/bearerTokenChecks";
 import { buildMapping, DiscoveryError, parseDiscoveryDocument, type DiscoveredSmartObject } from "../components/k2/discovery";
-import { createHttpClient, K2Error, retryPolicy, type RetryPolicy } from "../components/k2/http";
+import { createHttpClient, isK2Error, retryPolicy, type RetryPolicy } from "../components/k2/http";
 import { defaultSmartObjectServicesUrl, type SmartObjectMapping } from "../components/k2/mapping";
 import { rowsFromJson, smartObjectMethodUrl } from "../components/k2/smartObjectRest";
-import { loadStackFile, StackFileError } from "./stackFile";
+import { defineCommand, readCommandLine } from "./args";
+import { loadStackFile, StackFileError, validateLoadedStack } from "./stackFile";
 
 export const PASSWORD_ENV = "K2_ADMIN_PASSWORD";
 
@@ -31,39 +32,36 @@ export interface DiscoverIo {
   retry?: Partial<RetryPolicy>;
 }
 
-interface Args {
-  stack: string;
-  serviceUrl?: string;
-  outFile?: string;
-}
+export const DISCOVER_COMMAND = defineCommand({
+  script: "discover",
+  description: [
+    "Reads K2's SmartObject Services discovery document (GET requests only), reports which OAuth management",
+    "SmartObjects and methods exist, and writes the SmartObject mapping the stack's Bearer Token resource uses.",
+  ].join("\n"),
+  options: [
+    { name: "stack", value: "<name>", required: true, help: "the stack (stacks/Pulumi.<name>.yaml): K2 URL and admin user name" },
+    {
+      name: "service-url",
+      value: "<url>",
+      help: "SmartObject Services root (default: k2.smartObjectServices.url, else the K2 host on port 8888)",
+    },
+    { name: "out", value: "<file>", help: "where to write the mapping (default stacks/k2-mapping.<stack>.json)" },
+  ],
+  notes: `Environment: ${PASSWORD_ENV}, the K2 admin password (stack secrets are not decrypted offline).`,
+  exitCodes: [
+    [0, "mapping written"],
+    [1, "K2 error, or no OAuth SmartObjects found"],
+    [2, "usage or configuration error"],
+  ],
+  positionalHint: "name the stack with --stack <name>",
+});
 
-const USAGE = "usage: npm run discover -- --stack <name> [--service-url <SmartObject Services URL>] [--out <mapping file>]";
-
-class UsageError extends Error {}
-
-function parseArgs(argv: readonly string[]): Args {
-  const args: Partial<Args> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = argv[i + 1];
-    const need = () => {
-      if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value\n${USAGE}`);
-      i++;
-      return value;
-    };
-    if (flag === "--stack") args.stack = need();
-    else if (flag === "--service-url") args.serviceUrl = need();
-    else if (flag === "--out") args.outFile = need();
-    else if (flag === "--help" || flag === "-h") throw new UsageError(USAGE);
-    else throw new UsageError(`unknown argument '${flag}'\n${USAGE}`);
-  }
-  if (args.stack === undefined) throw new UsageError(`--stack is required\n${USAGE}`);
-  return args as Args;
-}
+/** A problem with the stack or the environment: exit code 2, printed without the synopsis. */
+class ConfigProblem extends Error {}
 
 function checkServiceUrl(value: string): string {
   const problem = serviceUrlProblem(value);
-  if (problem !== undefined) throw new UsageError(`SmartObject Services URL: ${problem}`);
+  if (problem !== undefined) throw new ConfigProblem(`SmartObject Services URL: ${problem}`);
   return value.replace(/\/+$/, "");
 }
 
@@ -77,25 +75,23 @@ function describe(label: string, so: DiscoveredSmartObject, mapped: SmartObjectM
 
 /** Runs discover; returns the exit code. */
 export async function runDiscover(argv: readonly string[], io: DiscoverIo): Promise<number> {
-  let args: Args;
+  const line = readCommandLine(DISCOVER_COMMAND, argv, { stdout: (t) => io.out(t.replace(/\n$/, "")), stderr: (t) => io.err(t.replace(/\n$/, "")) });
+  if ("exitCode" in line) return line.exitCode;
+  const args = line.values;
   let serviceUrl: string;
   let username: string;
   try {
-    args = parseArgs(argv);
-    const stack = loadStackFile(args.stack, io.root);
-    const parsed = parseStackConfig(stack.config);
-    if (!parsed.ok) {
-      throw new UsageError(`invalid stack configuration in ${stack.file}:\n${parsed.issues.map((i) => `  - ${i.path}: ${i.message}`).join("\n")}`);
-    }
+    const parsed = validateLoadedStack(loadStackFile(args.stack, io.root));
+    if (!parsed.ok) throw new ConfigProblem(new ConfigError(parsed.issues).message);
     const k2 = parsed.config.k2;
     if (k2.edition === "cloud") {
-      throw new UsageError("k2-oauth:k2.edition is 'cloud': K2 Cloud manages its OAuth resource itself, there is nothing to discover");
+      throw new ConfigProblem("k2-oauth:k2.edition is 'cloud': K2 Cloud manages its OAuth resource itself, there is nothing to discover");
     }
-    if (k2.admin === undefined) throw new UsageError("k2-oauth:k2.admin.username is required");
+    if (k2.admin === undefined) throw new ConfigProblem("k2-oauth:k2.admin.username is required");
     username = k2.admin.username;
-    serviceUrl = checkServiceUrl(args.serviceUrl ?? k2.smartObjectServices?.url ?? defaultSmartObjectServicesUrl(k2.url));
+    serviceUrl = checkServiceUrl(args["service-url"] ?? k2.smartObjectServices?.url ?? defaultSmartObjectServicesUrl(k2.url));
   } catch (e) {
-    if (e instanceof UsageError || e instanceof StackFileError) {
+    if (e instanceof ConfigProblem || e instanceof StackFileError) {
       io.err(e.message);
       return 2;
     }
@@ -126,7 +122,7 @@ export async function runDiscover(argv: readonly string[], io: DiscoverIo): Prom
       return rows.length > 0 ? Object.keys(rows[0]) : [];
     };
     const built = await buildMapping(all, probe, serviceUrl, io.now());
-    const outFile = path.resolve(io.root, args.outFile ?? path.join("stacks", `k2-mapping.${args.stack}.json`));
+    const outFile = path.resolve(io.root, args.out ?? path.join("stacks", `k2-mapping.${args.stack}.json`));
     const document = {
       $comment:
         "Written by `npm run discover`. K2 does not document its OAuth management SmartObjects: these names were read from the server's discovery document; entries listed under `placeholders` were not found there and still hold project guesses - check them.",
@@ -145,7 +141,7 @@ export async function runDiscover(argv: readonly string[], io: DiscoverIo): Prom
     io.out(`Next: pulumi config set --path 'k2.smartObjectServices.mapping' ${relative} --stack ${args.stack}`);
     return 0;
   } catch (e) {
-    if (e instanceof K2Error || e instanceof DiscoveryError) {
+    if (isK2Error(e) || e instanceof DiscoveryError) {
       io.err(`discover: ${e.message}`);
       return 1;
     }

@@ -1,42 +1,53 @@
 /**
- * `npm run due -- --stack <name> --outputs <file> [--date YYYY-MM-DD] [--format text|json]`: whether the stack needs a
+ * `npm run due -- --stack <name> --outputs <file> [options]`: whether the stack needs a
  * `pulumi up` today although nothing changed on main (cli/due/rule.ts): a rotation is due, a client is not deployed
  * yet, or the newest deployed secret of a client is inside the expiry warning window. Offline: it reads the stack file,
  * the stack's policy config (for the warning window) and the stack outputs (`pulumi stack output --json`) a deployed
  * stack already has. The scheduled deploy workflow runs it for every stack in stacks/.
  *
- * Exit codes: 0 answered (due or not: see the output), 2 usage or invalid config, 3 could not decide.
+ * Options and exit codes: DUE_COMMAND below (`--help` prints them).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { ConfigError, parseStackConfig } from "../components/config";
+import { ConfigError } from "../components/config";
 import { isoDay, parseUtcDay } from "../components/rotation";
 import { parsePolicyConfigText } from "./analyzer/policyConfig";
+import { defineCommand, EXIT_USAGE, readCommandLine, usageErrorText, UsageError } from "./args";
+import { dateOption, readDateOption } from "./dayOption";
 import { dueReasons, type DeployedSecrets, type DueResult } from "./due/rule";
-import { loadStackFile, StackFileError } from "./stackFile";
+import { loadStackFile, StackFileError, validateLoadedStack } from "./stackFile";
 import { parseStackOutputs } from "./verify/outputs";
-
-export const USAGE = `usage: npm run due -- --stack <name> --outputs <file> [--date YYYY-MM-DD] [--format text|json]
-
-Tells whether a deployed stack needs \`pulumi up\` today although nothing changed: a secret rotation is due, a
-configured client is not deployed yet, or the newest deployed secret of a client expires within the warning window
-(entra-client-secret-expiry-advisory.warnDays in policies/config/<name>.json, default 30 days). Offline.
-
-  --stack <name>      the stack (stacks/Pulumi.<name>.yaml)
-  --outputs <file>    the stack's deployed outputs: \`pulumi stack output --json --stack <name> > <file>\`
-                      (a stack that was never deployed: a file holding {})
-  --date <day>        decide as of that UTC day, YYYY-MM-DD (default: today)
-  --format <format>   text (default) or json: { "stack", "date", "due", "warnDays", "reasons": [{ "client", "kind", "message" }] }
-  --root <dir>        project directory holding stacks/ and policies/ (default: the current directory)
-  -h, --help          this text
-
-Exit codes: 0 answered (due or not), 2 usage or invalid config, 3 could not decide.`;
 
 export const DEFAULT_WARN_DAYS = 30;
 const ADVISORY_POLICY = "entra-client-secret-expiry-advisory";
 
-class UsageError extends Error {}
+/** One row per option (the convention of cli/args.ts). */
+export const DUE_COMMAND = defineCommand({
+  script: "due",
+  description: [
+    "Tells whether a deployed stack needs `pulumi up` today although nothing changed: a secret rotation is due, a",
+    "configured client is not deployed yet, or the newest deployed secret of a client expires within the warning window",
+    `(${ADVISORY_POLICY}.warnDays in policies/config/<name>.json, default ${DEFAULT_WARN_DAYS} days). Offline.`,
+  ].join("\n"),
+  options: [
+    { name: "stack", value: "<name>", required: true, help: "the stack (stacks/Pulumi.<name>.yaml)" },
+    {
+      name: "outputs",
+      value: "<file>",
+      required: true,
+      help: "the stack's deployed outputs: `pulumi stack output --json --stack <name> > <file>`\n(a stack that was never deployed: a file holding {})",
+    },
+    dateOption("decide as of that UTC day (default: today)"),
+    { name: "format", value: "<format>", choices: ["text", "json"], help: 'text (default) or json: { "stack", "date", "due", "warnDays", "reasons": [{ "client", "kind", "message" }] }' },
+    { name: "root", value: "<dir>", inSynopsis: false, help: "project directory holding stacks/ and policies/ (default: the current directory)" },
+  ],
+  exitCodes: [
+    [0, "answered (due or not: see the output)"],
+    [2, "usage or invalid config"],
+    [3, "could not decide"],
+  ],
+  positionalHint: "name the stack with --stack <name>",
+});
 
 interface DueArgs {
   stack: string;
@@ -44,46 +55,6 @@ interface DueArgs {
   date: string | undefined;
   format: "text" | "json";
   root: string;
-}
-
-/** Node's argument parser, with its wording replaced by ours. */
-function parseDueArgs(argv: readonly string[], cwd: string): DueArgs | "help" {
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...argv],
-      options: {
-        stack: { type: "string" },
-        outputs: { type: "string" },
-        date: { type: "string" },
-        format: { type: "string" },
-        root: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: true,
-    }));
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    const option = /'(-[^']*)'/.exec((err as Error).message)?.[1] ?? "";
-    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") throw new UsageError(`${option.split(" ")[0].replace(/,$/, "")} needs a value`);
-    throw new UsageError(`unknown option '${option}'`);
-  }
-  if (values.help === true) return "help";
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'; name the stack with --stack <name>`);
-  const text = (key: string): string | undefined => (typeof values[key] === "string" ? (values[key] as string) : undefined);
-  const stack = text("stack");
-  if (stack === undefined || stack.trim() === "") throw new UsageError("--stack <name> is required (a stack file stacks/Pulumi.<name>.yaml)");
-  const outputs = text("outputs");
-  if (outputs === undefined || outputs.trim() === "") {
-    throw new UsageError("--outputs <file> is required: the output of `pulumi stack output --json --stack <name>` (a file holding {} for a stack never deployed)");
-  }
-  const date = text("date");
-  if (date !== undefined && parseUtcDay(date) === undefined) throw new UsageError(`--date '${date}' is not a calendar day written YYYY-MM-DD, like 2027-02-14 (a UTC day)`);
-  const format = text("format") ?? "text";
-  if (format !== "text" && format !== "json") throw new UsageError(`unknown --format '${format}'; expected one of text, json`);
-  return { stack, outputs, date, format, root: path.resolve(cwd, text("root") ?? ".") };
 }
 
 /** The warning window the stack's policy config sets for the expiry advisory, else the pack's default. */
@@ -109,7 +80,7 @@ export function decide(args: { root: string; stack: string; outputs: string; dat
     if (err instanceof StackFileError) throw new UsageError(`stack '${args.stack}': ${err.message}`);
     throw err;
   }
-  const parsed = parseStackConfig(loaded.config);
+  const parsed = validateLoadedStack(loaded);
   if (!parsed.ok) throw new ConfigError(parsed.issues);
   let text: string;
   try {
@@ -147,21 +118,20 @@ export interface DueIo {
 /** Runs the command; returns the exit code. Never throws. */
 export function main(argv: readonly string[], io: DueIo): number {
   try {
-    const args = parseDueArgs(argv, io.cwd);
-    if (args === "help") {
-      io.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
+    const line = readCommandLine(DUE_COMMAND, argv, { stdout: (t) => io.stdout.write(t), stderr: (t) => io.stderr.write(t) });
+    if ("exitCode" in line) return line.exitCode;
+    const { stack, outputs, format = "text", root = "." } = line.values;
+    const args: DueArgs = { stack, outputs, date: readDateOption(line.values.date), format: format === "json" ? "json" : "text", root: path.resolve(io.cwd, root) };
     io.stdout.write(renderDue(decide({ root: args.root, stack: args.stack, outputs: args.outputs, ...(args.date !== undefined ? { date: args.date } : {}) }), args.format));
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr.write(`error: ${err.message}\n\n${USAGE}\n`);
-      return 2;
+      io.stderr.write(usageErrorText(DUE_COMMAND, err.message));
+      return EXIT_USAGE;
     }
     if (err instanceof ConfigError || (err instanceof Error && err.name === "PolicyConfigError")) {
       io.stderr.write(`error: ${err.message}\n`);
-      return 2;
+      return EXIT_USAGE;
     }
     io.stderr.write(`error: could not decide: ${err instanceof Error ? err.message : String(err)}\n`);
     return 3;

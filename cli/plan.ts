@@ -1,12 +1,11 @@
 /**
- * `npm run plan -- --stack <name> [--format text|markdown|json] [--against <git-ref>] [--date YYYY-MM-DD]`: the offline plan
- * (docs/plan.md). Runs the program for a stack with the Pulumi SDK's mock runtime and the policy pack over the
- * CrossGuard analyzer protocol: no Pulumi CLI, no cloud, no credentials.
- *
- * Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 invalid config or usage, 3 plan not completed.
+ * `npm run plan -- --stack <name> [options]`: the offline plan (docs/plan.md). Runs the program for a stack with the
+ * Pulumi SDK's mock runtime and the policy pack over the CrossGuard analyzer protocol: no Pulumi CLI, no cloud, no
+ * credentials. Options and exit codes: PLAN_COMMAND in ./plan/args.ts (`--help` prints them).
  */
 import { isoDay } from "../components/rotation";
-import { parsePlanArgs, USAGE } from "./plan/args";
+import { usage, usageErrorText } from "./args";
+import { parsePlanArgs, PLAN_COMMAND } from "./plan/args";
 import { EXIT_MANDATORY_VIOLATIONS, EXIT_OK, EXIT_PLAN_FAILED, isPlanError, UsageError } from "./plan/errors";
 import { startHeadStart } from "./plan/headStart";
 import { loadLazily } from "./plan/lazyModule";
@@ -24,7 +23,7 @@ export async function main(argv: readonly string[], io: PlanIo): Promise<number>
   try {
     const args = parsePlanArgs(argv);
     if (args.help) {
-      io.stdout.write(`${USAGE}\n`);
+      io.stdout.write(usage(PLAN_COMMAND));
       return EXIT_OK;
     }
     const root = findProjectRoot(io.cwd);
@@ -54,12 +53,17 @@ export async function main(argv: readonly string[], io: PlanIo): Promise<number>
     });
     if (args.format !== "text") for (const w of result.warnings) io.stderr.write(scrub(`warning: ${w}\n`));
     io.stdout.write(scrub(renderPlan(result, args.format, { color: useColor(io.stdout, io.env) })));
+    // A failed provider check fails `pulumi preview` as a mandatory violation does; a deploy gate's blocker fails the gate.
     const blocked = (result.gate?.blockers.length ?? 0) > 0;
-    return blocked || result.policy.violations.some((v) => v.level === "mandatory") ? EXIT_MANDATORY_VIOLATIONS : EXIT_OK;
+    const fails = blocked || result.checks.failures.length > 0 || result.policy.violations.some((v) => v.level === "mandatory");
+    return fails ? EXIT_MANDATORY_VIOLATIONS : EXIT_OK;
   } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(usageErrorText(PLAN_COMMAND, err.message));
+      return err.exitCode;
+    }
     if (isPlanError(err)) {
       io.stderr.write(`error: ${err.message}\n`);
-      if (err instanceof UsageError) io.stderr.write(`\n${USAGE}\n`);
       return err.exitCode;
     }
     io.stderr.write(`error: the plan could not be completed: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,6 +1,7 @@
 // Deferred loading of Pulumi SDK modules a process never uses, for the offline plan's program process
 // (cli/plan/sdkLoading.ts) and every policy pack process cli/analyzer.ts starts (preloaded as deferSdkModules.cjs).
-// Plain CommonJS: in the pack it runs before run-policy-pack registers its TypeScript loader.
+// Plain CommonJS: in the pack it runs before run-policy-pack registers its TypeScript loader. Callers install a
+// stand-in only after cli/sdkProbe.cjs found the module in the shape the stand-in copies.
 "use strict";
 const Module = require("node:module");
 
@@ -35,6 +36,26 @@ function realModule(file) {
 }
 
 /**
+ * Loads the real module behind the stand-in cached under `file`, once, and leaves the stand-in in the cache: for a
+ * stand-in that handles the calls it knows and hands every other call to the real module.
+ */
+function realModuleBeside(file) {
+  let real;
+  return () => {
+    if (real === undefined) {
+      const standIn = require.cache[file];
+      delete require.cache[file];
+      try {
+        real = require(file);
+      } finally {
+        if (standIn !== undefined) require.cache[file] = standIn;
+      }
+    }
+    return real;
+  };
+}
+
+/**
  * `@pulumi/pulumi/runtime/closure/codePaths` loads npm's Arborist (about 0.4 s) when the SDK loads, for packaging
  * function code; neither a plan's program nor a policy pack packages code. `fromDir`: where the SDK is resolved from.
  */
@@ -61,4 +82,4 @@ function deferInspectorSession(fromDir) {
   });
 }
 
-module.exports = { cacheStandIn, deferCodePaths, deferInspectorSession };
+module.exports = { cacheStandIn, realModuleBeside, deferCodePaths, deferInspectorSession };

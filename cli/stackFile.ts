@@ -6,15 +6,20 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
-import { CONFIG_NAMESPACE, SECRET_CONFIG_PATHS } from "../components/config";
+import { parse as parseYaml, YAMLError } from "yaml";
+import { CONFIG_NAMESPACE, parseStackConfig, SECRET_CONFIG_PATHS, type ConfigIssue, type ParseResult } from "../components/config";
+import { emptySecureIssue, plaintextSecretIssue, SECRET_NOT_SHOWN } from "../components/configMessages";
+import { yamlSyntaxMessage } from "../components/fileSyntax";
+import { SECRET_PLACEHOLDER } from "./secretPlaceholder";
 
 /** What a `secure:` value becomes offline. Never a real secret: the stack's secrets are never decrypted here. */
-export const SECRET_PLACEHOLDER = "[secret]";
+export { SECRET_PLACEHOLDER };
 
 export interface LoadedStack {
   stack: string;
   file: string;
+  /** The file's path as messages show it: relative to the project root. */
+  label: string;
   /** Values of the `k2-oauth` namespace, keyed without namespace; `secure:` values replaced by SECRET_PLACEHOLDER. */
   config: Record<string, unknown>;
   /** Every config key (`ns:key`) with its value as the engine passes it: strings as-is, others JSON-encoded. */
@@ -23,8 +28,11 @@ export interface LoadedStack {
   secretKeys: string[];
   /** Dot paths below the namespace (`k2.admin.password`) that held `secure:` values or are secret by contract. */
   secretPaths: string[];
-  /** Human-readable warnings, e.g. a secret stored in plain text. Never include the value. */
-  warnings: string[];
+  /**
+   * Problems found while reading that make the config invalid (a secret written in plain text, an empty `secure:`);
+   * validateLoadedStack reports them with the others. Never include a value.
+   */
+  issues: ConfigIssue[];
   /**
    * Values written in plain text at secret config paths (masked in `config` and `engineConfig`), for scrubbing output
    * only. A function, so that the values never travel with the object's data (JSON, logs, IPC).
@@ -43,20 +51,21 @@ export function stackFilePath(stack: string, root: string = process.cwd()): stri
   return path.join(root, "stacks", `Pulumi.${stack}.yaml`);
 }
 
-function isSecure(value: unknown): boolean {
+function isSecure(value: unknown): value is { secure: unknown } {
   return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
 }
 
-/** Replaces `secure:` values with the placeholder, collecting their dot paths. */
-function replaceSecure(value: unknown, at: string, found: string[]): unknown {
+/** Replaces `secure:` values with the placeholder, collecting their dot paths (and those with nothing in them). */
+function replaceSecure(value: unknown, at: string, found: string[], empty: string[]): unknown {
   if (isSecure(value)) {
     found.push(at);
+    if (typeof value.secure !== "string" || value.secure.trim() === "") empty.push(at);
     return SECRET_PLACEHOLDER;
   }
-  if (Array.isArray(value)) return value.map((v, i) => replaceSecure(v, `${at}[${i}]`, found));
+  if (Array.isArray(value)) return value.map((v, i) => replaceSecure(v, `${at}[${i}]`, found, empty));
   if (typeof value === "object" && value !== null) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = replaceSecure(v, at === "" ? k : `${at}.${k}`, found);
+    for (const [k, v] of Object.entries(value)) out[k] = replaceSecure(v, at === "" ? k : `${at}.${k}`, found, empty);
     return out;
   }
   return value;
@@ -82,42 +91,44 @@ function setPath(obj: Record<string, unknown>, dotPath: string, value: unknown):
   cur[parts[parts.length - 1]] = value;
 }
 
-/** Parses stack-file text. `stack` and `file` only label messages. */
-export function parseStackText(text: string, stack: string, file: string): LoadedStack {
+/** Parses stack-file text. `stack` and `label` (the file's path from the project root) only label messages. */
+export function parseStackText(text: string, stack: string, file: string, label: string = path.basename(file)): LoadedStack {
   let doc: unknown;
   try {
     doc = parseYaml(text);
   } catch (e) {
-    throw new StackFileError(`${file} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+    if (e instanceof YAMLError) throw new StackFileError(yamlSyntaxMessage(e, text, label));
+    throw e;
   }
   if (doc === null || doc === undefined) doc = {};
-  if (typeof doc !== "object" || Array.isArray(doc)) throw new StackFileError(`${file}: expected a YAML mapping with a 'config:' key`);
+  if (typeof doc !== "object" || Array.isArray(doc)) throw new StackFileError(`${label}: expected a YAML mapping with a 'config:' key`);
   const rawConfig = (doc as Record<string, unknown>).config ?? {};
   if (typeof rawConfig !== "object" || rawConfig === null || Array.isArray(rawConfig)) {
-    throw new StackFileError(`${file}: expected 'config:' to be a mapping of '<namespace>:<key>' to values`);
+    throw new StackFileError(`${label}: expected 'config:' to be a mapping of '<namespace>:<key>' to values`);
   }
 
   const config: Record<string, unknown> = {};
   const engineConfig: Record<string, string> = {};
   const secretKeys: string[] = [];
   const secretPaths: string[] = [];
-  const warnings: string[] = [];
+  const issues: ConfigIssue[] = [];
   const plaintextSecrets: string[] = [];
   for (const [fullKey, value] of Object.entries(rawConfig as Record<string, unknown>)) {
     const colon = fullKey.indexOf(":");
     const ns = colon < 0 ? "" : fullKey.slice(0, colon);
     const key = colon < 0 ? fullKey : fullKey.slice(colon + 1);
     const found: string[] = [];
-    let clean = replaceSecure(value, key, found);
+    const empty: string[] = [];
+    let clean = replaceSecure(value, key, found, empty);
     if (ns === CONFIG_NAMESPACE) {
+      for (const emptyPath of empty) issues.push(emptySecureIssue(emptyPath, stack));
       for (const secretPath of SECRET_CONFIG_PATHS) {
         if (!secretPath.startsWith(`${key}.`) && secretPath !== key) continue;
         const inner = secretPath === key ? clean : getPath(clean, secretPath.slice(key.length + 1));
         if (typeof inner === "string" && inner !== SECRET_PLACEHOLDER) {
+          // Refused (the plan stops), and masked all the same: the value never travels further.
           if (inner !== "") plaintextSecrets.push(inner);
-          warnings.push(
-            `${CONFIG_NAMESPACE}:${secretPath} is stored in plain text in ${path.basename(file)}; it is masked here, but encrypt it: pulumi config set --secret --path '${secretPath}' --stack ${stack}`,
-          );
+          issues.push(plaintextSecretIssue(secretPath, stack, label));
           if (secretPath === key) clean = SECRET_PLACEHOLDER;
           else setPath(clean as Record<string, unknown>, secretPath.slice(key.length + 1), SECRET_PLACEHOLDER);
           found.push(secretPath);
@@ -129,7 +140,20 @@ export function parseStackText(text: string, stack: string, file: string): Loade
     if (found.length > 0) secretKeys.push(fullKey);
     engineConfig[fullKey] = typeof clean === "string" ? clean : JSON.stringify(clean);
   }
-  return { stack, file, config, engineConfig, secretKeys, secretPaths, warnings, plaintextSecrets: () => [...plaintextSecrets] };
+  return { stack, file, label, config, engineConfig, secretKeys, secretPaths, issues, plaintextSecrets: () => [...plaintextSecrets] };
+}
+
+/**
+ * The stack's config checked as the program checks it (components/config.ts), plus what only the file shows: keys
+ * under a mistyped namespace, plaintext secrets, empty `secure:` values. Values at `secure:` paths are never quoted.
+ */
+export function validateLoadedStack(stack: LoadedStack): ParseResult {
+  const secret = (dotted: string) => stack.secretPaths.some((p) => dotted === p || dotted.startsWith(`${p}.`) || dotted.startsWith(`${p}[`));
+  return parseStackConfig(stack.config, {
+    fullKeys: Object.keys(stack.engineConfig),
+    secretNote: (dotted) => (secret(dotted) ? SECRET_NOT_SHOWN : undefined),
+    issues: stack.issues,
+  });
 }
 
 /** Loads `stacks/Pulumi.<stack>.yaml` below `root` (default: the working directory). */
@@ -148,5 +172,5 @@ export function loadStackFile(stack: string, root: string = process.cwd()): Load
       : [];
     throw new StackFileError(`no stack file ${path.relative(root, file)}; known stacks: ${known.length ? known.join(", ") : "none"}`);
   }
-  return parseStackText(fs.readFileSync(file, "utf8"), stack, file);
+  return parseStackText(fs.readFileSync(file, "utf8"), stack, file, path.relative(root, file).split(path.sep).join("/"));
 }

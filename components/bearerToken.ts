@@ -79,7 +79,7 @@ export function resolveSmartObjectMapping(config: StackConfig, root: string = pr
   const file = config.k2.smartObjectServices?.mapping;
   if (file === undefined) return { mapping: DEFAULT_SMARTOBJECT_MAPPING, label: "built-in placeholders" };
   try {
-    return { mapping: loadSmartObjectMappingFile(path.resolve(root, file)), label: file };
+    return { mapping: loadSmartObjectMappingFile(path.resolve(root, file), file), label: file };
   } catch (e) {
     throw new pulumi.RunError(`k2-oauth:k2.smartObjectServices.mapping: ${(e as Error).message}`);
   }

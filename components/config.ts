@@ -1,14 +1,17 @@
 /**
- * The stack-config model (namespace `k2-oauth`), as ../shared/DESIGN.md lays it out: a zod schema with defaults and
- * cross-field rules, and a parser whose errors name the full key path and what is expected, all at once.
+ * The stack-config model (namespace `k2-oauth`): a zod schema with defaults and cross-field rules, and a parser whose
+ * problems name the full key path, what is expected (with an example) and the value given, all at once
+ * (./configMessages.ts words them).
  *
+ * Optional sections and values may be left empty (`keyVault:` with nothing under it) or out, alike.
  * Pure: no Pulumi imports, so the CLI can validate a stack file with the same rules the program uses.
  */
 import { z } from "zod";
+import { describeIssue, dotPath, fallbackMessage, formatConfigPath, namespaceIssues, quoteValue, type ConfigIssue, type SectionKeys } from "./configMessages";
 import { CLOUDS, GUID_PATTERN } from "./entra";
 import { parseUtcDay } from "./rotation";
 
-export const CONFIG_NAMESPACE = "k2-oauth";
+export { CONFIG_NAMESPACE, formatConfigPath, type ConfigIssue } from "./configMessages";
 
 /** The config keys of the namespace, in the order they are documented. */
 export const CONFIG_KEYS = ["tenantId", "cloud", "k2Api", "k2", "keyVault", "clients"] as const;
@@ -20,123 +23,162 @@ export const DEFAULT_BEARER_TOKEN_RESOURCE_NAME = "K2 API";
 export const MAX_SECRET_LIFETIME_DAYS = 730;
 export const DEFAULT_SECRET = { lifetimeDays: 180, rotateAfterDays: 150 } as const;
 
-/** Paths (dot form, without namespace) whose values are secrets: never echoed, wrapped as Pulumi secrets. */
+/**
+ * The one list of config paths (dot form, without namespace) whose values are secrets: never quoted, wrapped as Pulumi
+ * secrets, and refused when written in plain text or left empty (`secure:` with nothing).
+ */
 export const SECRET_CONFIG_PATHS = ["k2.admin.password"] as const;
 
-const guid = z
-  .string({ error: "expected a GUID string like 11111111-2222-3333-4444-555555555555" })
-  .regex(GUID_PATTERN, { error: "expected a GUID like 11111111-2222-3333-4444-555555555555" })
-  .transform((s) => s.toLowerCase());
+const EXAMPLE_GUID = "11111111-2222-3333-4444-555555555555";
 
-function httpsUrl(what: string) {
-  return z.string({ error: `expected ${what} as an https URL string` }).superRefine((value, ctx) => {
+/** Left empty in YAML (`key:` with nothing after it) counts as left out. */
+function emptyIsAbsent(value: unknown): unknown {
+  return value === null ? undefined : value;
+}
+
+/** An optional value: absent or empty means the default (or undefined). */
+function optional<T extends z.ZodType>(schema: T) {
+  return z.preprocess(emptyIsAbsent, schema.optional());
+}
+
+function withDefault<T extends z.ZodType>(schema: T, value: z.input<T> & z.output<T>) {
+  return z.preprocess(emptyIsAbsent, schema.default(value as never));
+}
+
+const guid = (what = "a GUID") =>
+  z
+    .string({ error: `expected ${what} like ${EXAMPLE_GUID}` })
+    .regex(GUID_PATTERN, { error: `expected ${what} like ${EXAMPLE_GUID}` })
+    .transform((s) => s.toLowerCase());
+
+function httpsUrl(what: string, example: string) {
+  const expected = `expected ${what} as an https URL, like ${example}`;
+  return z.string({ error: expected }).superRefine((value, ctx) => {
     let url: URL;
     try {
       url = new URL(value);
     } catch {
-      ctx.addIssue({ code: "custom", message: `expected ${what} as an absolute https URL` });
+      ctx.addIssue({ code: "custom", message: expected, input: value });
       return;
     }
-    if (url.protocol !== "https:") ctx.addIssue({ code: "custom", message: `expected ${what} to use https, got ${url.protocol}//` });
-    if (url.hostname.includes("*")) ctx.addIssue({ code: "custom", message: `expected ${what} without wildcards` });
+    if (url.protocol !== "https:") ctx.addIssue({ code: "custom", message: `${expected} (https, not ${url.protocol.replace(/:$/, "")})`, input: value });
+    if (url.hostname.includes("*")) ctx.addIssue({ code: "custom", message: `${expected}, without wildcards`, input: value });
     if (url.username !== "" || url.password !== "") {
-      ctx.addIssue({ code: "custom", message: `expected ${what} without user name or password in the URL` });
+      ctx.addIssue({ code: "custom", message: `${expected}, without user name or password in the URL`, input: value });
     }
   });
 }
 
-const slug = z
-  .string({ error: "expected a slug string" })
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: "expected a slug of lower-case letters, digits and single hyphens, like power-automate" })
-  .max(40, { error: "expected at most 40 characters (it becomes part of resource names)" });
+const SLUG = "expected a slug of lower-case letters, digits and single hyphens, at most 40 characters, like power-automate";
+const slug = z.string({ error: SLUG }).regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: SLUG }).max(40, { error: SLUG });
 
+/** A text value with something in it besides spaces; trimmed (the value given is quoted untrimmed). */
 const nonEmpty = (what: string) =>
-  z.string({ error: `expected ${what} as a string` }).trim().min(1, { error: `expected a non-empty ${what}` });
+  z
+    .string({ error: `expected ${what}` })
+    .refine((s) => s.trim() !== "", { error: `expected ${what}` })
+    .transform((s) => s.trim());
 
-export const SecretScheduleSchema = z
-  .strictObject({
-    lifetimeDays: z
-      .number({ error: "expected a whole number of days" })
-      .int({ error: "expected a whole number of days" })
-      .min(1, { error: "expected at least 1 day" })
-      .max(MAX_SECRET_LIFETIME_DAYS, { error: `expected at most ${MAX_SECRET_LIFETIME_DAYS} days (Entra ID's 24-month cap)` })
-      .default(DEFAULT_SECRET.lifetimeDays),
-    rotateAfterDays: z
-      .number({ error: "expected a whole number of days" })
-      .int({ error: "expected a whole number of days" })
-      .min(1, { error: "expected at least 1 day" })
-      .default(DEFAULT_SECRET.rotateAfterDays),
-    /** The day the client joined: its first secret starts then, with the full lifetime (components/rotation.ts). */
-    startDate: z
-      .string({ error: "expected the day the client joined as a date string like 2026-03-01" })
-      .refine((text) => parseUtcDay(text) !== undefined, { error: "expected a calendar day written YYYY-MM-DD, like 2026-03-01" })
-      .optional(),
-  })
-  .superRefine((s, ctx) => {
-    if (s.rotateAfterDays >= s.lifetimeDays) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["rotateAfterDays"],
-        message: `expected fewer days than lifetimeDays (${s.lifetimeDays}) so that two valid secrets overlap after a rotation, got ${s.rotateAfterDays}`,
-      });
-    } else if (2 * s.rotateAfterDays < s.lifetimeDays) {
-      // Two slots: the previous secret is replaced at the next rotation, so its overlap cannot exceed rotateAfterDays.
-      ctx.addIssue({
-        code: "custom",
-        path: ["rotateAfterDays"],
-        message: `expected at least half of lifetimeDays (>= ${Math.ceil(s.lifetimeDays / 2)}): with two secret slots the previous secret is replaced at the next rotation, so an overlap of lifetimeDays - rotateAfterDays = ${s.lifetimeDays - s.rotateAfterDays} days could not be kept; got ${s.rotateAfterDays}`,
-      });
-    }
-  });
+/** A whole number of days from `min` to `max`. */
+function days(min: number, max: number | undefined, example: number, why = "") {
+  const expected = `expected a whole number of days ${max === undefined ? `from ${min}` : `from ${min} to ${max}`}${why}, like ${example}`;
+  const base = z.number({ error: expected }).int({ error: expected }).min(min, { error: expected });
+  return max === undefined ? base : base.max(max, { error: expected });
+}
 
-export const ClientSchema = z.strictObject({
+/** A calendar day written `YYYY-MM-DD` (components/rotation.ts parses it), kept as written. */
+function calendarDay(what: string, example: string) {
+  const expected = `expected ${what}, a calendar day written YYYY-MM-DD, like ${example}`;
+  return z.string({ error: expected }).refine((text) => parseUtcDay(text) !== undefined, { error: expected });
+}
+
+const SecretScheduleShape = {
+  lifetimeDays: withDefault(days(1, MAX_SECRET_LIFETIME_DAYS, DEFAULT_SECRET.lifetimeDays, " (Entra ID's 24-month cap)"), DEFAULT_SECRET.lifetimeDays),
+  rotateAfterDays: withDefault(days(1, undefined, DEFAULT_SECRET.rotateAfterDays), DEFAULT_SECRET.rotateAfterDays),
+  /** The day the client joined: its first secret starts then, with the full lifetime (components/rotation.ts). */
+  startDate: optional(calendarDay("the day the client joined", "2026-03-01")),
+};
+
+export const SecretScheduleSchema = z.strictObject(SecretScheduleShape).superRefine((s, ctx) => {
+  // Compared only when both are valid on their own (a lifetime already reported is not measured against).
+  const valid = (n: number, max = Number.MAX_SAFE_INTEGER) => Number.isInteger(n) && n >= 1 && n <= max;
+  if (!valid(s.lifetimeDays, MAX_SECRET_LIFETIME_DAYS) || !valid(s.rotateAfterDays)) return;
+  if (s.rotateAfterDays >= s.lifetimeDays) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["rotateAfterDays"],
+      input: s.rotateAfterDays,
+      message: `expected fewer days than lifetimeDays (${s.lifetimeDays}) so that two valid secrets overlap after a rotation`,
+    });
+  } else if (2 * s.rotateAfterDays < s.lifetimeDays) {
+    // Two slots: the previous secret is replaced at the next rotation, so its overlap cannot exceed rotateAfterDays.
+    ctx.addIssue({
+      code: "custom",
+      path: ["rotateAfterDays"],
+      input: s.rotateAfterDays,
+      message: `expected at least half of lifetimeDays (>= ${Math.ceil(s.lifetimeDays / 2)}): with two secret slots the previous secret is replaced at the next rotation, so an overlap of lifetimeDays - rotateAfterDays = ${s.lifetimeDays - s.rotateAfterDays} days could not be kept`,
+    });
+  }
+});
+
+const REDIRECT_URI = httpsUrl("a redirect URI", "https://global.consent.azure-apim.net/redirect");
+const OWNER = guid("an owner's object id, a GUID");
+
+const ClientShape = {
   name: slug,
-  displayName: nonEmpty("display name").pipe(z.string().max(120, { error: "expected at most 120 characters" })),
-  redirectUris: z.array(httpsUrl("a redirect URI"), { error: "expected a list of https redirect URIs" }).default([]),
-  owners: z.array(guid, { error: "expected a list of owner object ids (GUIDs)" }).default([]),
-  secret: SecretScheduleSchema.default({ ...DEFAULT_SECRET }),
-});
+  displayName: nonEmpty("a display name of at most 120 characters, like K2 - Power Automate").pipe(
+    z.string().max(120, { error: "expected a display name of at most 120 characters, like K2 - Power Automate" }),
+  ),
+  redirectUris: withDefault(z.array(REDIRECT_URI, { error: "expected a list of https redirect URIs, like [https://global.consent.azure-apim.net/redirect]" }), []),
+  owners: withDefault(z.array(OWNER, { error: `expected a list of owner object ids (GUIDs), like [${EXAMPLE_GUID}]` }), []),
+  secret: withDefault(SecretScheduleSchema, { ...DEFAULT_SECRET }),
+};
+export const ClientSchema = z.strictObject(ClientShape);
 
-export const K2ApiSchema = z.strictObject({
-  clientId: guid,
-  scope: nonEmpty("delegated scope value").default(DEFAULT_SCOPE),
-  audience: httpsUrl("the audience (token resource)").default(DEFAULT_AUDIENCE),
-});
+const K2ApiShape = {
+  clientId: guid("the K2 API app's client id, a GUID"),
+  scope: withDefault(nonEmpty(`the delegated scope value, like ${DEFAULT_SCOPE}`), DEFAULT_SCOPE),
+  audience: withDefault(httpsUrl("the audience (token resource)", DEFAULT_AUDIENCE), DEFAULT_AUDIENCE),
+};
+export const K2ApiSchema = z.strictObject(K2ApiShape);
 
-export const K2AdminSchema = z.strictObject({
-  username: nonEmpty("K2 admin user name, like DOMAIN\\svc-k2"),
-  password: z.string({ error: "expected the password as a secret string (pulumi config set --secret --path 'k2.admin.password')" }).min(1, {
-    error: "expected a non-empty password",
-  }),
-});
+const K2AdminShape = {
+  username: nonEmpty("the K2 admin user name, like DOMAIN\\svc-k2"),
+  password: z
+    .string({ error: `expected the password as a secret, set with: pulumi config set --secret --path '${SECRET_CONFIG_PATHS[0]}'` })
+    .min(1, { error: `expected a non-empty password, set with: pulumi config set --secret --path '${SECRET_CONFIG_PATHS[0]}'` }),
+};
+export const K2AdminSchema = z.strictObject(K2AdminShape);
 
-export const BearerTokenResourceConfigSchema = z.strictObject({
-  name: nonEmpty("K2 OAuth resource name").default(DEFAULT_BEARER_TOKEN_RESOURCE_NAME),
-});
+const BearerTokenResourceShape = {
+  name: withDefault(nonEmpty(`the K2 OAuth resource name, like ${DEFAULT_BEARER_TOKEN_RESOURCE_NAME}`), DEFAULT_BEARER_TOKEN_RESOURCE_NAME),
+};
+export const BearerTokenResourceConfigSchema = z.strictObject(BearerTokenResourceShape);
 
-/** Optional (issue 4): where K2's SmartObject REST services are and which mapping `npm run discover` wrote. */
-export const SmartObjectServicesConfigSchema = z.strictObject({
+/** Optional: where K2's SmartObject REST services are and which mapping `npm run discover` wrote. */
+const SmartObjectServicesShape = {
   /** Default: the K2 site's scheme and host on port 8888, path /SmartObjectServices. */
-  url: httpsUrl("the SmartObject Services root, like https://k2.example.com:8888/SmartObjectServices")
-    .transform((u) => u.replace(/\/+$/, ""))
-    .optional(),
+  url: optional(httpsUrl("the SmartObject Services root", "https://k2.example.com:8888/SmartObjectServices").transform((u) => u.replace(/\/+$/, ""))),
   /** Path (from the project root) of the mapping file, like stacks/k2-mapping.dev.json. */
-  mapping: nonEmpty("path of the mapping file written by npm run discover, like stacks/k2-mapping.dev.json").optional(),
-});
+  mapping: optional(nonEmpty("the path of the mapping file npm run discover wrote, like stacks/k2-mapping.dev.json")),
+};
+export const SmartObjectServicesConfigSchema = z.strictObject(SmartObjectServicesShape);
 
+const K2Shape = {
+  url: httpsUrl("the K2 site URL", "https://k2.example.com").transform((u) => u.replace(/\/+$/, "")),
+  edition: withDefault(z.enum(["five", "cloud"], { error: "expected 'five' (K2 Five, on premises) or 'cloud' (K2 Cloud)" }), "five"),
+  bearerTokenResource: optional(BearerTokenResourceConfigSchema),
+  admin: optional(K2AdminSchema),
+  smartObjectServices: optional(SmartObjectServicesConfigSchema),
+};
 export const K2Schema = z
-  .strictObject({
-    url: httpsUrl("the K2 site URL").transform((u) => u.replace(/\/+$/, "")),
-    edition: z.enum(["five", "cloud"], { error: "expected 'five' (K2 Five, on premises) or 'cloud' (K2 Cloud)" }).default("five"),
-    bearerTokenResource: BearerTokenResourceConfigSchema.optional(),
-    admin: K2AdminSchema.optional(),
-    smartObjectServices: SmartObjectServicesConfigSchema.optional(),
-  })
+  .strictObject(K2Shape)
   .superRefine((k2, ctx) => {
     if (k2.edition === "cloud" && k2.bearerTokenResource !== undefined) {
       ctx.addIssue({
         code: "custom",
         path: ["bearerTokenResource"],
+        input: undefined,
         message: "expected no bearerTokenResource with edition 'cloud': K2 Cloud manages its side of the OAuth resource itself",
       });
     }
@@ -144,7 +186,8 @@ export const K2Schema = z
       ctx.addIssue({
         code: "custom",
         path: ["admin"],
-        message: "expected K2 admin credentials (username, and password set with --secret) with edition 'five', to manage the Bearer Token resource",
+        input: undefined,
+        message: "expected K2 admin credentials with edition 'five' (to manage the Bearer Token resource): username, and password set with --secret",
       });
     }
   })
@@ -154,42 +197,65 @@ export const K2Schema = z
       : k2,
   );
 
-export const KeyVaultSchema = z.strictObject({
-  resourceGroupName: nonEmpty("resource group name").pipe(
-    z.string().regex(/^[-\w._()]{1,90}$/, { error: "expected 1-90 letters, digits, '-', '_', '.', '(' or ')'" }),
+const KeyVaultShape = {
+  resourceGroupName: nonEmpty("a resource group name of 1-90 letters, digits, '-', '_', '.', '(' or ')', like rg-k2").pipe(
+    z.string().regex(/^[-\w._()]{1,90}$/, { error: "expected a resource group name of 1-90 letters, digits, '-', '_', '.', '(' or ')', like rg-k2" }),
   ),
   vaultName: z
-    .string({ error: "expected the Key Vault name as a string" })
+    .string({ error: "expected a Key Vault name of 3-24 letters, digits and hyphens, starting with a letter, like kv-k2-dev" })
     .regex(/^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/, {
-      error: "expected a Key Vault name of 3-24 letters, digits and hyphens, starting with a letter",
+      error: "expected a Key Vault name of 3-24 letters, digits and hyphens, starting with a letter, like kv-k2-dev",
     })
-    .refine((s) => !s.includes("--"), { error: "expected no consecutive hyphens in a Key Vault name" }),
+    .refine((s) => !s.includes("--"), { error: "expected a Key Vault name without consecutive hyphens, like kv-k2-dev" }),
+};
+export const KeyVaultSchema = z.strictObject(KeyVaultShape);
+
+const StackConfigShape = {
+  tenantId: guid("your Entra ID tenant id, a GUID"),
+  cloud: withDefault(z.enum(CLOUDS, { error: `expected one of ${CLOUDS.join(", ")}` }), "public"),
+  k2Api: K2ApiSchema,
+  k2: K2Schema,
+  keyVault: optional(KeyVaultSchema),
+  clients: z
+    .array(ClientSchema, { error: "expected a list of client apps, each a mapping with name and displayName" })
+    .min(1, { error: "expected at least one client app, a mapping with name and displayName" }),
+};
+
+export const StackConfigSchema = z.strictObject(StackConfigShape).superRefine((cfg, ctx) => {
+  const firstIndex = new Map<string, number>();
+  cfg.clients.forEach((client, i) => {
+    const before = firstIndex.get(client.name);
+    if (before !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["clients", i, "name"], input: client.name, message: duplicateNameMessage(before) });
+    } else {
+      firstIndex.set(client.name, i);
+    }
+  });
 });
 
-export const StackConfigSchema = z
-  .strictObject({
-    tenantId: guid,
-    cloud: z.enum(CLOUDS, { error: `expected one of ${CLOUDS.join(", ")}` }).default("public"),
-    k2Api: K2ApiSchema,
-    k2: K2Schema,
-    keyVault: KeyVaultSchema.optional(),
-    clients: z.array(ClientSchema, { error: "expected a list of client apps" }).min(1, { error: "expected at least one client app" }),
-  })
-  .superRefine((cfg, ctx) => {
-    const firstIndex = new Map<string, number>();
-    cfg.clients.forEach((client, i) => {
-      const before = firstIndex.get(client.name);
-      if (before !== undefined) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["clients", i, "name"],
-          message: duplicateNameMessage(client.name, before),
-        });
-      } else {
-        firstIndex.set(client.name, i);
-      }
-    });
-  });
+/** Which keys a section takes: from its shape; a key is optional when the section accepts it left out. */
+function keysOf(shape: Readonly<Record<string, z.ZodType>>): SectionKeys {
+  const keys = Object.keys(shape);
+  const optionalKeys = keys.filter((k) => shape[k].safeParse(undefined).success);
+  return { required: keys.filter((k) => !optionalKeys.includes(k)), optional: optionalKeys };
+}
+
+/** The sections (mappings) of the config by path pattern (`clients[]` for every client), for their messages. */
+const SECTIONS: ReadonlyMap<string, SectionKeys> = new Map([
+  ["", keysOf(StackConfigShape)],
+  ["k2Api", keysOf(K2ApiShape)],
+  ["k2", keysOf(K2Shape)],
+  ["k2.bearerTokenResource", keysOf(BearerTokenResourceShape)],
+  ["k2.admin", keysOf(K2AdminShape)],
+  ["k2.smartObjectServices", keysOf(SmartObjectServicesShape)],
+  ["keyVault", keysOf(KeyVaultShape)],
+  ["clients[]", keysOf(ClientShape)],
+  ["clients[].secret", keysOf(SecretScheduleShape)],
+]);
+
+function sectionAt(path: ReadonlyArray<PropertyKey>): SectionKeys | undefined {
+  return SECTIONS.get(dotPath(path.map((p) => (typeof p === "number" ? 0 : p))).replace(/\[0\]/g, "[]"));
+}
 
 export type StackConfig = z.output<typeof StackConfigSchema>;
 export type ClientConfig = StackConfig["clients"][number];
@@ -197,12 +263,6 @@ export type SecretScheduleConfig = ClientConfig["secret"];
 export type K2Config = StackConfig["k2"];
 export type K2ApiConfig = StackConfig["k2Api"];
 export type KeyVaultConfig = NonNullable<StackConfig["keyVault"]>;
-
-/** A config problem: the full key path (`k2-oauth:clients[1].secret.lifetimeDays`) and what is expected. */
-export interface ConfigIssue {
-  path: string;
-  message: string;
-}
 
 export class ConfigError extends Error {
   readonly issues: readonly ConfigIssue[];
@@ -216,45 +276,53 @@ export class ConfigError extends Error {
   }
 }
 
-/** `["clients", 1, "secret", "lifetimeDays"]` → `k2-oauth:clients[1].secret.lifetimeDays`. */
-export function formatConfigPath(path: ReadonlyArray<PropertyKey>): string {
-  if (path.length === 0) return `${CONFIG_NAMESPACE}`;
-  let out = `${CONFIG_NAMESPACE}:${String(path[0])}`;
-  for (const part of path.slice(1)) out += typeof part === "number" ? `[${part}]` : `.${String(part)}`;
-  return out;
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case "unrecognized_keys":
-      return `unknown key${issue.keys.length === 1 ? "" : "s"} ${issue.keys.map((k) => `'${k}'`).join(", ")}; check the spelling against the documented keys`;
-    case "invalid_type":
-      if (issue.input === undefined) return `is required: ${issue.message}`;
-      return issue.message;
-    default:
-      return issue.message;
-  }
-}
-
 export type ParseResult = { ok: true; config: StackConfig } | { ok: false; issues: ConfigIssue[] };
+
+export interface ParseOptions {
+  /**
+   * Every key of the stack's config (`ns:key`, all namespaces): keys meant for `k2-oauth` under a mistyped namespace
+   * or none are reported.
+   */
+  fullKeys?: Iterable<string>;
+  /**
+   * For a path (dot form, without namespace) whose value is secret besides SECRET_CONFIG_PATHS: why it is not quoted
+   * (like "the value given is not shown: it is stored as a secret"); undefined for a value that may be quoted.
+   */
+  secretNote?: (dotted: string) => string | undefined;
+  /** Problems found before parsing (a plaintext secret, an empty `secure:`), reported with the others. */
+  issues?: readonly ConfigIssue[];
+}
+
+/** True when `dotted` is, or is inside, one of SECRET_CONFIG_PATHS (or is a prefix of one: the whole section). */
+export function isSecretConfigPath(dotted: string): boolean {
+  return SECRET_CONFIG_PATHS.some((p) => dotted === p || dotted.startsWith(`${p}.`) || dotted.startsWith(`${p}[`));
+}
 
 /**
  * Validates raw config values, keyed by the key without namespace (`tenantId`, `clients`, ...).
- * Returns every problem at once. Messages never include a config value (some are secrets).
+ * Returns every problem at once. A value at a secret path is never part of a message.
  */
-export function parseStackConfig(raw: Readonly<Record<string, unknown>>): ParseResult {
-  const result = StackConfigSchema.safeParse(raw);
-  if (result.success) return { ok: true, config: result.data };
-  const issues = result.error.issues.map((issue) => ({ path: formatConfigPath(issue.path), message: describeIssue(issue) }));
+export function parseStackConfig(raw: Readonly<Record<string, unknown>>, options: ParseOptions = {}): ParseResult {
+  const before = [...(options.issues ?? []), ...namespaceIssues(options.fullKeys ?? [], CONFIG_KEYS)];
+  const result = StackConfigSchema.safeParse(raw, { reportInput: true, error: (issue) => fallbackMessage(issue) });
+  if (result.success && before.length === 0) return { ok: true, config: result.data };
+  const ctx = {
+    sectionAt,
+    secretNote: (path: ReadonlyArray<PropertyKey>) => {
+      const dotted = dotPath(path);
+      return isSecretConfigPath(dotted) ? "the value given is not shown: it is secret" : options.secretNote?.(dotted);
+    },
+  };
+  const issues = [...before, ...(result.success ? [] : result.error.issues.flatMap((issue) => describeIssue(issue, ctx)))];
   // zod skips object-level refinements once a field fails, so duplicate names are also checked on the raw input:
   // every problem is reported in one run.
-  for (const dup of duplicateClientNames(raw.clients)) {
-    if (!issues.some((i) => i.path === dup.path && i.message === dup.message)) issues.push(dup);
+  for (const dup of duplicateClientNames(raw.clients, ctx.secretNote)) {
+    if (!issues.some((i) => i.path === dup.path)) issues.push(dup);
   }
   return { ok: false, issues };
 }
 
-function duplicateClientNames(clients: unknown): ConfigIssue[] {
+function duplicateClientNames(clients: unknown, secretNote: (path: ReadonlyArray<PropertyKey>) => string | undefined): ConfigIssue[] {
   if (!Array.isArray(clients)) return [];
   const firstIndex = new Map<string, number>();
   const out: ConfigIssue[] = [];
@@ -263,18 +331,22 @@ function duplicateClientNames(clients: unknown): ConfigIssue[] {
     if (typeof name !== "string") return;
     const before = firstIndex.get(name);
     if (before === undefined) firstIndex.set(name, i);
-    else out.push({ path: formatConfigPath(["clients", i, "name"]), message: duplicateNameMessage(name, before) });
+    else {
+      const path = ["clients", i, "name"];
+      const note = secretNote(path);
+      out.push({ path: formatConfigPath(path), message: `${duplicateNameMessage(before)}${note !== undefined ? ` (${note})` : `; got ${quoteValue(name)}`}` });
+    }
   });
   return out;
 }
 
-function duplicateNameMessage(name: string, firstIndex: number): string {
-  return `expected a unique name; '${name}' is already used by clients[${firstIndex}]`;
+function duplicateNameMessage(firstIndex: number): string {
+  return `expected a unique name (clients[${firstIndex}] has the same one)`;
 }
 
 /** As parseStackConfig, throwing a ConfigError that lists every problem. */
-export function validateStackConfig(raw: Readonly<Record<string, unknown>>): StackConfig {
-  const result = parseStackConfig(raw);
+export function validateStackConfig(raw: Readonly<Record<string, unknown>>, options: ParseOptions = {}): StackConfig {
+  const result = parseStackConfig(raw, options);
   if (!result.ok) throw new ConfigError(result.issues);
   return result.config;
 }

@@ -1,12 +1,36 @@
 /**
  * Identifiers that other modules, the policy pack, the offline plan and users' own stacks rely on
- * (../shared/DESIGN.md "Resource types that policies and checks rely on"). Change them only with a written reason.
+ * (README.md, "The policy pack" and "The K2 side"). Change them only with a written reason: deployed stacks and
+ * policy configs name them.
  */
 
 export const TYPE_INBOUND_OAUTH = "k2oauth:index:InboundOAuth";
 export const TYPE_CLIENT_APP = "k2oauth:index:ClientApp";
 /** Dynamic resource: module `k2`, type `BearerTokenResource`. */
 export const TYPE_BEARER_TOKEN_RESOURCE = "pulumi-nodejs:dynamic/k2:BearerTokenResource";
+
+/**
+ * Where each input of the Bearer Token resource comes from in the stack config (declareK2Side in ./bearerToken.ts;
+ * test/k2/inputConfigKeys.test.ts changes each key and watches its input change): what to change when the provider's
+ * check rejects an input. Inputs not listed are fixed by the program (KB002784's values).
+ */
+export const BEARER_TOKEN_INPUT_CONFIG_KEYS: Readonly<Record<string, string>> = {
+  k2Url: "k2-oauth:k2.url",
+  resourceName: "k2-oauth:k2.bearerTokenResource.name",
+  authorizationEndpoint: "k2-oauth:tenantId and k2-oauth:cloud",
+  tokenEndpoint: "k2-oauth:tenantId and k2-oauth:cloud",
+  metadataEndpoint: "k2-oauth:tenantId and k2-oauth:cloud",
+  "parameters.audience": "k2-oauth:k2Api.audience",
+  "credentials.username": "k2-oauth:k2.admin.username",
+  "credentials.password": "k2-oauth:k2.admin.password",
+  "management.serviceUrl": "k2-oauth:k2.smartObjectServices.url (default: port 8888 of k2-oauth:k2.url)",
+  "management.mapping": "k2-oauth:k2.smartObjectServices.mapping",
+};
+
+/** Per dynamic resource type: the stack config key of each input (see above). */
+export const DYNAMIC_INPUT_CONFIG_KEYS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  [TYPE_BEARER_TOKEN_RESOURCE]: BEARER_TOKEN_INPUT_CONFIG_KEYS,
+};
 
 /** Provider resource types this project declares and the policy pack inspects. */
 export const TYPE_AZUREAD_APPLICATION = "azuread:index/application:Application";

@@ -3,7 +3,9 @@
  * authorize/token/metadata URLs and issuer, and a classifier for any endpoint URL.
  *
  * Imported by the components, the policy rules and the CLI alike. No Pulumi imports: plain data and functions.
- * Facts and their sources: ../shared/K2-FACTS.md ("Entra ID endpoints (v1 vs v2)").
+ * Sources: Microsoft Learn, "Access tokens" (v1 and v2 issuers, learn.microsoft.com/en-us/entra/identity-platform/
+ * access-tokens) and "National clouds" (login hosts per cloud, .../authentication-national-cloud); K2 KB002784 for the
+ * v1 endpoints K2's Bearer Token resource uses.
  */
 
 export const CLOUDS = ["public", "usgov", "china"] as const;
@@ -24,7 +26,8 @@ export const RETIRED_LOGIN_HOSTS: Readonly<Record<string, string>> = {
 
 /**
  * Hosts of the v1 token issuer (`iss = https://<host>/<tenantId>/`) per cloud.
- * The US Gov v1 issuer host is unconfirmed (K2-FACTS.md): it is `undefined` here and must be supplied by the caller.
+ * The US Gov v1 issuer host is not confirmed by a public source: it is `undefined` here and must be supplied by the
+ * caller.
  */
 export const V1_ISSUER_HOSTS: Readonly<Record<Cloud, string | undefined>> = {
   public: "sts.windows.net",
@@ -218,7 +221,7 @@ export function classifyEndpoint(input: string): ClassifiedEndpoint {
 }
 
 /**
- * The v1 form of a v2 Entra endpoint (the `v2.0` segment removed), for safe automatic remediation.
+ * The v1 form of a v2 Entra endpoint (the `v2.0` segment removed), named in messages as what to use instead.
  * Returns undefined when the URL is not a recognised Entra endpoint of a known kind.
  */
 export function toV1Endpoint(input: string): string | undefined {

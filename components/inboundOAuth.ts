@@ -52,6 +52,7 @@ export class InboundOAuth extends pulumi.ComponentResource {
   public readonly authUrls: Record<string, pulumi.Output<string>>;
   /** The tenant the azuread provider is signed in to, once it is known to be `tenantId` (fails otherwise). */
   public readonly signedInTenant: pulumi.Output<string>;
+  // The K2 side
   /** K2 Five: the Bearer Token resource in K2 Management; undefined on K2 Cloud. */
   public readonly bearerTokenResource: BearerTokenResource | undefined;
   /** What this stack does on the K2 side (the `k2Side` stack output). */
@@ -99,6 +100,7 @@ export class InboundOAuth extends pulumi.ComponentResource {
       );
     }
 
+    // The K2 side: the Bearer Token resource on K2 Five, nothing on K2 Cloud
     const k2Side = declareK2Side(this, config, this.endpoints, args.k2AdminPassword, afterTenantCheck.dependsOn);
     this.bearerTokenResource = k2Side.resource;
     this.k2Side = k2Side.summary;

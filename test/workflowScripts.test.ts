@@ -40,7 +40,8 @@ function run(script: string, args: string[], env: Record<string, string> = {}): 
   const r = spawnSync("bash", [path.join(SCRIPTS, script), ...args], {
     cwd: dir,
     encoding: "utf8",
-    env: { PATH: `${bin}:${process.env.PATH ?? ""}`, HOME: dir, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary, ...env },
+    // TMPDIR: the run's own temp folder (test/globalSetup.ts), as every process a test starts gets it.
+    env: { PATH: `${bin}:${process.env.PATH ?? ""}`, HOME: dir, TMPDIR: os.tmpdir(), GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary, ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, output: fs.readFileSync(output, "utf8"), summary: fs.readFileSync(summary, "utf8") };
 }

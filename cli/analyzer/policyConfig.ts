@@ -8,6 +8,9 @@
  */
 import * as fs from "node:fs";
 import type { z as zod } from "zod";
+import { quoteValue } from "../../components/configMessages";
+import { GUID_PATTERN } from "../../components/entra";
+import { parseJsonText } from "../../components/fileSyntax";
 
 /**
  * zod, loaded on the first validation: starting a pack (the offline plan's critical path, cli/plan/headStart.ts) does
@@ -45,12 +48,9 @@ function isLevel(value: unknown): value is EnforcementLevel {
 /** Parses the text of a `--policy-pack-config` file. `label` names the file in errors. */
 export function parsePolicyConfigText(text: string, label: string): PolicyPackConfig {
   if (text.trim() === "") return {};
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new PolicyConfigError(`${label} is not valid JSON: ${(e as Error).message}`);
-  }
+  const parsed = parseJsonText(text, label);
+  if (!parsed.ok) throw new PolicyConfigError(parsed.message);
+  const doc = parsed.value;
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
     throw new PolicyConfigError(`${label}: expected a JSON object keyed by policy name (or "all")`);
   }
@@ -72,15 +72,61 @@ export function parsePolicyConfigText(text: string, label: string): PolicyPackCo
   return out;
 }
 
-/** Loads a `--policy-pack-config` file (the CLI's format). */
-export function loadPolicyConfigFile(file: string): PolicyPackConfig {
+/** Loads a `--policy-pack-config` file (the CLI's format); `label` names it in messages (default: the path given). */
+export function loadPolicyConfigFile(file: string, label: string = file): PolicyPackConfig {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
-    throw new PolicyConfigError(`cannot read policy config ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new PolicyConfigError(`cannot read policy config ${label}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  return parsePolicyConfigText(text, file);
+  return parsePolicyConfigText(text, label);
+}
+
+/** A JSON-schema property as the pack declares it (the subset its rules use). */
+interface PropertySchema {
+  type?: string;
+  enum?: unknown[];
+  pattern?: string;
+  minLength?: number;
+  minimum?: number;
+  maximum?: number;
+  default?: unknown;
+  examples?: unknown[];
+}
+
+/** What a property expects, in words, from its schema: `a whole number from 1 to 730, like 365`. */
+export function expectedByProperty(schema: PropertySchema): string {
+  const example = schema.examples?.[0] ?? schema.default;
+  const like = example === undefined ? "" : `, like ${typeof example === "string" ? example : JSON.stringify(example)}`;
+  if (schema.enum !== undefined) return `one of ${schema.enum.map((v) => String(v)).join(", ")}`;
+  if (schema.type === "integer" || schema.type === "number") {
+    const what = schema.type === "integer" ? "a whole number" : "a number";
+    const { minimum: min, maximum: max } = schema;
+    const range = min !== undefined && max !== undefined ? ` from ${min} to ${max}` : min !== undefined ? ` of at least ${min}` : max !== undefined ? ` of at most ${max}` : "";
+    return `${what}${range}${like}`;
+  }
+  if (schema.type === "string") {
+    if (schema.pattern === GUID_PATTERN.source) return "a GUID like 11111111-2222-3333-4444-555555555555";
+    if (schema.pattern !== undefined) return `a text value in the documented form${like}`;
+    return `${schema.minLength !== undefined && schema.minLength > 0 ? "a non-empty text value" : "a text value"}${like}`;
+  }
+  if (schema.type === "boolean") return "true or false";
+  if (schema.type === "array") return "a list";
+  if (schema.type === "object") return "a mapping";
+  return `a value as the policy documents it${like}`;
+}
+
+/** One validation problem of a policy's config, in this project's words (never the validator's). */
+function describePolicyIssue(policy: string, issue: zod.core.$ZodIssue, properties: Readonly<Record<string, unknown>>, given: Readonly<Record<string, unknown>>): string {
+  const [property, ...rest] = issue.path.map(String);
+  const where = `"${policy}"${property !== undefined ? `.${property}${rest.map((p) => `.${p}`).join("")}` : ""}`;
+  const schema = property !== undefined ? (properties[property] as PropertySchema | undefined) : undefined;
+  if (schema === undefined) return `${where}: expected the properties the policy documents`;
+  const expected = `expected ${expectedByProperty(schema)}`;
+  if (!(property in given)) return `${where}: is required; ${expected}`;
+  const value = given[property];
+  return `${where}: ${value === null ? `is empty; ${expected}` : `${expected}; got ${quoteValue(value)}`}`;
 }
 
 export interface ReconciledConfig {
@@ -90,8 +136,11 @@ export interface ReconciledConfig {
   unknownPolicies: string[];
 }
 
-/** Applies defaults, "all" and the given config, then validates every policy's properties against its schema. */
-export function reconcilePolicyConfig(policies: readonly PolicySchemaInfo[], given: PolicyPackConfig): ReconciledConfig {
+/**
+ * Applies defaults, "all" and the given config, then validates every policy's properties against its schema.
+ * `source` (the config file, as messages show it) heads the error.
+ */
+export function reconcilePolicyConfig(policies: readonly PolicySchemaInfo[], given: PolicyPackConfig, source?: string): ReconciledConfig {
   const config: ReconciledConfig["config"] = {};
   for (const p of policies) {
     const properties: Record<string, unknown> = {};
@@ -123,19 +172,20 @@ export function reconcilePolicyConfig(policies: readonly PolicySchemaInfo[], giv
     let validator: zod.ZodType;
     try {
       validator = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
-    } catch (e) {
-      problems.push(`${p.name}: the pack reported a config schema that cannot be read (${(e as Error).message})`);
+    } catch {
+      problems.push(`"${p.name}": the policy pack reported a config schema this plan cannot read; check the pack's configSchema`);
       continue;
     }
-    const result = validator.safeParse(config[p.name].properties);
+    const properties = config[p.name].properties;
+    const result = validator.safeParse(properties);
     if (!result.success) {
-      for (const issue of result.error.issues) {
-        problems.push(`${p.name}${issue.path.length > 0 ? `.${issue.path.join(".")}` : ""}: ${issue.message}`);
-      }
+      for (const issue of result.error.issues) problems.push(describePolicyIssue(p.name, issue, p.configSchema.properties, properties));
     }
   }
   if (problems.length > 0) {
-    throw new PolicyConfigError(`invalid policy pack config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}`);
+    throw new PolicyConfigError(
+      `${source !== undefined ? `${source}: ` : ""}invalid policy config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}`,
+    );
   }
   return { config, unknownPolicies };
 }

@@ -5,13 +5,14 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ConfigError, DEFAULT_SCOPE, parseStackConfig } from "../../components/config";
+import { ConfigError, DEFAULT_SCOPE } from "../../components/config";
+import { DYNAMIC_INPUT_CONFIG_KEYS } from "../../components/contracts";
 import { isoDay } from "../../components/rotation";
-import { loadStackFile, stackFilePath, StackFileError, type LoadedStack } from "../stackFile";
+import { loadStackFile, stackFilePath, StackFileError, validateLoadedStack, type LoadedStack } from "../stackFile";
 import { deployBlockers } from "./deployGate";
 import { diffPlans } from "./diff";
 import { PlanConfigError, PlanFailedError, UsageError } from "./errors";
-import type { PlanDiff, PlanResult, PolicyOutcome, ProgramOutcome, RecordedResource } from "./model";
+import type { CheckOutcome, PlanDiff, PlanResult, PolicyOutcome, ProgramOutcome, RecordedResource } from "./model";
 import type { OfflineLookupContext } from "./offlineMocks";
 import { placeholdersUsed } from "./placeholders";
 import type { HeadStart } from "./headStart";
@@ -19,7 +20,7 @@ import { openPolicyRun, packWarnings } from "./policy";
 import { readProject, type ProjectInfo } from "./project";
 import { DEFAULT_PROGRAM_TIMEOUT_MS, ProgramRunError, runProgramOffline, type ProgramProcess } from "./runProgram";
 import { makeScrubber, plaintextSecrets, scrubDeep, type Scrubber } from "./scrub";
-import { displayInputs } from "./wire";
+import { displayInputs, SECRET_MASK, UNKNOWN_MASK } from "./wire";
 import { resolveCommit, withRefTree } from "./worktree";
 
 export interface PlanOptions {
@@ -91,6 +92,52 @@ function programLog(outcome: ProgramOutcome, label: string): string[] {
     .map((l) => `${label}: ${l.replace(/^warning: \[runtime\] /, "")}`);
 }
 
+/** The stack config key an input comes from: the property itself, or the nearest listed parent of it. */
+function configKeyOf(type: string, property: string): string | undefined {
+  const keys = DYNAMIC_INPUT_CONFIG_KEYS[type];
+  if (keys === undefined) return undefined;
+  for (let p = property; p !== ""; p = p.includes(".") ? p.slice(0, p.lastIndexOf(".")) : "") {
+    if (keys[p] !== undefined) return keys[p];
+  }
+  return undefined;
+}
+
+/** The display value at a check failure's property (`parameters.audience`); a secret anywhere on the way is `[secret]`. */
+function givenAt(inputs: Record<string, unknown>, property: string): unknown {
+  if (property === "") return undefined;
+  let value: unknown = inputs;
+  for (const key of property.split(".")) {
+    if (value === SECRET_MASK) return SECRET_MASK;
+    if (typeof value !== "object" || value === null || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value === UNKNOWN_MASK ? undefined : value;
+}
+
+/** The dynamic providers' check results over the recorded resources. */
+export function checkOutcome(resources: readonly RecordedResource[]): CheckOutcome {
+  const checked = resources.filter((r) => r.checkFailures !== undefined);
+  return {
+    resourcesChecked: checked.length,
+    failures: checked.flatMap((r) => {
+      const inputs = displayInputs(r.wireInputs);
+      return (r.checkFailures ?? []).map((f) => {
+        const configKey = configKeyOf(r.type, f.property);
+        const given = givenAt(inputs, f.property);
+        return {
+          urn: r.urn,
+          type: r.type,
+          name: r.name,
+          property: f.property,
+          reason: f.reason,
+          ...(configKey !== undefined ? { configKey } : {}),
+          ...(given !== undefined ? { given } : {}),
+        };
+      });
+    }),
+  };
+}
+
 interface BasePlan {
   resources?: RecordedResource[];
   base: PlanDiff["base"];
@@ -143,13 +190,14 @@ async function planStack(opts: PlanOptions, date: string, head: HeadStart | unde
   try {
     project = readProject(opts.root);
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}: run the plan from the project folder`);
+    // Pulumi.yaml is there (cli/plan.ts found it) but cannot be read: the project's own configuration is invalid.
+    throw new PlanConfigError((err as Error).message);
   }
   const stack = loadStack(opts.stack, opts.root);
 
-  // Config problems end the plan before any resource is declared (a program process started early only waits for
-  // its request; computePlan stops it).
-  const parsed = parseStackConfig(stack.config);
+  // Config problems (plaintext secrets included) end the plan before any resource is declared (a program process
+  // started early only waits for its request; computePlan stops it).
+  const parsed = validateLoadedStack(stack);
   if (!parsed.ok) throw new PlanConfigError(makeScrubber(stack.plaintextSecrets())(new ConfigError(parsed.issues).message));
 
   // A bad ref is a usage error: found before anything starts.
@@ -182,6 +230,7 @@ async function planStack(opts: PlanOptions, date: string, head: HeadStart | unde
   if (outcome.kind !== "ok") {
     await settleOthers();
     if (outcome.kind === "config-error") throw new PlanConfigError(scrub(outcome.message));
+    if (outcome.kind === "plan-error") throw new PlanFailedError(scrub(outcome.message));
     throw new PlanFailedError(scrub(`the program failed: ${outcome.message}`));
   }
 
@@ -218,8 +267,13 @@ async function planStack(opts: PlanOptions, date: string, head: HeadStart | unde
     date,
     stackFile: path.relative(opts.root, stack.file),
     resources,
+    checks: checkOutcome(outcome.resources),
     policy,
-    warnings: [...stack.warnings, ...programLog(outcome, "program"), ...packLog.map((l) => `policy pack: ${l}`)],
+    warnings: [
+      ...outcome.sdkWarnings.map((w) => `offline plan: ${w}`),
+      ...programLog(outcome, "program"),
+      ...packLog.map((l) => `policy pack: ${l.replace(/^warning: /, "")}`),
+    ],
     placeholders: placeholdersUsed(resources.map((r) => r.inputs)),
     ...(diff !== undefined ? { diff } : {}),
     ...(opts.deployGate === true ? { gate: { blockers: deployBlockers(opts.stack, resources) } } : {}),

@@ -1,19 +1,13 @@
 /** The ways a plan can end other than with a result, and the exit code each maps to (docs/plan.md "Exit codes"). */
+import { UsageError } from "../args";
+
+export { UsageError } from "../args";
 
 export const EXIT_OK = 0;
 export const EXIT_MANDATORY_VIOLATIONS = 1;
 export const EXIT_CONFIG_OR_USAGE = 2;
 /** The plan could not be completed (the program crashed, the policy pack did not start...): not a verdict on the change. */
 export const EXIT_PLAN_FAILED = 3;
-
-/** Wrong command line: unknown option, missing or unknown stack, unknown format, unknown git ref. */
-export class UsageError extends Error {
-  readonly exitCode = EXIT_CONFIG_OR_USAGE;
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
 
 /** Invalid stack config: the message names the key (`k2-oauth:...`) and what is expected. */
 export class PlanConfigError extends Error {

@@ -18,21 +18,32 @@ export interface RecordedResource {
   dependencies: string[];
   /**
    * Inputs in Pulumi's wire encoding (secrets wrapped in signature objects, unknowns as the unknown sentinel):
-   * the form the policy pack receives. Never render these directly: use `displayValue` (wire.ts).
+   * the form the policy pack receives. Never render these directly: use `displayValue` (wire.ts). For a dynamic
+   * resource, the inputs its provider's check returned (as the engine passes them on), secrets kept.
    */
   wireInputs: Record<string, unknown>;
+  /** Dynamic resources only: what their provider's check reported (empty: it passed). Secrets already masked. */
+  checkFailures?: CheckFailure[];
+}
+
+/** A provider's check failure: the input property and why it is rejected (the provider's own words). */
+export interface CheckFailure {
+  property: string;
+  reason: string;
 }
 
 /** The result of running the program. */
 export type ProgramOutcome =
-  | { kind: "ok"; resources: RecordedResource[]; log: string[] }
+  | { kind: "ok"; resources: RecordedResource[]; log: string[]; sdkWarnings: string[] }
   | { kind: "config-error"; message: string; log: string[] }
-  | { kind: "program-error"; message: string; log: string[] };
+  | { kind: "program-error"; message: string; log: string[] }
+  /** The plan's own machinery failed (an SDK internal changed, a dynamic provider that cannot be loaded). */
+  | { kind: "plan-error"; message: string; log: string[] };
 
 /** The child process's messages: each resource as it registers, then how the run ended. */
 export type ProgramMessage =
   | { kind: "resource"; resource: RecordedResource }
-  | { kind: "done"; log: string[] }
+  | { kind: "done"; log: string[]; sdkWarnings: string[] }
   | Exclude<ProgramOutcome, { kind: "ok" }>;
 
 export type ViolationLevel = "mandatory" | "advisory";
@@ -93,6 +104,23 @@ export interface PlannedResource extends RecordedResource {
   inputs: Record<string, unknown>;
 }
 
+/** One failure of a dynamic provider's check, with the resource and what to change. */
+export interface CheckFinding extends ResourceRef, CheckFailure {
+  /** The stack config key the input comes from, when the resource type is known (components/contracts.ts). */
+  configKey?: string;
+  /**
+   * The input's value as the plan shows it (secrets `[secret]`), quoted after the reason as config messages quote a
+   * value; absent when the check itself failed or the input has no known value.
+   */
+  given?: unknown;
+}
+
+export interface CheckOutcome {
+  /** Dynamic resources whose provider's check ran. */
+  resourcesChecked: number;
+  failures: CheckFinding[];
+}
+
 export interface PlaceholderNote {
   value: string;
   meaning: string;
@@ -111,6 +139,8 @@ export interface PlanResult {
   date: string;
   stackFile: string;
   resources: PlannedResource[];
+  /** The dynamic providers' checks, which `pulumi preview` runs before any policy. */
+  checks: CheckOutcome;
   policy: PolicyOutcome;
   /** Warnings about the stack file and the program's own log output (already scrubbed). */
   warnings: string[];

@@ -96,7 +96,10 @@ export function openPolicyRun(opts: PolicyPackOptions, started?: Promise<PolicyP
   const configFile = policyConfigFile(opts.root, opts.stack);
   const ready = (started ?? startPack(opts)).then(async (session) => {
     try {
-      if (configFile !== undefined) await session.configure(loadPolicyConfigFile(configFile));
+      if (configFile !== undefined) {
+        const label = path.relative(opts.root, configFile).split(path.sep).join("/");
+        await session.configure(loadPolicyConfigFile(configFile, label), label);
+      }
       return session;
     } catch (err) {
       await session.close();

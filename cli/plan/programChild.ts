@@ -11,8 +11,9 @@ import type * as pulumiTypes from "@pulumi/pulumi";
 import { PLAN_DATE_ENV } from "../../components/contracts";
 import type { ProgramMessage, ProgramOutcome, RecordedResource } from "./model";
 import { offlineMocks, type OfflineLookupContext } from "./offlineMocks";
-import { recordRegistrations, type MockMonitorLike } from "./recordingMonitor";
-import { installLightSdk, lightenLoadedSdk, withoutAliases } from "./sdkLoading";
+import { providerChecks } from "./providerChecks";
+import { checkRecorded, recordRegistrations, type Recording } from "./recordingMonitor";
+import { installLightSdk, lightenLoadedSdk, withoutAliases, type LightSdk } from "./sdkLoading";
 
 export interface ProgramRequest {
   /** Root of the tree whose program runs (holds Pulumi.yaml and node_modules). */
@@ -35,30 +36,37 @@ function loadPulumi(programDir: string): typeof pulumiTypes {
   return require(require.resolve("@pulumi/pulumi", { paths: [programDir] })) as typeof pulumiTypes;
 }
 
-/** The SDK loaded (lightened, sdkLoading.ts) for one program directory: loaded once, at start-up or on request. */
-let loadedSdk: { programDir: string; pulumi: typeof pulumiTypes } | undefined;
+/** The SDK loaded (checked and lightened, sdkLoading.ts) for one program directory: once, at start-up or on request. */
+let loadedSdk: { programDir: string; pulumi: typeof pulumiTypes; light: LightSdk } | undefined;
 
-function sdkFor(programDir: string): typeof pulumiTypes {
+function sdkFor(programDir: string): { pulumi: typeof pulumiTypes; light: LightSdk } {
   if (loadedSdk !== undefined) {
-    if (fs.realpathSync(loadedSdk.programDir) === fs.realpathSync(programDir)) return loadedSdk.pulumi;
+    if (fs.realpathSync(loadedSdk.programDir) === fs.realpathSync(programDir)) return loadedSdk;
     throw new Error(`this process loaded the Pulumi SDK for ${loadedSdk.programDir}, not ${programDir}`);
   }
-  installLightSdk(programDir);
+  const light = installLightSdk(programDir);
   const pulumi = loadPulumi(programDir);
-  lightenLoadedSdk(programDir);
-  loadedSdk = { programDir, pulumi };
-  return pulumi;
+  lightenLoadedSdk(programDir, light);
+  loadedSdk = { programDir, pulumi, light };
+  return loadedSdk;
 }
+
+/** The current run's recording: a failure to read a registration explains whatever the program then throws. */
+let recording: Recording | undefined;
 
 /**
  * Errors meant for the user (the config model's ConfigError, the SDK's RunError: "no stack trace") report their
  * message alone; anything else is a defect in the program, reported with its first frames. RunError is recognised by
- * the SDK's own brand (`RunError.isInstance` checks the same property), which also works for a copy of the SDK loaded
- * from another tree.
+ * the public `RunError.isInstance` of the SDK the program loaded (it checks a brand, not the class, so it works for
+ * whichever copy of the SDK threw). When the plan's own machinery failed (a registration that could not be read, a provider that
+ * could not be loaded), that failure is reported instead: the program's error is only its consequence.
  */
-function describeError(err: unknown): { kind: "config-error" | "program-error"; message: string } {
+function describeError(err: unknown): { kind: "config-error" | "program-error" | "plan-error"; message: string } {
+  const planFailure = recording?.failure();
+  if (planFailure !== undefined) return { kind: "plan-error", message: planFailure.message };
+  if (err instanceof Error && err.name === "SdkInternalsError") return { kind: "plan-error", message: err.message };
   if (err instanceof Error) {
-    const userFacing = err.name === "ConfigError" || (err as { __pulumiRunError?: unknown }).__pulumiRunError === true;
+    const userFacing = err.name === "ConfigError" || loadedSdk?.pulumi.RunError.isInstance(err) === true;
     if (userFacing) return { kind: "config-error", message: err.message };
     const frames = (err.stack ?? "").split("\n").slice(1, 6).join("\n");
     return { kind: "program-error", message: frames === "" ? `${err.name}: ${err.message}` : `${err.name}: ${err.message}\n${frames}` };
@@ -75,16 +83,12 @@ export async function runOffline(
     process.chdir(request.programDir);
     if (request.planDate !== undefined) process.env[PLAN_DATE_ENV] = request.planDate;
     else delete process.env[PLAN_DATE_ENV];
-    const pulumi = sdkFor(request.programDir);
+    const { pulumi, light } = sdkFor(request.programDir);
     await pulumi.runtime.setMocks(offlineMocks(request.lookups), request.project, request.stack, true);
     pulumi.runtime.setAllConfig(request.engineConfig, request.secretKeys);
-    // setMocks installs the SDK's MockMonitor; its type is not exported as the monitor's.
-    const recorded = recordRegistrations(
-      pulumi.runtime.getMonitor() as unknown as MockMonitorLike,
-      request.stack,
-      request.project,
-      onResource,
-    );
+    // setMocks installs the SDK's MockMonitor (its shape is checked by recordRegistrations). Dynamic resources get
+    // their provider's check before they are answered and recorded, as in a preview.
+    recording = recordRegistrations(pulumi.runtime.getMonitor(), request.stack, request.project, light.probe.version, onResource, providerChecks(light));
 
     const main = path.resolve(request.programDir, request.main);
     await pulumi.runtime.runInPulumiStack(async () => {
@@ -95,8 +99,12 @@ export async function runOffline(
       const exported: unknown = require(main);
       return exported instanceof Function ? await (exported as () => unknown)() : exported;
     });
+    await recording.settled();
     await pulumi.runtime.disconnect();
-    return { kind: "ok", resources: recorded, log };
+    const failure = recording.failure();
+    if (failure !== undefined) return { kind: "plan-error", message: failure.message, log };
+    checkRecorded(recording.resources, light.probe.version);
+    return { kind: "ok", resources: recording.resources, log, sdkWarnings: light.warnings };
   } catch (err) {
     return { ...describeError(err), log };
   }
@@ -125,7 +133,7 @@ function main(): void {
     if (reported) return;
     reported = true;
     // The resources went one by one as they registered (the parent analyses them meanwhile); only the end now.
-    const last: ProgramMessage = outcome.kind === "ok" ? { kind: "done", log: outcome.log } : outcome;
+    const last: ProgramMessage = outcome.kind === "ok" ? { kind: "done", log: outcome.log, sdkWarnings: outcome.sdkWarnings } : outcome;
     send(last, () => process.exit(0));
   };
   // An error thrown inside an apply (e.g. the K2 API scope check) rejects an Output nobody awaits: it surfaces here.

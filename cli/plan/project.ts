@@ -1,7 +1,8 @@
 /** The Pulumi project a plan runs: its root (the folder holding Pulumi.yaml), name and program entry file. */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, YAMLError } from "yaml";
+import { yamlSyntaxMessage } from "../../components/fileSyntax";
 
 export interface ProjectInfo {
   root: string;
@@ -43,14 +44,16 @@ export function readProject(root: string): ProjectInfo {
   const file = path.join(root, "Pulumi.yaml");
   if (!fs.existsSync(file)) throw new ProjectError(`no Pulumi.yaml in ${root}`);
   let doc: unknown;
+  const text = fs.readFileSync(file, "utf8");
   try {
-    doc = parseYaml(fs.readFileSync(file, "utf8"));
+    doc = parseYaml(text);
   } catch (err) {
-    throw new ProjectError(`${file} is not valid YAML: ${(err as Error).message.split("\n")[0]}`);
+    if (err instanceof YAMLError) throw new ProjectError(yamlSyntaxMessage(err, text, "Pulumi.yaml"));
+    throw err;
   }
   const fields = typeof doc === "object" && doc !== null ? (doc as Record<string, unknown>) : {};
   const name = fields.name;
-  if (typeof name !== "string" || name === "") throw new ProjectError(`${file}: expected a project 'name'`);
+  if (typeof name !== "string" || name === "") throw new ProjectError(`Pulumi.yaml: expected a project 'name'`);
   const main = typeof fields.main === "string" ? fields.main : undefined;
   return { root, name, main: entryFile(root, main) };
 }

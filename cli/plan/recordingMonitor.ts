@@ -7,8 +7,14 @@
  * the same through `mocks.newResource`, converting the inputs from protobuf to JavaScript, serializing them back and
  * rebuilding a protobuf Struct per resource; answering directly converts once, which matters at a few thousand
  * resources (docs/plan.md "Benchmark").
+ *
+ * This reads SDK internals (the "recording-monitor" internal of cli/sdkProbe.cjs, checked at start-up): the mock
+ * monitor's shape and the RegisterResourceRequest the SDK sends. Nothing here falls back silently: a monitor or a
+ * request that cannot be read as expected stops the plan with an SdkInternalsError (exit code 3), never an empty or
+ * partial resource.
  */
 import type { RecordedResource } from "./model";
+import { SdkInternalsError } from "./sdkInternals";
 
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
@@ -23,13 +29,14 @@ export interface RegisterResourceRequest {
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 
-/** What the SDK reads from a RegisterResourceResponse (runtime/resource.js registerResource). */
+/** What the SDK reads from a RegisterResourceResponse (runtime/resource.js registerResource; checked by sdkProbe.cjs). */
 export interface RegisterResourceResponse {
   getUrn(): string;
   getId(): string;
   getObject(): { toJavaScript(): Record<string, unknown> };
   getPropertydependenciesMap(): undefined;
   getResult(): number;
+  getUnknown(): boolean;
 }
 
 type Callback = (err: Error | null, response: RegisterResourceResponse | undefined) => void;
@@ -53,46 +60,165 @@ export function engineUrn(stack: string, project: string, parent: string, type: 
   return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
 
-/** Replaces the monitor's registerResource; returns the list registrations are recorded into. */
+/** The monitor `setMocks` installed, if it has the shape this module relies on. */
+function asMockMonitor(monitor: unknown, version: string): MockMonitorLike {
+  const m = monitor as Partial<MockMonitorLike> | undefined;
+  if (typeof m !== "object" || m === null || !(m.resources instanceof Map) || typeof m.registerResource !== "function" || m.registerResource.length !== 2) {
+    throw new SdkInternalsError("recording-monitor", "the monitor pulumi.runtime.setMocks installs is not a mock monitor with a resources Map and registerResource(req, callback)", version);
+  }
+  return m as MockMonitorLike;
+}
+
+/** One getter of the request, called and type-checked. */
+function field<T>(req: unknown, getter: string, is: (v: unknown) => v is T, expected: string, version: string): T {
+  const fn = (req as Record<string, unknown> | null)?.[getter];
+  if (typeof fn !== "function") throw new SdkInternalsError("recording-monitor", `the SDK's RegisterResourceRequest has no ${getter}()`, version);
+  const value: unknown = fn.call(req);
+  if (!is(value)) throw new SdkInternalsError("recording-monitor", `the SDK's RegisterResourceRequest ${getter}() returned ${describe(value)}, not ${expected}`, version);
+  return value;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined || value === null) return String(value);
+  if (Array.isArray(value)) return "an array";
+  return `a ${typeof value}`;
+}
+
+const isString = (v: unknown): v is string => typeof v === "string";
+const isBoolean = (v: unknown): v is boolean => typeof v === "boolean";
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
+const isStruct = (v: unknown): v is { toJavaScript(): unknown } => typeof v === "object" && v !== null && typeof (v as { toJavaScript?: unknown }).toJavaScript === "function";
+
+/** The resource a request registers, or an SdkInternalsError saying what could not be read. Never empty inputs. */
+export function readRegistration(req: unknown, stack: string, project: string, version: string): RecordedResource {
+  const type = field(req, "getType", isString, "a type token", version);
+  const name = field(req, "getName", isString, "a name", version);
+  const parent = field(req, "getParent", isString, "a URN or empty", version);
+  const custom = field(req, "getCustom", isBoolean, "a boolean", version);
+  const provider = field(req, "getProvider", isString, "a provider reference or empty", version);
+  const dependencies = field(req, "getDependenciesList", isStrings, "a list of URNs", version);
+  const object = field(req, "getObject", isStruct, "a protobuf Struct of the resource's inputs", version);
+  if (type === "" || name === "") throw new SdkInternalsError("recording-monitor", "a registration carries no type or no name", version);
+  let wireInputs: unknown;
+  try {
+    wireInputs = object.toJavaScript();
+  } catch (e) {
+    throw new SdkInternalsError("recording-monitor", `the inputs of ${type} ${name} cannot be read (${(e as Error).message})`, version);
+  }
+  if (typeof wireInputs !== "object" || wireInputs === null || Array.isArray(wireInputs)) {
+    throw new SdkInternalsError("recording-monitor", `the inputs of ${type} ${name} are ${describe(wireInputs)}, not an object`, version);
+  }
+  return {
+    urn: engineUrn(stack, project, parent, type, name),
+    type,
+    name,
+    ...(parent !== "" ? { parent } : {}),
+    custom,
+    ...(provider !== "" ? { provider } : {}),
+    dependencies: [...new Set(dependencies)],
+    wireInputs: wireInputs as Record<string, unknown>,
+  };
+}
+
+export interface Recording {
+  /** Every finished registration, in registration order. */
+  readonly resources: RecordedResource[];
+  /** Why the plan must stop (a registration that could not be read or prepared), once one failed. */
+  failure(): Error | undefined;
+  /** Resolves when every registration so far has finished (`prepare` included). */
+  settled(): Promise<void>;
+}
+
+/**
+ * Replaces the monitor's registerResource. `prepare` may change a resource before it is answered and recorded (the
+ * plan runs dynamic providers' checks there, as the engine does before it answers a preview). Resources reach
+ * `onResource` and `resources` in registration order.
+ */
 export function recordRegistrations(
-  monitor: MockMonitorLike,
+  monitor: unknown,
   stack: string,
   project: string,
+  version: string,
   onResource: (resource: RecordedResource) => void = () => undefined,
-): RecordedResource[] {
-  const recorded: RecordedResource[] = [];
-  monitor.registerResource = (req, callback) => {
-    let response: RegisterResourceResponse;
-    try {
-      const parent = req.getParent();
-      const provider = req.getProvider();
-      const urn = engineUrn(stack, project, parent, req.getType(), req.getName());
-      const wireInputs = req.getObject()?.toJavaScript() ?? {};
-      const resource: RecordedResource = {
-        urn,
-        type: req.getType(),
-        name: req.getName(),
-        ...(parent !== "" ? { parent } : {}),
-        custom: req.getCustom(),
-        ...(provider !== "" ? { provider } : {}),
-        dependencies: [...new Set(req.getDependenciesList())],
-        wireInputs,
-      };
-      recorded.push(resource);
+  prepare?: (resource: RecordedResource) => RecordedResource | Promise<RecordedResource>,
+): Recording {
+  const mock = asMockMonitor(monitor, version);
+  const resources: RecordedResource[] = [];
+  const queue: Array<{ resource?: RecordedResource }> = [];
+  let failure: Error | undefined;
+  let inFlight = 0;
+  let idle: Array<() => void> = [];
+
+  const flush = (): void => {
+    while (queue.length > 0 && queue[0].resource !== undefined) {
+      const { resource } = queue.shift() as { resource: RecordedResource };
+      resources.push(resource);
       onResource(resource);
-      monitor.resources.set(urn, { urn, id: null, state: wireInputs });
-      response = {
-        getUrn: () => urn,
-        getId: () => "",
-        getObject: () => ({ toJavaScript: () => wireInputs }),
-        getPropertydependenciesMap: () => undefined,
-        getResult: () => 0,
-      };
+    }
+  };
+  const fail = (err: unknown, callback: Callback): void => {
+    const error = err instanceof Error ? err : new Error(String(err));
+    failure ??= error;
+    callback(error, undefined);
+  };
+
+  mock.registerResource = (req, callback) => {
+    let base: RecordedResource;
+    try {
+      base = readRegistration(req, stack, project, version);
     } catch (err) {
-      callback(err instanceof Error ? err : new Error(String(err)), undefined);
+      fail(err, callback);
       return;
     }
-    callback(null, response);
+    const slot: { resource?: RecordedResource } = {};
+    queue.push(slot);
+    const finish = (resource: RecordedResource): void => {
+      mock.resources.set(resource.urn, { urn: resource.urn, id: null, state: resource.wireInputs });
+      slot.resource = resource;
+      flush();
+      callback(null, {
+        getUrn: () => resource.urn,
+        getId: () => "",
+        getObject: () => ({ toJavaScript: () => resource.wireInputs }),
+        getPropertydependenciesMap: () => undefined,
+        getResult: () => 0,
+        getUnknown: () => false,
+      });
+    };
+    let prepared: RecordedResource | Promise<RecordedResource>;
+    try {
+      prepared = prepare === undefined ? base : prepare(base);
+    } catch (err) {
+      fail(err, callback);
+      return;
+    }
+    if (!(prepared instanceof Promise)) {
+      finish(prepared);
+      return;
+    }
+    inFlight++;
+    prepared
+      .then(finish, (err: unknown) => fail(err, callback))
+      .finally(() => {
+        inFlight--;
+        if (inFlight === 0) {
+          const waiting = idle;
+          idle = [];
+          for (const resolve of waiting) resolve();
+        }
+      });
   };
-  return recorded;
+
+  return {
+    resources,
+    failure: () => failure,
+    settled: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve))),
+  };
+}
+
+/** The plan's own check after a run: the SDK must have registered at least the root stack through the monitor. */
+export function checkRecorded(resources: readonly RecordedResource[], version: string): void {
+  if (!resources.some((r) => r.type === ROOT_STACK_TYPE)) {
+    throw new SdkInternalsError("recording-monitor", "the program ran but the SDK registered no resource through the mock monitor, not even the stack", version);
+  }
 }

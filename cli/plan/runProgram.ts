@@ -93,7 +93,7 @@ export function startProgramProcess(programDir: string): ProgramProcess {
             resources.push(message.resource);
             onResource(message.resource);
           } else if (message.kind === "done") {
-            finish(() => resolve({ kind: "ok", resources, log: message.log }));
+            finish(() => resolve({ kind: "ok", resources, log: message.log, sdkWarnings: message.sdkWarnings }));
           } else {
             finish(() => resolve(message));
           }

@@ -1,7 +1,8 @@
 /**
- * A last line of defence for plaintext secrets. loadStackFile already masks a secret that a user wrote into the stack
- * file without `--secret`, so the program never sees it; the plan additionally removes any occurrence of such a value
- * from everything it prints (every format, warnings, error messages), whatever path it might have taken.
+ * A last line of defence for plaintext secrets. A secret that a user wrote into the stack file without `--secret` makes
+ * the plan stop (invalid config), and loadStackFile masks it, so the program never sees it; it can still be in the
+ * base of `--against`, which is planned as it is. The plan removes any occurrence of such a value from everything it
+ * prints (every format, warnings, error messages), whatever path it might have taken.
  */
 import * as fs from "node:fs";
 import { parse as parseYaml } from "yaml";

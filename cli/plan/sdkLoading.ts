@@ -6,8 +6,9 @@
  *   `pulumi.dynamic.Resource` then uses them to serialize its provider's closure into the `__provider` input.
  *   The plan never shows that code (`__provider` is displayed as "(dynamic provider code)"), so a stand-in makes
  *   `__provider` a fingerprint of the provider's method sources instead: it still changes when the provider's code
- *   changes, so the diff reports it. Whether the closure serializes is checked where it matters: the dynamic
- *   provider's own tests and `pulumi preview` in CI.
+ *   changes, so the diff reports it. The stand-in keeps the provider object it was given, so that the plan runs the
+ *   provider's check on the resource's inputs as a preview does (providerChecks.ts). Whether the closure serializes is
+ *   checked where it matters: test/k2/serializedProvider.test.ts and `pulumi preview` in CI.
  * - `runtime/closure/codePaths` loads npm's Arborist at start-up, for packaging function code, which a plan never
  *   does. Its stand-in (cli/sdkStandIn.cjs, shared with the policy pack's start) loads the real module on first use,
  *   so nothing changes if something does call it.
@@ -15,17 +16,29 @@
  * Both stand-ins go into the module cache under the real modules' paths (resolved from the program's directory)
  * before the SDK loads. Once the SDK has loaded, `lightenLoadedSdk` and the `withoutAliases` transformation remove
  * per-resource costs that only serve the engine.
+ *
+ * No silent fall-back: every internal these shortcuts rely on is checked first (cli/sdkProbe.cjs). A shortcut whose
+ * check fails is not used (the SDK's own code runs: slower, same results) and the plan says so in its warnings; a
+ * required internal that fails stops the plan (SdkInternalsError, exit code 3).
  */
 import { createHash } from "node:crypto";
+import { probeSdk, sdkDirFrom, SdkInternalsError, shortcutOffWarning, type InternalId, type SdkProbe } from "./sdkInternals";
 
 // Shared with the policy pack's preload (cli/analyzer/deferSdkModules.cjs): plain CommonJS, typed here.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { cacheStandIn, deferCodePaths } = require("../sdkStandIn.cjs") as {
+const { cacheStandIn, realModuleBeside, deferCodePaths } = require("../sdkStandIn.cjs") as {
   cacheStandIn(file: string, exports: Record<string, unknown>): void;
+  realModuleBeside(file: string): () => Record<string, unknown>;
   deferCodePaths(fromDir: string): void;
 };
 
 export const OFFLINE_PROVIDER_PREFIX = "offline-plan:dynamic-provider-fingerprint:";
+
+/** A dynamic provider object, as `pulumi.dynamic.Resource` receives it (only what the plan calls is typed). */
+export interface DynamicProviderLike {
+  check?(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs?: Record<string, unknown>; failures?: unknown[] }>;
+  create(inputs: Record<string, unknown>): Promise<unknown>;
+}
 
 /** The subset of the SDK's SerializedFunction that `pulumi.dynamic` reads. */
 interface SerializedFunction {
@@ -48,16 +61,75 @@ export function providerFingerprint(provider: unknown): string {
   return `${OFFLINE_PROVIDER_PREFIX}${hash.digest("hex")}`;
 }
 
-async function serializeFunction(func: () => unknown): Promise<SerializedFunction> {
-  // pulumi.dynamic passes `() => provider`.
-  return { text: providerFingerprint(func()), exportName: "handler", containsSecrets: false };
+/**
+ * The provider, when `serializeFunction` is called as `pulumi.dynamic.Resource` calls it (checked by sdkProbe.cjs):
+ * `serializeFunction(() => provider, { allowSecrets: true })`. Any other call goes to the SDK's own serializer.
+ */
+function dynamicProviderOf(func: unknown, args: unknown): DynamicProviderLike | undefined {
+  if (typeof func !== "function" || func.length !== 0) return undefined;
+  if (typeof args !== "object" || args === null || Object.keys(args).join(",") !== "allowSecrets" || (args as { allowSecrets?: unknown }).allowSecrets !== true) {
+    return undefined;
+  }
+  const provider: unknown = (func as () => unknown)();
+  return typeof provider === "object" && provider !== null && typeof (provider as { create?: unknown }).create === "function" ? (provider as DynamicProviderLike) : undefined;
 }
 
-/** Installs both stand-ins for the SDK that `programDir` resolves. Call before loading the SDK. */
-export function installLightSdk(programDir: string): void {
-  const resolve = (id: string): string => require.resolve(id, { paths: [programDir] });
-  cacheStandIn(resolve("@pulumi/pulumi/runtime/closure/serializeClosure"), { serializeFunction, serializeFunctionAsync: serializeFunction });
-  deferCodePaths(programDir);
+/** The program process's SDK set-up: what the probe found, what was said about it, and the providers seen. */
+export interface LightSdk {
+  probe: SdkProbe;
+  /** One line per shortcut that is off, for the plan's warnings. */
+  warnings: string[];
+  /** The provider object behind a `__provider` fingerprint (only while the "serialize-closure" shortcut is on). */
+  providerFor(text: string): DynamicProviderLike | undefined;
+}
+
+/** Stops on a required internal that fails its check. */
+function requireInternal(probe: SdkProbe, id: InternalId): void {
+  const problem = probe.problems[id];
+  if (problem !== undefined) throw new SdkInternalsError(id, problem, probe.version);
+}
+
+/** Installs the fingerprinting stand-in for serializeClosure (its other export goes to the real module). */
+function installFingerprinting(file: string, providers: Map<string, DynamicProviderLike>): void {
+  const real = realModuleBeside(file);
+  const byFingerprint = new Map<string, DynamicProviderLike[]>();
+  const serializeFunction = async (func: unknown, args?: unknown): Promise<SerializedFunction> => {
+    const provider = dynamicProviderOf(func, args);
+    if (provider === undefined) return (real().serializeFunction as (f: unknown, a: unknown) => Promise<SerializedFunction>)(func, args);
+    const base = providerFingerprint(provider);
+    // Providers with the same code but different captured state (options) stay apart: #1, #2... after the first.
+    const seen = byFingerprint.get(base) ?? [];
+    let index = seen.indexOf(provider);
+    if (index < 0) {
+      index = seen.push(provider) - 1;
+      byFingerprint.set(base, seen);
+    }
+    const text = index === 0 ? base : `${base}#${index}`;
+    providers.set(text, provider);
+    return { text, exportName: "handler", containsSecrets: false };
+  };
+  const serializeFunctionAsync = (...args: unknown[]): unknown => (real().serializeFunctionAsync as (...a: unknown[]) => unknown)(...args);
+  cacheStandIn(file, { serializeFunction, serializeFunctionAsync });
+}
+
+/**
+ * Checks the SDK that `programDir` resolves and installs the stand-ins whose checks pass. Call before loading the
+ * SDK. Throws SdkInternalsError when a required internal fails its check.
+ */
+export function installLightSdk(programDir: string): LightSdk {
+  const probe = probeSdk(sdkDirFrom(programDir));
+  requireInternal(probe, "recording-monitor");
+  requireInternal(probe, "wire-encoding");
+  const warnings: string[] = [];
+  const isOn = (id: InternalId): boolean => {
+    const problem = probe.problems[id];
+    if (problem !== undefined) warnings.push(shortcutOffWarning(id, problem, probe.version));
+    return problem === undefined;
+  };
+  const providers = new Map<string, DynamicProviderLike>();
+  if (isOn("serialize-closure")) installFingerprinting(require.resolve("@pulumi/pulumi/runtime/closure/serializeClosure", { paths: [programDir] }), providers);
+  if (isOn("defer-code-paths")) deferCodePaths(programDir);
+  return { probe, warnings, providerFor: (text) => providers.get(text) };
 }
 
 /**
@@ -67,15 +139,30 @@ export function installLightSdk(programDir: string): void {
  *   at process exit; the plan disconnects explicitly and never reports leaks, so promises pass through unchanged.
  * - `Resource.stackTrace` captures an unbounded stack trace per resource for the engine's source positions; the
  *   plan has no engine, so it returns none.
+ * Each is replaced only when the probe's check passed and the loaded function has the checked shape; otherwise a
+ * warning is added to `sdk.warnings`.
  */
-export function lightenLoadedSdk(programDir: string): void {
+export function lightenLoadedSdk(programDir: string, sdk: LightSdk): void {
   const load = <T>(id: string): T =>
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     require(require.resolve(id, { paths: [programDir] })) as T;
-  const debuggable = load<{ debuggablePromise: <T>(p: Promise<T>, ctx: unknown) => Promise<T> }>("@pulumi/pulumi/runtime/debuggable");
-  debuggable.debuggablePromise = (p) => p;
-  const resource = load<{ Resource: { stackTrace: (skip: number) => unknown[] } }>("@pulumi/pulumi/resource");
-  resource.Resource.stackTrace = () => [];
+  const replace = (id: InternalId, loaded: () => { current: unknown; arity: number; set: () => void }): void => {
+    let problem = sdk.probe.problems[id];
+    if (problem === undefined) {
+      const target = loaded();
+      if (typeof target.current !== "function" || target.current.length !== target.arity) problem = `the loaded function does not take ${target.arity} parameters`;
+      else target.set();
+    }
+    if (problem !== undefined) sdk.warnings.push(shortcutOffWarning(id, problem, sdk.probe.version));
+  };
+  replace("no-promise-debugging", () => {
+    const debuggable = load<{ debuggablePromise: unknown }>("@pulumi/pulumi/runtime/debuggable");
+    return { current: debuggable.debuggablePromise, arity: 2, set: () => (debuggable.debuggablePromise = <T>(p: Promise<T>) => p) };
+  });
+  replace("no-resource-stack-traces", () => {
+    const resource = load<{ Resource: { stackTrace: unknown } }>("@pulumi/pulumi/resource").Resource;
+    return { current: resource.stackTrace, arity: 1, set: () => (resource.stackTrace = () => []) };
+  });
 }
 
 /** The parts of a legacy stack transformation's argument and result that withoutAliases reads and returns. */

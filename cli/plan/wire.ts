@@ -2,19 +2,21 @@
  * Pulumi's property wire encoding (the form resource inputs take on the resource-monitor and analyzer protocols),
  * and its conversion to display values with every secret masked.
  *
- * The constants are the SDK's (`@pulumi/pulumi/runtime/rpc`); they are copied rather than imported because loading
- * that module pulls in most of the SDK, which the plan's parent process never needs. test/plan/wire.test.ts checks
- * that they still match.
+ * The constants are the SDK's (`@pulumi/pulumi/runtime/rpc`); they are copied (cli/sdkProbe.cjs, WIRE_CONSTANTS)
+ * rather than imported because loading that module pulls in most of the SDK, which the plan's parent process never
+ * needs. The plan's program process checks at start that the SDK still uses them ("wire-encoding"), and
+ * test/plan/units.test.ts compares them with the installed SDK.
  */
-import { SECRET_PLACEHOLDER } from "../stackFile";
+import { SECRET_PLACEHOLDER } from "../secretPlaceholder";
+import { WIRE_CONSTANTS } from "./sdkInternals";
 
-export const SIG_KEY = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-export const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-export const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
-export const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
-export const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
-export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const SIG_KEY = WIRE_CONSTANTS.specialSigKey;
+export const SECRET_SIG = WIRE_CONSTANTS.specialSecretSig;
+export const RESOURCE_SIG = WIRE_CONSTANTS.specialResourceSig;
+export const ASSET_SIG = WIRE_CONSTANTS.specialAssetSig;
+export const ARCHIVE_SIG = WIRE_CONSTANTS.specialArchiveSig;
+export const OUTPUT_VALUE_SIG = WIRE_CONSTANTS.specialOutputValueSig;
+export const UNKNOWN_VALUE = WIRE_CONSTANTS.unknownValue;
 
 /** How a secret is shown in every format. Same text as a `secure:` config placeholder. */
 export const SECRET_MASK = SECRET_PLACEHOLDER;
@@ -72,4 +74,66 @@ export function displayInputs(wireInputs: Record<string, unknown>): Record<strin
     out[k] = k === DYNAMIC_PROVIDER_KEY ? (isWireSecret(v) ? SECRET_MASK : DYNAMIC_PROVIDER_MASK) : displayValue(v);
   }
   return out;
+}
+
+/**
+ * Inputs as the engine hands them to a dynamic provider's Check during a preview (the dynamic-provider host accepts no
+ * secrets and no resource references): secrets unwrapped, unknowns kept as the unknown sentinel, resource references
+ * as their id (custom resources) or URN (components), output values as their value or unknown.
+ */
+export function providerInputs(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(providerInputs);
+  if (!isRecord(value)) return value;
+  switch (signatureOf(value)) {
+    case SECRET_SIG:
+      return providerInputs(value.value);
+    case RESOURCE_SIG:
+      return typeof value.id === "string" && value.id !== "" ? value.id : value.urn;
+    case OUTPUT_VALUE_SIG:
+      return "value" in value ? providerInputs(value.value) : UNKNOWN_VALUE;
+    case ASSET_SIG:
+    case ARCHIVE_SIG:
+      return value;
+    default: {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[k] = providerInputs(v);
+      return out;
+    }
+  }
+}
+
+function containsSecrets(value: unknown): boolean {
+  if (isWireSecret(value)) return true;
+  if (Array.isArray(value)) return value.some(containsSecrets);
+  if (isRecord(value) && signatureOf(value) === OUTPUT_VALUE_SIG) return value.secret === true || containsSecrets(value.value);
+  return isRecord(value) && signatureOf(value) === undefined && Object.values(value).some(containsSecrets);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return isRecord(value) && signatureOf(value) === undefined;
+}
+
+/**
+ * The engine's `annotateSecrets` (pulumi/pulumi sdk/go/common/resource/plugin/provider_plugin.go): the inputs a
+ * provider returned (`outs`, plain values) with the secretness of the inputs it was given (`ins`, wire form) put back:
+ * where both are objects it recurses, otherwise a value whose input held a secret becomes a secret as a whole.
+ */
+export function annotateSecrets(outs: Record<string, unknown>, ins: Record<string, unknown>): Record<string, unknown> {
+  const result: Record<string, unknown> = { ...outs };
+  for (const [key, inValue] of Object.entries(ins)) {
+    if (!(key in result)) continue;
+    const outValue = result[key];
+    if (isPlainObject(outValue) && isPlainObject(inValue)) result[key] = annotateSecrets(outValue, inValue);
+    else if (!isWireSecret(outValue) && containsSecrets(inValue)) result[key] = { [SIG_KEY]: SECRET_SIG, value: outValue };
+  }
+  return result;
+}
+
+/** Every string held under a secret in a wire value, however deep: what a message about these inputs must not show. */
+export function secretStrings(value: unknown, underSecret = false): string[] {
+  if (typeof value === "string") return underSecret ? [value] : [];
+  if (Array.isArray(value)) return value.flatMap((v) => secretStrings(v, underSecret));
+  if (!isRecord(value)) return [];
+  const secret = underSecret || isWireSecret(value) || (signatureOf(value) === OUTPUT_VALUE_SIG && value.secret === true);
+  return Object.entries(value).flatMap(([k, v]) => (k === SIG_KEY ? [] : secretStrings(v, secret)));
 }

@@ -2,7 +2,9 @@
  * Command line and environment of `npm run verify`. Usage problems throw UsageError (exit code 2).
  * Credentials come only from environment variables, never from flags (flags end up in shell history and CI logs).
  */
-import { parseArgs } from "node:util";
+import { defineCommand, parseCommandLine, UsageError } from "../args";
+
+export { UsageError } from "../args";
 
 export const ENV = {
   username: "K2_VERIFY_USERNAME",
@@ -15,41 +17,56 @@ export const ENV = {
   metadataUrl: "K2_VERIFY_METADATA_URL",
 } as const;
 
-export const USAGE = `Usage: npm run verify -- --stack <name> [options]
-
-Live end-to-end check of a stack's inbound OAuth: Entra ID v1 metadata and keys, the client's reply URLs,
-a real v1 token for the K2 audience and its claims, a K2 Workflow REST API call, client-secret expiry.
-
-Options:
-  --stack <name>          stack whose stacks/Pulumi.<name>.yaml to verify (required)
-  --client <name>         client from k2-oauth:clients to sign in with (default: the first one)
-  --format text|json      output format (default text)
-  --outputs <file>        \`pulumi stack output --json\` of the stack: client ids and secret end dates
-  --auth device-code|password
-                          how to get a token (default: password when ${ENV.username} is set, else device-code)
-  --token-file <file>     use this access token instead of signing in (raw JWT, or JSON with access_token)
-  --client-id <guid>      client id of the client app (default: from --outputs, or ${ENV.clientId})
-  --odata                 also call the SmartObject OData v4 service document
-  --skip-reply-urls       do not probe the client's reply URLs at the authorize endpoint
-  --login-host <host>     Entra login host instead of the cloud's (or ${ENV.loginHost}); http only for 127.0.0.1/localhost
-  --issuer-host <host>    v1 token issuer host (or ${ENV.issuerHost}); needed for cloud usgov
-  --k2-url <url>          K2 base URL instead of k2-oauth:k2.url (or ${ENV.k2Url})
-  --metadata-url <url>    the Metadata Endpoint as entered in K2, if it differs from the v1 one (or ${ENV.metadataUrl})
-  --root <dir>            project directory holding stacks/ (default: the current directory)
-  --timeout-ms <n>        per-request timeout (default 15000)
-  -h, --help              show this help
-
-Environment (CI, password grant): ${ENV.username}, ${ENV.password} (a K2 service account without MFA),
-${ENV.clientSecret} (the client app's secret value; confidential clients).
-
-Exit codes: 0 every check passed (warnings allowed), 1 a check failed, 2 usage or configuration error.`;
-
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
+export const VERIFY_COMMAND = defineCommand({
+  script: "verify",
+  description: [
+    "Live end-to-end check of a stack's inbound OAuth: Entra ID v1 metadata and keys, the client's reply URLs,",
+    "a real v1 token for the K2 audience and its claims, a K2 Workflow REST API call, client-secret expiry.",
+  ].join("\n"),
+  options: [
+    { name: "stack", value: "<name>", required: true, help: "stack whose stacks/Pulumi.<name>.yaml to verify" },
+    { name: "client", value: "<name>", help: "client from k2-oauth:clients to sign in with (default: the first one)" },
+    { name: "format", value: "<format>", choices: ["text", "json"], help: "output format (default text)" },
+    { name: "outputs", value: "<file>", help: "`pulumi stack output --json` of the stack: client ids and secret end dates" },
+    {
+      name: "auth",
+      value: "<mode>",
+      choices: ["device-code", "password"],
+      inSynopsis: false,
+      help: `how to get a token (default: password when ${ENV.username} is set, else device-code)`,
+    },
+    { name: "token-file", value: "<file>", inSynopsis: false, help: "use this access token instead of signing in (raw JWT, or JSON with access_token)" },
+    { name: "client-id", value: "<guid>", inSynopsis: false, help: `client id of the client app (default: from --outputs, or ${ENV.clientId})` },
+    { name: "odata", inSynopsis: false, help: "also call the SmartObject OData v4 service document" },
+    { name: "skip-reply-urls", inSynopsis: false, help: "do not probe the client's reply URLs at the authorize endpoint" },
+    {
+      name: "login-host",
+      value: "<host>",
+      inSynopsis: false,
+      help: `Entra login host instead of the cloud's (or ${ENV.loginHost}); http only for 127.0.0.1/localhost`,
+    },
+    { name: "issuer-host", value: "<host>", inSynopsis: false, help: `v1 token issuer host (or ${ENV.issuerHost}); needed for cloud usgov` },
+    { name: "k2-url", value: "<url>", inSynopsis: false, help: `K2 base URL instead of k2-oauth:k2.url (or ${ENV.k2Url})` },
+    {
+      name: "metadata-url",
+      value: "<url>",
+      inSynopsis: false,
+      help: `the Metadata Endpoint as entered in K2, if it differs from the v1 one (or ${ENV.metadataUrl})`,
+    },
+    { name: "root", value: "<dir>", inSynopsis: false, help: "project directory holding stacks/ (default: the current directory)" },
+    { name: "timeout-ms", value: "<n>", inSynopsis: false, help: "per-request timeout in milliseconds (default 15000)" },
+  ],
+  notes: [
+    `Environment (CI, password grant): ${ENV.username}, ${ENV.password} (a K2 service account without MFA),`,
+    `${ENV.clientSecret} (the client app's secret value; confidential clients).`,
+  ].join("\n"),
+  exitCodes: [
+    [0, "every check passed (warnings allowed)"],
+    [1, "a check failed, or verify could not finish"],
+    [2, "usage or configuration error"],
+  ],
+  positionalHint: "name the stack with --stack <name>",
+});
 
 export type AuthMode = "device-code" | "password" | "token-file";
 export type OutputFormat = "text" | "json";
@@ -107,23 +124,13 @@ function httpUrl(flag: string, input: string): string {
   return input.replace(/\/+$/, "");
 }
 
+/** Reads the command line and the environment; throws UsageError. */
 export function parseOptions(args: readonly string[], env: Readonly<Record<string, string | undefined>>): VerifyOptions {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(args);
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
-  }
-  const v = parsed.values;
-  if (v.help === true) {
-    return { ...emptyOptions(), help: true };
-  }
-  if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument '${parsed.positionals[0]}'\n\n${USAGE}`);
-  const stack = nonEmpty(v.stack);
-  if (stack === undefined) throw new UsageError(`--stack <name> is required\n\n${USAGE}`);
-
-  const format = v.format ?? "text";
-  if (format !== "text" && format !== "json") throw new UsageError(`--format: expected text or json, got '${format}'`);
+  const line = parseCommandLine(VERIFY_COMMAND, args);
+  if (line.kind === "help") return { ...emptyOptions(), help: true };
+  const v = line.values;
+  const stack = v.stack;
+  const format: OutputFormat = v.format === "json" ? "json" : "text";
 
   const credentials = {
     username: nonEmpty(env[ENV.username]),
@@ -134,7 +141,7 @@ export function parseOptions(args: readonly string[], env: Readonly<Record<strin
   const tokenFile = nonEmpty(v["token-file"]);
   let auth: AuthMode;
   if (v.auth !== undefined) {
-    if (v.auth !== "device-code" && v.auth !== "password") throw new UsageError(`--auth: expected device-code or password, got '${v.auth}'`);
+    if (v.auth !== "device-code" && v.auth !== "password") throw new UsageError(`--auth: expected 'device-code' or 'password', got '${v.auth}'`);
     if (tokenFile !== undefined) throw new UsageError(`--auth and --token-file exclude each other: --token-file already supplies the token`);
     auth = v.auth;
   } else if (tokenFile !== undefined) {
@@ -177,8 +184,8 @@ export function parseOptions(args: readonly string[], env: Readonly<Record<strin
     auth,
     tokenFile,
     clientId: clientId?.toLowerCase(),
-    odata: v.odata === true,
-    skipReplyUrls: v["skip-reply-urls"] === true,
+    odata: v.odata,
+    skipReplyUrls: v["skip-reply-urls"],
     loginHost: loginHostRaw === undefined ? undefined : normaliseLoginHost(loginHostRaw),
     issuerHost: issuerHostRaw?.toLowerCase(),
     k2Url: k2UrlRaw === undefined ? undefined : httpUrl("--k2-url", k2UrlRaw),
@@ -187,32 +194,6 @@ export function parseOptions(args: readonly string[], env: Readonly<Record<strin
     timeoutMs,
     credentials,
   };
-}
-
-function parse(args: readonly string[]) {
-  return parseArgs({
-    args: [...args],
-    strict: true,
-    allowPositionals: true,
-    options: {
-      stack: { type: "string" },
-      client: { type: "string" },
-      format: { type: "string" },
-      outputs: { type: "string" },
-      auth: { type: "string" },
-      "token-file": { type: "string" },
-      "client-id": { type: "string" },
-      odata: { type: "boolean" },
-      "skip-reply-urls": { type: "boolean" },
-      "login-host": { type: "string" },
-      "issuer-host": { type: "string" },
-      "k2-url": { type: "string" },
-      "metadata-url": { type: "string" },
-      root: { type: "string" },
-      "timeout-ms": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
 }
 
 function emptyOptions(): VerifyOptions {

@@ -10,7 +10,8 @@ import { validateClaims, type ShownClaims } from "./claims";
 import { DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT_MS, defaultBackoffMs, type HttpPolicy } from "./http";
 import { checkODataApi, checkWorkflowApi } from "./k2Api";
 import { checkMetadata } from "./metadata";
-import { ENV, parseOptions, USAGE, UsageError, type VerifyOptions } from "./options";
+import { usage, usageErrorText } from "../args";
+import { ENV, parseOptions, UsageError, VERIFY_COMMAND, type VerifyOptions } from "./options";
 import { Redactor } from "./redact";
 import { checkReplyUrls } from "./replyUrl";
 import { renderErrorJson, renderJson, renderText, REPORT_SCHEMA_VERSION, summarise, type VerifyReport } from "./report";
@@ -51,12 +52,21 @@ export async function runVerify(args: readonly string[], io: VerifyIo): Promise<
   const out = (text: string) => io.stdout(redactor.apply(text));
   const err = (text: string) => io.stderr(redactor.apply(text));
 
+  let options: VerifyOptions;
   try {
-    const options = parseOptions(args, io.env);
-    if (options.help) {
-      out(`${USAGE}\n`);
-      return { exitCode: 0 };
-    }
+    options = parseOptions(args, io.env);
+  } catch (e) {
+    if (!(e instanceof UsageError)) return couldNotFinish(e, args, out, err);
+    // The command line itself is wrong: the problem and the synopsis (cli/args.ts).
+    err(usageErrorText(VERIFY_COMMAND, e.message));
+    if (wantsJson(args)) out(renderErrorJson(2, e.message));
+    return { exitCode: 2 };
+  }
+  if (options.help) {
+    out(usage(VERIFY_COMMAND));
+    return { exitCode: 0 };
+  }
+  try {
     const report = await verify(options, io, redactor, err);
     out(options.format === "json" ? renderJson(report) : renderText(report));
     return { exitCode: report.exitCode, report };
@@ -66,11 +76,15 @@ export async function runVerify(args: readonly string[], io: VerifyIo): Promise<
       if (wantsJson(args)) out(renderErrorJson(2, e.message));
       return { exitCode: 2 };
     }
-    const message = e instanceof Error ? e.message : String(e);
-    err(`verify could not finish: ${message}\n`);
-    if (wantsJson(args)) out(renderErrorJson(1, message));
-    return { exitCode: 1 };
+    return couldNotFinish(e, args, out, err);
   }
+}
+
+function couldNotFinish(e: unknown, args: readonly string[], out: (text: string) => void, err: (text: string) => void): VerifyOutcome {
+  const message = e instanceof Error ? e.message : String(e);
+  err(`verify could not finish: ${message}\n`);
+  if (wantsJson(args)) out(renderErrorJson(1, message));
+  return { exitCode: 1 };
 }
 
 function httpPolicy(options: VerifyOptions, io: VerifyIo, sleep: (ms: number) => Promise<void>): HttpPolicy {
@@ -157,7 +171,7 @@ async function verify(options: VerifyOptions, io: VerifyIo, redactor: Redactor, 
     checks,
     claims,
     secrets: secrets.secrets,
-    warnings: [...target.warnings, ...(target.clientChoice.startsWith("first of") ? [`client ${target.client.name}: ${target.clientChoice}`] : [])],
+    warnings: target.clientChoice.startsWith("first of") ? [`client ${target.client.name}: ${target.clientChoice}`] : [],
   };
 }
 

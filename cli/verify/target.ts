@@ -3,8 +3,8 @@
  * audience, scope, the client and its client id, the K2 URL. Config problems become UsageError (exit code 2).
  */
 import * as path from "node:path";
-import { loadStackFile, StackFileError } from "../stackFile";
-import { ConfigError, validateStackConfig, type ClientConfig, type StackConfig } from "../../components/config";
+import { loadStackFile, StackFileError, validateLoadedStack } from "../stackFile";
+import { ConfigError, type ClientConfig, type StackConfig } from "../../components/config";
 import { classifyEndpoint, v1Endpoints, type V1Endpoints } from "../../components/entra";
 import { loadStackOutputs, type StackOutputs } from "./outputs";
 import { ENV, UsageError, type VerifyOptions } from "./options";
@@ -27,18 +27,15 @@ export interface VerifyTarget {
   metadataUrl: string;
   k2Url: string;
   outputs: StackOutputs | undefined;
-  /** Warnings from reading the stack file (never values). */
-  warnings: string[];
 }
 
 export function resolveTarget(options: VerifyOptions, cwd: string): VerifyTarget {
   const root = path.resolve(cwd, options.root ?? ".");
   let config: StackConfig;
-  let warnings: string[];
   try {
-    const loaded = loadStackFile(options.stack, root);
-    warnings = loaded.warnings;
-    config = validateStackConfig(loaded.config);
+    const parsed = validateLoadedStack(loadStackFile(options.stack, root));
+    if (!parsed.ok) throw new ConfigError(parsed.issues);
+    config = parsed.config;
   } catch (e) {
     if (e instanceof StackFileError || e instanceof ConfigError) throw new UsageError(e.message);
     throw e;
@@ -102,6 +99,5 @@ export function resolveTarget(options: VerifyOptions, cwd: string): VerifyTarget
     metadataUrl: options.metadataUrl ?? endpoints.metadataEndpoint,
     k2Url: (options.k2Url ?? config.k2.url).replace(/\/+$/, ""),
     outputs,
-    warnings,
   };
 }

@@ -9,7 +9,10 @@
 import { bearerTokenEndpointProblems, classifyEndpoint, isGuid } from "../entra";
 
 export const BEARER_TOKEN_RESOURCE_TYPE = "Bearer Token";
-/** K2's documented resource identifier (K2-FACTS.md): the default audience. */
+/**
+ * K2's documented resource identifier, the default audience (the `resource` of K2's token samples: K2 KB002784 and
+ * the K2Documentation samples on GitHub).
+ */
 export const K2_API_RESOURCE_ID = "https://api.k2.com/";
 /** The engine's placeholder for a value not known yet (preview). */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

@@ -6,8 +6,10 @@
  * this directory or ../entra.ts (Pulumi's serializer captures local modules by value, so the code travels with the
  * provider and runs in the provider host without a TypeScript loader), or a global (fetch, AbortController, Buffer,
  * URL, setTimeout). No module reachable from here imports a package or Node built-in at module level: such a capture
- * cannot be serialized (and under vitest hangs or fails). Type-only imports are erased. The provider captures no
- * credential: credentials arrive as (secret) inputs at call time.
+ * cannot be serialized (and under vitest hangs or fails). Type-only imports are erased. No class reachable from here
+ * extends a built-in: the serializer rewrites such a class into a function that loses `message` and `instanceof`
+ * (errors are made by k2Error in ./http.ts). The provider captures no credential: credentials arrive as (secret)
+ * inputs at call time. test/k2/serializedProvider.test.ts runs the serialized text as the engine does.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { bearerTokenInputProblems } from "./bearerTokenChecks";
@@ -17,7 +19,7 @@ import { OAUTH_RESOURCE_FIELDS, type ManagementSettings, type OAuthResourceField
 import { applyParameters, createOrAdopt, readSnapshot, sameName, type ResourceSnapshot } from "./operations";
 
 /**
- * The inputs DESIGN.md lists, plus how K2 is reached: K2's OAuth Resource fields (./management.ts), with the
+ * The resource's documented inputs (README.md, "The K2 side"), plus how K2 is reached: K2's OAuth Resource fields (./management.ts), with the
  * resource's name as `resourceName`.
  */
 export interface BearerTokenInputs extends Omit<OAuthResourceFields, "name"> {

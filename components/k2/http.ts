@@ -1,9 +1,10 @@
 /**
  * HTTP to K2 with the project's fault rules: bounded retries with exponential backoff for timeouts, connection
- * resets, 5xx and 429 (only where the caller says retrying is safe); 400/401/403/404/405 fail at once with K2's
+ * resets, 5xx and 429 (only where the caller says retrying is safe); 400/401/403/404/405/409 fail at once with K2's
  * message and what to check. Credentials travel only in the Authorization header and never appear in an error.
  *
- * Runs inside the serialized dynamic provider: no imports, only globals (fetch, AbortController, Buffer, URL).
+ * Runs inside the serialized dynamic provider: no imports, only globals (fetch, AbortController, Buffer, URL), and no
+ * class that extends a built-in (see K2Error).
  */
 
 export interface RetryPolicy {
@@ -54,18 +55,51 @@ export type K2ErrorKind =
   | "protocol"
   | "conflict";
 
-/** An error talking to K2. `retryable` tells callers that an operation-level retry is safe to try. */
-export class K2Error extends Error {
-  readonly kind: K2ErrorKind;
-  readonly status: number | undefined;
-  readonly retryable: boolean;
-  constructor(kind: K2ErrorKind, message: string, status?: number, retryable = false) {
-    super(message);
-    this.name = "K2Error";
-    this.kind = kind;
-    this.status = status;
-    this.retryable = retryable;
-  }
+/** What a K2 error carries besides its message. */
+export interface K2ErrorDetails {
+  kind: K2ErrorKind;
+  /** The HTTP status K2 answered with, when it answered. */
+  status: number | undefined;
+  /** An operation-level retry is safe to try (the request may not have been carried out, or can be repeated). */
+  retryable: boolean;
+  /** What to do about it: also the end of the message. Empty when the message says it already. */
+  hint: string;
+}
+
+/**
+ * An error talking to K2: a plain `Error` whose `name` is "K2Error", with the details as own properties.
+ *
+ * Not a class that extends `Error`: the provider runs as a closure serialized by Pulumi's closure serializer, which
+ * rewrites such a class into a function that calls `Error` without `new`. That call returns a new error and leaves
+ * `this` untouched, so the instance has no `message` and is not an `Error` at all (test/k2/serializedProvider.test.ts
+ * runs the serialized provider as the engine does). A factory and a shape test survive serialization unchanged.
+ */
+export type K2Error = Error & Readonly<K2ErrorDetails>;
+
+export const K2_ERROR_NAME = "K2Error";
+
+/**
+ * Makes a K2 error. The message is `problem` followed by the hint. Callers pass text that holds no credential
+ * (createHttpClient redacts K2's answers before they get here).
+ */
+export function k2Error(kind: K2ErrorKind, problem: string, options: { hint?: string; status?: number; retryable?: boolean } = {}): K2Error {
+  const hint = options.hint ?? "";
+  const error = new Error(hint === "" ? problem : `${problem} ${hint}`);
+  error.name = K2_ERROR_NAME;
+  const details: K2ErrorDetails = { kind, status: options.status, retryable: options.retryable ?? false, hint };
+  return Object.assign(error, details);
+}
+
+/** The message of a K2 error without its hint: what went wrong. */
+export function problemOf(e: K2Error): string {
+  return e.hint !== "" && e.message.endsWith(` ${e.hint}`) ? e.message.slice(0, -(e.hint.length + 1)) : e.message;
+}
+
+/** True for an error made by k2Error, whichever copy of this module (serialized or not) made it. */
+export function isK2Error(e: unknown): e is K2Error {
+  if (!(e instanceof Error) || e.name !== K2_ERROR_NAME) return false;
+  const d = e as Partial<Record<keyof K2ErrorDetails, unknown>>;
+  return typeof d.kind === "string" && typeof d.retryable === "boolean" && typeof d.hint === "string";
 }
 
 export interface HttpRequest {
@@ -123,50 +157,70 @@ function where(url: string): string {
   return `${u.origin}${u.pathname}`;
 }
 
-function statusError(req: HttpRequest, status: number, statusText: string, body: string): K2Error {
-  const msg = k2MessageFrom(body);
-  const head = `K2 SmartObject Services refused to ${req.what}: HTTP ${status}${statusText ? ` ${statusText}` : ""} from ${where(req.url)}. K2 said: ${msg}.`;
+/** `text` ending with a full stop (unless it ends with punctuation already). */
+function sentence(text: string): string {
+  return /[.!?…]$/.test(text) ? text : `${text}.`;
+}
+
+/** One failed attempt, before it becomes an error: plain data, redacted once when the error is made. */
+interface AttemptFailure {
+  kind: K2ErrorKind;
+  /** What went wrong, with K2's own words when it answered. */
+  problem: string;
+  /** What to check or do. */
+  hint: string;
+  status?: number;
+  retryable: boolean;
+}
+
+const RUN_AGAIN = "then run the command again.";
+
+function statusFailure(req: HttpRequest, status: number, statusText: string, body: string): AttemptFailure {
+  const problem = `K2 SmartObject Services refused to ${req.what}: HTTP ${status}${statusText ? ` ${statusText}` : ""} from ${where(req.url)}. K2 said: ${sentence(k2MessageFrom(body))}`;
+  const fail = (kind: K2ErrorKind, hint: string, retryable = false): AttemptFailure => ({ kind, problem, hint, status, retryable });
   switch (status) {
     case 400:
-      return new K2Error(
+      return fail(
         "bad-request",
-        `${head} Check: the request body uses the property system names of the SmartObject mapping; if K2 names them differently, re-run npm run discover -- --stack <name>.`,
-        status,
+        "Check: the request body uses the property system names of the SmartObject mapping; if K2 names them differently, re-run npm run discover -- --stack <name>.",
       );
     case 401:
-      return new K2Error(
+      return fail(
         "unauthorized",
-        `${head} Check: k2-oauth:k2.admin.username and the password (pulumi config set --secret --path 'k2.admin.password'), and that SmartObject Services accept Basic authentication for that account.`,
-        status,
+        "Check: k2-oauth:k2.admin.username and the password (pulumi config set --secret --path 'k2.admin.password'), and that SmartObject Services accept Basic authentication for that account.",
       );
     case 403:
-      return new K2Error(
+      return fail(
         "forbidden",
-        `${head} Check: the K2 account needs administrator rights in K2 Management (Authentication > OAuth) and rights to execute the OAuth management SmartObjects.`,
-        status,
+        "Check: the K2 account needs administrator rights in K2 Management (Authentication > OAuth) and rights to execute the OAuth management SmartObjects.",
       );
     case 404:
-      return new K2Error(
+      return fail(
         "not-found",
-        `${head} Check: the SmartObject Services URL (k2-oauth:k2.smartObjectServices.url) and that the SmartObject and method exist on this server${req.notFoundHint ? `; ${req.notFoundHint}` : ""}.`,
-        status,
+        `Check: the SmartObject Services URL (k2-oauth:k2.smartObjectServices.url) and that the SmartObject and method exist on this server${req.notFoundHint ? `; ${req.notFoundHint}` : ""}.`,
       );
     case 405:
-      return new K2Error(
+      return fail(
         "method-not-allowed",
-        `${head} Check: the mapping names a method of another type for this call (list/create/update/delete); re-run npm run discover -- --stack <name>.`,
-        status,
+        "Check: the mapping names a method of another type for this call (list/create/update/delete); re-run npm run discover -- --stack <name>.",
+      );
+    case 409:
+      return fail(
+        "conflict",
+        `Check: someone may be changing the same OAuth resource in K2 Management (or another deployment runs); run pulumi refresh, ${RUN_AGAIN}`,
       );
     default:
       if (status >= 500 || status === 429) {
-        return new K2Error(
+        return fail(
           "unavailable",
-          `${head} Check: the K2 server and its SmartObject Services are running (K2 answers 503 when the K2 Server is unreachable).`,
-          status,
+          `Check: the K2 server and its SmartObject Services are running (K2 answers 503 when the K2 Server is unreachable) and reachable from here, ${RUN_AGAIN}`,
           true,
         );
       }
-      return new K2Error("protocol", `${head}`, status);
+      return fail(
+        "protocol",
+        "Check: k2-oauth:k2.smartObjectServices.url points at K2's SmartObject Services themselves (not a proxy, a sign-in page or another site).",
+      );
   }
 }
 
@@ -178,28 +232,42 @@ function retryAfterMs(value: string | null): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-/** Network failure (reset, refused, DNS) or timeout of one attempt, described without secrets. */
-function transportError(req: HttpRequest, error: unknown, timedOut: boolean, timeoutMs: number): K2Error {
+/** Network failure (reset, refused, DNS) or timeout of one attempt. */
+function transportFailure(req: HttpRequest, error: unknown, timedOut: boolean, timeoutMs: number): AttemptFailure {
   if (timedOut) {
-    return new K2Error("timeout", `no answer within ${timeoutMs} ms while trying to ${req.what} at ${where(req.url)}`, undefined, true);
+    return {
+      kind: "timeout",
+      problem: `no answer within ${timeoutMs} ms while trying to ${req.what} at ${where(req.url)}.`,
+      hint: `Check: the K2 server is running and not overloaded, ${RUN_AGAIN}`,
+      retryable: true,
+    };
   }
-  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
-  const detail = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : "connection failed");
-  return new K2Error("network", `connection to ${where(req.url)} failed while trying to ${req.what} (${detail})`, undefined, true);
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
+  const detail =
+    typeof cause?.code === "string" ? cause.code : typeof cause?.message === "string" ? cause.message : error instanceof Error ? error.message : "connection failed";
+  return {
+    kind: "network",
+    problem: `connection to ${where(req.url)} failed while trying to ${req.what} (${detail}).`,
+    hint: `Check: k2-oauth:k2.smartObjectServices.url (host and port), that the K2 server is reachable from here (name resolution, firewall) and its SmartObject Services are running, ${RUN_AGAIN}`,
+    retryable: true,
+  };
 }
 
 /**
  * An HTTP client for one K2 service with Basic authentication. Idempotent requests are retried within the policy;
  * a non-idempotent request (create) is tried once and its transport errors are reported as retryable, so that the
- * caller can look the resource up before trying again.
+ * caller can look the resource up before trying again. Every error it throws is a K2Error whose message, hint and
+ * stack hold no credential: K2's answers are redacted before the error is made.
  */
 export function createHttpClient(credentials: BasicCredentials, policy: RetryPolicy): HttpClient {
   const token = Buffer.from(`${credentials.username}:${credentials.password}`, "utf8").toString("base64");
   const secrets = [credentials.password, token];
+  const toError = (f: AttemptFailure, problem: string, retryable: boolean): K2Error =>
+    k2Error(f.kind, redact(problem, secrets), { hint: redact(f.hint, secrets), retryable, ...(f.status !== undefined ? { status: f.status } : {}) });
 
   async function once(
     req: HttpRequest,
-  ): Promise<{ response?: HttpResponse & { statusText: string; retryAfter?: number }; error?: K2Error }> {
+  ): Promise<{ response?: HttpResponse & { statusText: string; retryAfter?: number }; failure?: AttemptFailure }> {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -224,7 +292,7 @@ export function createHttpClient(credentials: BasicCredentials, policy: RetryPol
         response: { status: res.status, statusText: res.statusText, text, retryAfter: retryAfterMs(res.headers.get("retry-after")) },
       };
     } catch (e) {
-      return { error: transportError(req, e, timedOut, policy.timeoutMs) };
+      return { failure: transportFailure(req, e, timedOut, policy.timeoutMs) };
     } finally {
       clearTimeout(timer);
     }
@@ -232,27 +300,25 @@ export function createHttpClient(credentials: BasicCredentials, policy: RetryPol
 
   async function send(req: HttpRequest): Promise<HttpResponse> {
     const attempts = req.idempotent ? Math.max(1, policy.maxAttempts) : 1;
-    let last: K2Error | undefined;
+    let last: AttemptFailure | undefined;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      const { response, error } = await once(req);
+      const { response, failure } = await once(req);
       let wait = backoffMs(attempt, policy);
       if (response !== undefined) {
         if (response.status >= 200 && response.status < 300) return { status: response.status, text: response.text };
         if (response.status === 404 && req.allowNotFound) return { status: 404, text: response.text };
-        last = statusError(req, response.status, response.statusText, response.text);
-        if (!last.retryable) throw new K2Error(last.kind, redact(last.message, secrets), last.status, false);
+        last = statusFailure(req, response.status, response.statusText, response.text);
+        if (!last.retryable) throw toError(last, last.problem, false);
         if (response.retryAfter !== undefined) wait = Math.min(policy.maxDelayMs, Math.max(wait, response.retryAfter));
       } else {
-        last = error as K2Error;
+        last = failure as AttemptFailure;
       }
       if (attempt < attempts) await policy.delay(wait);
     }
-    const final = last as K2Error;
-    const message =
-      attempts > 1
-        ? `K2 SmartObject Services: could not ${req.what} after ${attempts} attempts; last failure: ${final.message}. Check that the K2 server is reachable from here and running, then run the command again.`
-        : final.message;
-    throw new K2Error(final.kind, redact(message, secrets), final.status, true);
+    const final = last as AttemptFailure;
+    // A single attempt (create) keeps the failure as it is: the caller looks the resource up and decides.
+    const problem = attempts > 1 ? `K2 SmartObject Services: could not ${req.what} after ${attempts} attempts; last failure: ${final.problem}` : final.problem;
+    throw toError(final, problem, true);
   }
 
   return { send };

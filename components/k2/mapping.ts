@@ -1,7 +1,8 @@
 /**
  * Which K2 SmartObjects, methods and properties manage OAuth Resources and their parameters.
  *
- * K2 documents NONE of these names (../shared/K2-FACTS.md, "Programmatic K2 interfaces"): every value is either read
+ * K2 documents NONE of these names: its documented way to manage OAuth Resources is the K2 Management site
+ * (help.nintex.com, K2 Five user guide: Management > Authentication > OAuth > Resources). Every value is either read
  * from a live server by `npm run discover -- --stack <name>` (origin "discovered") or is a PLACEHOLDER chosen here
  * (origin "placeholder"). A placeholder is a guess to be replaced, never a fact about K2. The provider's errors say
  * which kind of mapping was in use.
@@ -11,6 +12,8 @@
  */
 import * as fs from "node:fs";
 import { z } from "zod";
+import { fallbackMessage, quoteValue } from "../configMessages";
+import { parseJsonText } from "../fileSyntax";
 import { OAUTH_RESOURCE_FIELDS } from "./management";
 
 /**
@@ -156,28 +159,26 @@ export class MappingError extends Error {
 
 /** Validates a parsed mapping document; `label` names it in errors (a file path or config key). */
 export function parseSmartObjectMapping(doc: unknown, label: string): SmartObjectMapping {
-  const result = SmartObjectMappingSchema.safeParse(doc);
+  const result = SmartObjectMappingSchema.safeParse(doc, { reportInput: true, error: (issue) => fallbackMessage(issue) });
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `  - ${i.path.map(String).join(".") || "(root)"}: ${i.message}`);
+    const problems = result.error.issues.map(
+      (i) => `  - ${i.path.map(String).join(".") || "(root)"}: ${i.code === "unrecognized_keys" ? `unknown key ${i.keys.map((k) => `'${k}'`).join(", ")}` : i.message}${"input" in i && i.input !== undefined ? `; got ${quoteValue(i.input)}` : ""}`,
+    );
     throw new MappingError(`${label} is not a valid K2 SmartObject mapping:\n${problems.join("\n")}\nRe-create it with: npm run discover -- --stack <name>`);
   }
   const { $comment: _comment, ...mapping } = result.data;
   return mapping;
 }
 
-/** Reads and validates a mapping file (JSON). */
-export function loadSmartObjectMappingFile(file: string): SmartObjectMapping {
+/** Reads and validates a mapping file (JSON); `label` names it in errors (default: the path given). */
+export function loadSmartObjectMappingFile(file: string, label: string = file): SmartObjectMapping {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
   } catch {
-    throw new MappingError(`cannot read the K2 SmartObject mapping file ${file}; create it with: npm run discover -- --stack <name>`);
+    throw new MappingError(`cannot read the K2 SmartObject mapping file ${label}; create it with: npm run discover -- --stack <name>`);
   }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new MappingError(`${file} is not valid JSON (${(e as Error).message})`);
-  }
-  return parseSmartObjectMapping(doc, file);
+  const parsed = parseJsonText(text, label);
+  if (!parsed.ok) throw new MappingError(parsed.message);
+  return parseSmartObjectMapping(parsed.value, label);
 }

@@ -7,7 +7,7 @@
  *
  * Runs inside the serialized dynamic provider: no module-level imports of packages or built-ins.
  */
-import { backoffMs, K2Error, type RetryPolicy } from "./http";
+import { backoffMs, isK2Error, k2Error, problemOf, type K2Error, type RetryPolicy } from "./http";
 import {
   OAUTH_RESOURCE_FIELDS,
   type K2OAuthManagement,
@@ -33,16 +33,15 @@ export function sameName(a: string, b: string): boolean {
 }
 
 function isRetryable(e: unknown): e is K2Error {
-  return typeof e === "object" && e !== null && (e as { retryable?: unknown }).retryable === true;
+  return isK2Error(e) && e.retryable;
 }
 
 export async function findResourceByName(client: K2OAuthManagement, name: string): Promise<OAuthResourceRecord | undefined> {
   const matches = (await client.listResources()).filter((r) => sameName(r.name, name));
   if (matches.length > 1) {
-    throw new K2Error(
-      "conflict",
-      `K2 holds ${matches.length} OAuth resources named '${name}' (ids ${matches.map((m) => m.id).join(", ")}); keep one and remove the others in K2 Management > Authentication > OAuth > Resources`,
-    );
+    throw k2Error("conflict", `K2 holds ${matches.length} OAuth resources named '${name}' (ids ${matches.map((m) => m.id).join(", ")}).`, {
+      hint: "Keep one and remove the others in K2 Management > Authentication > OAuth > Resources, then run the command again.",
+    });
   }
   return matches[0];
 }
@@ -89,11 +88,11 @@ export async function applyParameters(
   const rows = await client.listParameters(resource.id);
   const missing = Object.keys(wanted).filter((name) => !rows.some((r) => sameName(r.name, name)));
   if (missing.length > 0) {
-    throw new K2Error(
+    throw k2Error(
       "conflict",
       `the OAuth resource ${resource.id} has no parameter ${missing.map((m) => `'${m}'`).join(", ")}: K2 creates a resource's parameter rows from its Resource Type ('${resource.resourceType}') and this project only edits their Token Value. ` +
-        `Add the parameter to the Resource Type in K2 Management > Authentication > OAuth > Resource Types, then run pulumi up again. ` +
         `Parameters the resource has: ${rows.length > 0 ? rows.map((r) => r.name).join(", ") : "none"}.`,
+      { hint: "Add the parameter to the Resource Type in K2 Management > Authentication > OAuth > Resource Types, then run pulumi up again." },
     );
   }
   let changed = false;
@@ -126,10 +125,10 @@ export async function createOrAdopt(
       const differences = fieldDifferences(existing, fields).map((f) => `${f}: K2 has ${show(existing[f])}, wanted ${show(fields[f])}`);
       differences.push(...parameterConflicts(await client.listParameters(existing.id), desired.parameters));
       if (differences.length > 0) {
-        throw new K2Error(
+        throw k2Error(
           "conflict",
-          `an OAuth resource named '${fields.name}' already exists in K2 (id ${existing.id}) and differs from the declared one (${differences.join("; ")}). ` +
-            `It was not adopted and nothing was changed. Make it match in K2 Management, delete it there, or choose another k2-oauth:k2.bearerTokenResource.name.`,
+          `an OAuth resource named '${fields.name}' already exists in K2 (id ${existing.id}) and differs from the declared one (${differences.join("; ")}). It was not adopted and nothing was changed.`,
+          { hint: "Make it match in K2 Management, delete it there, or choose another k2-oauth:k2.bearerTokenResource.name." },
         );
       }
       const parameters = await applyParameters(client, existing, desired.parameters);
@@ -149,16 +148,14 @@ export async function createOrAdopt(
     await policy.delay(backoffMs(attempt, policy));
   }
   if (accepted) {
-    throw new K2Error(
-      "protocol",
-      `K2 accepted the create of OAuth resource '${fields.name}' but does not list it; check the resource list in K2 Management and the mapping's list method, then run pulumi up again (an identical resource is adopted, not duplicated)`,
-    );
+    throw k2Error("protocol", `K2 accepted the create of OAuth resource '${fields.name}' but does not list it after ${policy.maxAttempts} lookups.`, {
+      hint: "Check the resource list in K2 Management and the mapping's list method, then run pulumi up again (an identical resource is adopted, not duplicated).",
+    });
   }
   const last = lastError as K2Error;
-  throw new K2Error(
+  throw k2Error(
     last.kind,
-    `could not create OAuth resource '${fields.name}' after ${policy.maxAttempts} attempts (each preceded by a lookup, so no duplicate was made); last failure: ${last.message}`,
-    last.status,
-    true,
+    `could not create OAuth resource '${fields.name}' after ${policy.maxAttempts} attempts (each preceded by a lookup, so no duplicate was made); last failure: ${problemOf(last)}`,
+    { hint: last.hint, ...(last.status !== undefined ? { status: last.status } : {}), retryable: true },
   );
 }

@@ -10,7 +10,7 @@
  *
  * Runs inside the serialized dynamic provider: no module-level imports of packages or built-ins.
  */
-import { createHttpClient, K2Error, type BasicCredentials, type RetryPolicy } from "./http";
+import { createHttpClient, k2Error, type BasicCredentials, type RetryPolicy } from "./http";
 import type { K2OAuthManagement, OAuthParameterRecord, OAuthResourceFields, OAuthResourceRecord, SmartObjectRestSettings } from "./management";
 import type { SmartObjectMapping, SmartObjectRef } from "./mapping";
 
@@ -48,7 +48,9 @@ export function rowsFromJson(text: string, what: string): Row[] {
   try {
     doc = JSON.parse(text === "" ? "[]" : text);
   } catch {
-    throw new K2Error("protocol", `K2 did not answer with JSON to ${what} (is $format=json supported by this list method?)`);
+    throw k2Error("protocol", `K2 did not answer with JSON to ${what}.`, {
+      hint: "Check that the mapping's list method supports $format=json (re-run npm run discover -- --stack <name>).",
+    });
   }
   const isRows = (v: unknown): v is Row[] => Array.isArray(v) && v.every((r) => typeof r === "object" && r !== null && !Array.isArray(r));
   if (isRows(doc)) return doc;
@@ -56,7 +58,9 @@ export function rowsFromJson(text: string, what: string): Row[] {
     const arrays = Object.values(doc).filter(isRows);
     if (arrays.length === 1) return arrays[0];
   }
-  throw new K2Error("protocol", `K2 answered ${what} with JSON that holds no list of records`);
+  throw k2Error("protocol", `K2 answered ${what} with JSON that holds no list of records.`, {
+    hint: "Check that the mapping names a list method (re-run npm run discover -- --stack <name>).",
+  });
 }
 
 function text(value: unknown): string {
@@ -73,10 +77,9 @@ function yesNo(value: unknown): boolean {
 
 function requireProperty(rows: Row[], property: string, role: string, so: SmartObjectRef): void {
   if (rows.length > 0 && !(property in rows[0])) {
-    throw new K2Error(
-      "protocol",
-      `the records of SmartObject '${so.displayName}' have no property '${property}' (mapping role ${role}); K2 returned: ${Object.keys(rows[0]).join(", ")}. Re-run npm run discover -- --stack <name>.`,
-    );
+    throw k2Error("protocol", `the records of SmartObject '${so.displayName}' have no property '${property}' (mapping role ${role}); K2 returned: ${Object.keys(rows[0]).join(", ")}.`, {
+      hint: "Re-run npm run discover -- --stack <name>.",
+    });
   }
 }
 
@@ -210,7 +213,10 @@ export function createSmartObjectRestClient(settings: SmartObjectRestSettings, c
         notFoundHint,
       });
       if (response.status === 404) {
-        throw new K2Error("not-found", `the parameter row '${parameter.name}' (${parameter.id}) disappeared while it was being set; run the command again`, 404);
+        throw k2Error("not-found", `the parameter row '${parameter.name}' (${parameter.id}) disappeared while it was being set.`, {
+          hint: "Run the command again.",
+          status: 404,
+        });
       }
     },
   };

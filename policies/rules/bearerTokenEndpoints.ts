@@ -2,9 +2,13 @@
  * k2-bearer-token-v1-endpoints: the K2 "Bearer Token" resource's authorize, token and metadata endpoints are the
  * Entra ID v1 endpoints of one specific tenant on a known login host (K2 KB002784 step 3).
  * The checks themselves live in components/entra.ts (bearerTokenEndpointProblems), shared with the dynamic provider.
+ *
+ * No remediation: the engine runs the provider's Check before any policy, and the Bearer Token provider's check rejects
+ * these same endpoints. A failed Check marks the resource invalid before Remediate runs, so a rewrite by the policy
+ * could never save the deployment (docs/policies.md, "Why no rule remediates").
  */
 import { TYPE_BEARER_TOKEN_RESOURCE } from "../../components/contracts";
-import { bearerTokenEndpointProblems, classifyEndpoint, toV1Endpoint, type BearerTokenEndpoints } from "../../components/entra";
+import { bearerTokenEndpointProblems, type BearerTokenEndpoints } from "../../components/entra";
 import { configSchemaOf, optionalCloud, optionalGuid } from "../lib/config";
 import { resourceRule } from "../lib/define";
 import { DOCS } from "../lib/docs";
@@ -20,7 +24,7 @@ export const bearerTokenV1Endpoints = resourceRule({
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps:
-    "Use https://<login host>/<tenantId>/oauth2/authorize, .../oauth2/token and .../.well-known/openid-configuration (remove any v2.0 segment) with your tenant GUID and your cloud's login host (login.microsoftonline.com, login.microsoftonline.us or login.partner.microsoftonline.cn). Set the policy's enforcementLevel to 'remediate' to rewrite v2.0 endpoints to their v1 form automatically.",
+    "Use https://<login host>/<tenantId>/oauth2/authorize, .../oauth2/token and .../.well-known/openid-configuration (remove any v2.0 segment) with your tenant GUID and your cloud's login host (login.microsoftonline.com, login.microsoftonline.us or login.partner.microsoftonline.cn).",
   url: DOCS.k2InboundOAuth,
   configSchema: configSchemaOf("tenantId", "cloud"),
   tags: ["k2", "entra-id", "oauth"],
@@ -56,19 +60,6 @@ export const bearerTokenV1Endpoints = resourceRule({
       if (unknown.has(p.field)) continue;
       outcome.fail(p.message);
     }
-  },
-  remediate({ props }) {
-    let changed = false;
-    for (const field of ENDPOINT_FIELDS) {
-      const value = read(props, field);
-      if (!value.known || typeof value.value !== "string") continue;
-      if (classifyEndpoint(value.value).version !== "v2") continue;
-      const v1 = toV1Endpoint(value.value);
-      if (v1 === undefined || v1 === value.value) continue;
-      props[field] = v1;
-      changed = true;
-    }
-    return changed;
   },
 });
 

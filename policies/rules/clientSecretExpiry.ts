@@ -1,7 +1,8 @@
 /**
  * entra-client-secret-expiry: every client secret has an explicit, parseable end date, is not already expired and
  * lives at most `maxLifetimeDays` (default 365) from its start (or now). Expired secrets are the most common cause
- * of broken K2 integrations (K2-FACTS.md "Recurring problems").
+ * of broken integrations: a client secret stops working on its end date (Microsoft Learn, "Add and manage app
+ * credentials", learn.microsoft.com/en-us/entra/identity-platform/how-to-add-credentials).
  */
 import { configSchemaOf, intOr } from "../lib/config";
 import { daysBetween, formatDays, isoDay, parseRfc3339 } from "../lib/dates";

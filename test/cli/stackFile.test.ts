@@ -12,7 +12,8 @@ describe("stack files", () => {
       const s = loadStackFile(name, REPO_ROOT);
       expect(s.secretPaths).toEqual(["k2.admin.password"]);
       expect(s.secretKeys).toEqual(["k2-oauth:k2"]);
-      expect(s.warnings).toEqual([]);
+      expect(s.issues).toEqual([]);
+      expect(s.label).toBe(`stacks/Pulumi.${name}.yaml`);
       const cfg = validateStackConfig(s.config);
       expect(cfg.k2.admin?.password).toBe(SECRET_PLACEHOLDER);
       expect(JSON.parse(s.engineConfig["k2-oauth:clients"])).toEqual(s.config.clients);
@@ -20,13 +21,19 @@ describe("stack files", () => {
     }
   });
 
-  it("masks a plaintext secret and warns without echoing it", () => {
+  it("masks a plaintext secret and refuses it without echoing it", () => {
     const text = `config:\n  k2-oauth:k2:\n    url: https://k2\n    admin:\n      username: u\n      password: hunter2-plain\n  aws:region: x\n`;
     const s = parseStackText(text, "dev", "/x/Pulumi.dev.yaml");
     expect(JSON.stringify(s)).not.toContain("hunter2-plain");
     // Kept for scrubbing the plan's output, behind a function: never part of the object's data.
     expect(s.plaintextSecrets()).toEqual(["hunter2-plain"]);
-    expect(s.warnings[0]).toMatch(/k2-oauth:k2\.admin\.password is stored in plain text.*pulumi config set --secret --path 'k2\.admin\.password' --stack dev/);
+    expect(s.issues).toEqual([
+      {
+        path: "k2-oauth:k2.admin.password",
+        message:
+          "is a secret but Pulumi.dev.yaml holds it in plain text; remove it there, then store it encrypted with: pulumi config set --secret --path 'k2.admin.password' --stack dev (a password once committed in plain text should also be changed)",
+      },
+    ]);
     expect(s.secretKeys).toEqual(["k2-oauth:k2"]);
     expect(s.engineConfig["aws:region"]).toBe("x");
     expect(s.config).not.toHaveProperty("aws:region");
@@ -43,9 +50,13 @@ describe("stack files", () => {
     expect(() => parseStackText("config: [1]", "dev", "f.yaml")).toThrow(StackFileError);
     expect(() => loadStackFile("../etc", REPO_ROOT)).toThrow(/invalid stack name/);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k2-stack-"));
-    fs.mkdirSync(path.join(dir, "stacks"));
-    fs.writeFileSync(path.join(dir, "stacks", "Pulumi.qa.yaml"), "config: {}\n");
-    expect(() => loadStackFile("nope", dir)).toThrow(/no stack file stacks\/Pulumi\.nope\.yaml; known stacks: qa/);
-    expect(loadStackFile("qa", dir).config).toEqual({});
+    try {
+      fs.mkdirSync(path.join(dir, "stacks"));
+      fs.writeFileSync(path.join(dir, "stacks", "Pulumi.qa.yaml"), "config: {}\n");
+      expect(() => loadStackFile("nope", dir)).toThrow(/no stack file stacks\/Pulumi\.nope\.yaml; known stacks: qa/);
+      expect(loadStackFile("qa", dir).config).toEqual({});
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

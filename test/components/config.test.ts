@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, DEFAULT_AUDIENCE, formatConfigPath, parseStackConfig, validateStackConfig } from "../../components/config";
+import { thrown } from "../helpers/thrown";
 
 const TENANT = "11111111-2222-3333-4444-555555555555";
 const K2API = "22222222-3333-4444-5555-666666666666";
@@ -76,12 +77,12 @@ describe("stack config: rules and error paths", () => {
     ["http redirect", withClient({ redirectUris: ["http://example.com/cb"] }), "k2-oauth:clients[0].redirectUris[0]", /https/],
     ["wildcard redirect", withClient({ redirectUris: ["https://*.example.com/cb"] }), "k2-oauth:clients[0].redirectUris[0]", /wildcard/],
     ["owner GUID", withClient({ owners: ["alice@example.com"] }), "k2-oauth:clients[0].owners[0]", /GUID/],
-    ["lifetime lower bound", withClient({ secret: { lifetimeDays: 0, rotateAfterDays: 1 } }), "k2-oauth:clients[0].secret.lifetimeDays", /at least 1/],
-    ["lifetime upper bound", withClient({ secret: { lifetimeDays: 731, rotateAfterDays: 400 } }), "k2-oauth:clients[0].secret.lifetimeDays", /at most 730/],
+    ["lifetime lower bound", withClient({ secret: { lifetimeDays: 0, rotateAfterDays: 1 } }), "k2-oauth:clients[0].secret.lifetimeDays", /from 1 to 730 .*; got 0$/],
+    ["lifetime upper bound", withClient({ secret: { lifetimeDays: 731, rotateAfterDays: 400 } }), "k2-oauth:clients[0].secret.lifetimeDays", /from 1 to 730 .*; got 731$/],
     ["lifetime whole days", withClient({ secret: { lifetimeDays: 90.5, rotateAfterDays: 60 } }), "k2-oauth:clients[0].secret.lifetimeDays", /whole number/],
     ["rotate before expiry", withClient({ secret: { lifetimeDays: 180, rotateAfterDays: 180 } }), "k2-oauth:clients[0].secret.rotateAfterDays", /fewer days than lifetimeDays \(180\)/],
     ["overlap kept by two slots", withClient({ secret: { lifetimeDays: 365, rotateAfterDays: 100 } }), "k2-oauth:clients[0].secret.rotateAfterDays", /at least half.*>= 183/],
-    ["unknown key", withClient({ lifetime: 3 }), "k2-oauth:clients[0]", /unknown key 'lifetime'/],
+    ["unknown key", withClient({ lifetime: 3 }), "k2-oauth:clients[0].lifetime", /^unknown key; expected one of name, displayName/],
     ["no clients", { ...valid(), clients: [] }, "k2-oauth:clients", /at least one/],
     ["vault name", { ...valid(), keyVault: { resourceGroupName: "rg", vaultName: "kv_bad" } }, "k2-oauth:keyVault.vaultName", /Key Vault name/],
   ];
@@ -96,7 +97,7 @@ describe("stack config: rules and error paths", () => {
     const raw = valid();
     const c = (raw.clients as object[])[0];
     raw.clients = [c, { ...c, displayName: "again" }];
-    expect(issuesOf(raw)).toContainEqual({ path: "k2-oauth:clients[1].name", message: "expected a unique name; 'power-automate' is already used by clients[0]" });
+    expect(issuesOf(raw)).toContainEqual({ path: "k2-oauth:clients[1].name", message: "expected a unique name (clients[0] has the same one); got 'power-automate'" });
   });
 
   it("lists every problem at once, including duplicates next to other errors", () => {
@@ -118,12 +119,7 @@ describe("stack config: rules and error paths", () => {
     const raw = valid();
     (raw.k2 as Record<string, unknown>).admin = { username: "u", password: 12345 };
     raw.tenantId = "bad";
-    let err: unknown;
-    try {
-      validateStackConfig(raw);
-    } catch (e) {
-      err = e;
-    }
+    const err = thrown(() => validateStackConfig(raw));
     expect(err).toBeInstanceOf(ConfigError);
     const message = (err as Error).message;
     expect(message).toContain("k2-oauth:tenantId");

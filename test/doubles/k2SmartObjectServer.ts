@@ -3,7 +3,7 @@
  * on 127.0.0.1 with a random port.
  *
  * Documented behaviour it follows (K2 Developer Reference, "SmartObject REST Services", "URIs for REST Services",
- * List/Create/Update/Delete pages; summarised in shared/K2-FACTS.md):
+ * List/Create/Update/Delete pages, help.nintex.com):
  * - URL form `{root}/SmartObjectServices/REST/{CategoryPath}/{SmartObject display name}/{Method display name}`,
  *   spaces as %20; discovery document at `{root}/SmartObjectServices/endpoints/endpoints.xml`;
  * - List: GET, `$format=json`; Create: POST with an XML body whose root element is the SmartObject system name and
@@ -16,6 +16,11 @@
  *
  * Faults on demand: latency, hang (no answer), N failures with a status (5xx, 429, 401, 403...), connection reset,
  * and "lost response" (the request is carried out, then the connection is dropped before the answer).
+ *
+ * Echoes, so that a leak would show: error answers quote what the request carried where K2 and IIS do (the requested
+ * URL with its query string on 404/405, the offending body on 400), and with `reflectAuthorization` every error answer
+ * starts with the request's Authorization header, as a server with detailed errors or request tracing on may do. A
+ * provider that put a credential into a URL or body, or failed to redact K2's answer, would carry it into its errors.
  */
 import { randomUUID } from "node:crypto";
 import * as http from "node:http";
@@ -78,6 +83,11 @@ export interface K2DoubleOptions {
   discoveryIncludesOAuth?: boolean;
   /** Describe properties in endpoints.xml (default true); false makes discover probe the list methods. */
   discoveryListsProperties?: boolean;
+  /**
+   * Start every error answer with the request's Authorization header (default false). ASSUMPTION: IIS detailed errors
+   * and ASP.NET request tracing can show request headers; K2 itself is not known to.
+   */
+  reflectAuthorization?: boolean;
 }
 
 // ASSUMPTION: K2 shows an encrypted value as a run of asterisks; the exact mask is not documented.
@@ -284,7 +294,8 @@ export class K2SmartObjectDouble {
     }
     if (fault?.kind === "latency") await new Promise((r) => setTimeout(r, fault.ms));
     if (fault?.kind === "status") {
-      this.send(res, record, fault.status, fault.body ?? defaultStatusBody(fault.status), "text/plain", fault.headers);
+      const body = fault.status >= 400 ? this.reflect(req, fault.body ?? defaultStatusBody(fault.status)) : (fault.body ?? "");
+      this.send(res, record, fault.status, body, "text/plain", fault.headers);
       return;
     }
 
@@ -295,7 +306,7 @@ export class K2SmartObjectDouble {
       // ASSUMPTION: the discovery document needs the same Basic sign-in as the methods.
       if (req.headers.authorization !== basic(this.username, this.password)) {
         // ASSUMPTION: the services answer a failed Basic sign-in with 401 and a Basic challenge.
-        this.send(res, record, 401, "401 - Unauthorized: Access is denied due to invalid credentials.", "text/plain", {
+        this.send(res, record, 401, this.reflect(req, "401 - Unauthorized: Access is denied due to invalid credentials."), "text/plain", {
           "WWW-Authenticate": 'Basic realm="K2"',
         });
         return;
@@ -307,8 +318,10 @@ export class K2SmartObjectDouble {
         return;
       }
       status = e.status;
-      // ASSUMPTION: errors come back as a short XML document with the K2 message.
-      payload = `<Error><Message>${xmlEscape(e.message)}</Message></Error>`;
+      // ASSUMPTION: errors come back as a short XML document with the K2 message. IIS error pages quote the requested
+      // URL (query string included) for 404/405; K2's 400 answers quote the offending value (here: the body).
+      const quoted = status === 404 || status === 405 ? ` Requested URL: ${url.pathname}${url.search}` : status === 400 && body !== "" ? ` Request body: ${body}` : "";
+      payload = this.reflect(req, `<Error><Message>${xmlEscape(`${e.message}${quoted}`)}</Message></Error>`);
       type = "application/xml";
     }
     if (fault?.kind === "lose-response") {
@@ -317,6 +330,12 @@ export class K2SmartObjectDouble {
       return;
     }
     this.send(res, record, status, payload, type);
+  }
+
+  /** An error answer, with the request's Authorization header in front when `reflectAuthorization` is on. */
+  private reflect(req: http.IncomingMessage, body: string): string {
+    if (!this.options.reflectAuthorization) return body;
+    return `Authorization: ${req.headers.authorization ?? "(none)"} ${body}`;
   }
 
   private takeFault(method: string, route: { operation?: Operation; target?: Target }): Fault | undefined {

@@ -1,6 +1,6 @@
 /**
  * A K2 Workflow REST API double on 127.0.0.1 (random port). It is configured like K2's "Bearer Token" OAuth resource
- * (K2-FACTS.md, KB002784 step 3): a Metadata Endpoint and the `audience` Resource Parameter. It accepts a bearer
+ * (K2 KB002784 step 3): a Metadata Endpoint and the `audience` Resource Parameter. It accepts a bearer
  * token only when it is signed by a key from the metadata's `jwks_uri`, its `iss` equals the metadata's `issuer`,
  * its `aud` equals the audience, and it is not expired; otherwise it answers 401.
  *
@@ -101,7 +101,7 @@ export class K2WorkflowApiDouble {
   }
 
   /**
-   * ASSUMPTION: K2 validates signature, `iss`, `aud` and lifetime (K2-FACTS.md "Inference"); it does not check `scp`
+   * ASSUMPTION (inferred, no public source states it): K2 validates signature, `iss`, `aud` and lifetime; it does not check `scp`
    * or `ver` itself. A rejected token gets 401 with a Bearer challenge.
    */
   private async authorised(header: string | undefined): Promise<boolean> {

@@ -7,7 +7,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/due";
+import { synopsis, usage, usageErrorText } from "../../cli/args";
+import { DUE_COMMAND, main } from "../../cli/due";
 import { dueReasons } from "../../cli/due/rule";
 import { secretDeclarations } from "../../components/clientApp";
 import { validateStackConfig, type ClientConfig } from "../../components/config";
@@ -178,26 +179,21 @@ describe("npm run due", () => {
   });
 
   it("prints its usage on --help and exits 0", () => {
-    const r = run("--help");
-    expect(r.code).toBe(0);
-    expect(r.out.split("\n")[0]).toBe("usage: npm run due -- --stack <name> --outputs <file> [--date YYYY-MM-DD] [--format text|json]");
-    expect(r.err).toBe("");
+    expect(run("--help")).toEqual({ code: 0, out: usage(DUE_COMMAND), err: "" });
+    expect(synopsis(DUE_COMMAND)).toBe("npm run due -- --stack <name> --outputs <file> [--date <YYYY-MM-DD>] [--format text|json] [options]");
   });
 
   it.each([
-    [["--outputs", "deployed.json"], "error: --stack <name> is required (a stack file stacks/Pulumi.<name>.yaml)"],
-    [["--stack", "dev"], "error: --outputs <file> is required: the output of `pulumi stack output --json --stack <name>` (a file holding {} for a stack never deployed)"],
-    [["--stack", "dev", "--outputs"], "error: --outputs needs a value"],
-    [["--stack", "dev", "--outputs", "deployed.json", "--verbose"], "error: unknown option '--verbose'"],
-    [["--stack", "dev", "--outputs", "deployed.json", "--date", "2027-02-30"], "error: --date '2027-02-30' is not a calendar day written YYYY-MM-DD, like 2027-02-14 (a UTC day)"],
-    [["--stack", "dev", "--outputs", "deployed.json", "--format", "yaml"], "error: unknown --format 'yaml'; expected one of text, json"],
-    [["--stack", "dev", "--outputs", "missing.json"], "error: --outputs missing.json: cannot read it (ENOENT)"],
-    [["--stack", "qa", "--outputs", "deployed.json"], "error: stack 'qa': "],
-  ])("rejects %j with exit 2, the problem and the usage on stderr", (argv, first) => {
+    [["--outputs", "deployed.json"], "--stack <name> is required"],
+    [["--stack", "dev"], "--outputs <file> is required"],
+    [["--stack", "dev", "--outputs"], "--outputs needs a value: --outputs <file>"],
+    [["--stack", "dev", "--outputs", "deployed.json", "--verbose"], "unknown option '--verbose'"],
+    [["--stack", "dev", "--outputs", "deployed.json", "--date", "2027-02-30"], "--date '2027-02-30' is not a calendar day written YYYY-MM-DD, like 2027-02-14 (a UTC day)"],
+    [["--stack", "dev", "--outputs", "deployed.json", "--format", "yaml"], "--format: expected 'text', 'json', got 'yaml'"],
+    [["--stack", "dev", "--outputs", "missing.json"], "--outputs missing.json: cannot read it (ENOENT)"],
+    [["--stack", "qa", "--outputs", "deployed.json"], "stack 'qa': no stack file stacks/Pulumi.qa.yaml; known stacks: dev, prod"],
+  ])("rejects %j with exit 2, the problem and the synopsis on stderr", (argv, message) => {
     const r = run(...argv);
-    expect(r.code).toBe(2);
-    expect(r.out).toBe("");
-    expect(r.err.split("\n")[0].startsWith(first)).toBe(true);
-    expect(r.err).toContain("\nusage: npm run due -- --stack <name>");
+    expect(r).toEqual({ code: 2, out: "", err: usageErrorText(DUE_COMMAND, message) });
   });
 });

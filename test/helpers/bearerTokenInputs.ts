@@ -22,7 +22,7 @@ export const KB002784_FIELDS: Readonly<OAuthResourceFields> = {
 /** The resource's inputs that describe it in K2, without how K2 is reached (credentials, management). */
 export type BearerTokenResourceInputs = Omit<BearerTokenInputs, "credentials" | "management">;
 
-/** A fresh copy of the inputs DESIGN.md lists for TENANT (credentials and management left out). */
+/** A fresh copy of the resource's inputs (KB002784's fields) for TENANT (credentials and management left out). */
 export function bearerTokenResourceInputs(): BearerTokenResourceInputs {
   const { name, ...fields } = KB002784_FIELDS;
   return { k2Url: K2_URL, resourceName: name, ...fields, parameters: { audience: AUDIENCE } };

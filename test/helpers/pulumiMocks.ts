@@ -20,7 +20,10 @@ export interface MockOptions {
   preview?: boolean;
   /** Secret values handed out for new ApplicationPasswords; index = creation order. */
   secretValue?: (name: string) => string;
-  /** The tenant `azuread.getClientConfig` reports the provider signed in to (default: TENANT). */
+  /**
+   * The tenant `getClientConfig` reports the provider signed in to. Default: the tenant the provider the call went
+   * through is configured with (a sign-in to the right tenant), else TENANT.
+   */
   signedInTenant?: string;
 }
 
@@ -38,6 +41,14 @@ function guidFor(text: string): string {
   for (const ch of text) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
   const hex = h.toString(16).padStart(8, "0");
   return `${hex}-0000-4000-8000-${hex}0000`;
+}
+
+/** The `tenantId` input of the provider a call went through (a provider reference is `<urn>::<id>`). */
+function configuredTenant(recorded: readonly RecordedResource[], provider: string | undefined): string | undefined {
+  if (provider === undefined) return undefined;
+  const id = provider.slice(provider.lastIndexOf("::") + 2);
+  const tenantId = recorded.find((r) => r.type.startsWith("pulumi:providers:") && r.id === id)?.inputs.tenantId;
+  return typeof tenantId === "string" ? tenantId : undefined;
 }
 
 export function installMocks(options: MockOptions = {}): RecordedResource[] {
@@ -69,7 +80,7 @@ export function installMocks(options: MockOptions = {}): RecordedResource[] {
       call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
         calls.push({ token: args.token, inputs: args.inputs as Record<string, unknown>, provider: args.provider });
         if (args.token === TYPE_AZUREAD_GET_CLIENT_CONFIG) {
-          const tenantId = options.signedInTenant ?? TENANT;
+          const tenantId = options.signedInTenant ?? configuredTenant(recorded, args.provider) ?? TENANT;
           return { id: tenantId, tenantId, clientId: SIGNED_IN_CLIENT_ID, objectId: SIGNED_IN_OBJECT_ID };
         }
         if (args.token === TYPE_AZUREAD_GET_SERVICE_PRINCIPAL) {

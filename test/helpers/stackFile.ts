@@ -1,6 +1,6 @@
 /**
  * Stack files for the tests of CLI commands that read `stacks/Pulumi.<stack>.yaml` below a project root (verify,
- * discover): the test tenant's config in the stack file format of DESIGN.md ("Stack config"), in a temp directory.
+ * discover): the test tenant's config in the stack file format (README.md, "Filling a stack"), in a temp directory.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";

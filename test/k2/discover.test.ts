@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PASSWORD_ENV, runDiscover } from "../../cli/discover";
+import { usageErrorText } from "../../cli/args";
+import { DISCOVER_COMMAND, PASSWORD_ENV, runDiscover } from "../../cli/discover";
 import { loadSmartObjectMappingFile, type SmartObjectMapping } from "../../components/k2/mapping";
 import { startK2SmartObjectDouble, type K2DoubleOptions, type K2SmartObjectDouble } from "../doubles/k2SmartObjectServer";
 import { tempProjectRoot, testStackYaml } from "../helpers/stackFile";
@@ -140,7 +141,7 @@ describe("npm run discover", () => {
   it("usage and config problems exit 2 with a message", async () => {
     await start();
     expect(await discover([])).toBe(2);
-    expect(err.pop()).toMatch(/--stack is required/);
+    expect(err.pop()).toBe(usageErrorText(DISCOVER_COMMAND, "--stack <name> is required").replace(/\n$/, ""));
     expect(await discover(["--stack", "nope"])).toBe(2);
     expect(err.pop()).toMatch(/no stack file stacks\/Pulumi\.nope\.yaml; known stacks: .*test/);
     expect(await discover(["--stack", "cloud"])).toBe(2);

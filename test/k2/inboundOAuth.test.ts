@@ -42,7 +42,7 @@ async function build(name: string, cfg: StackConfig, password?: pulumi.Input<str
 }
 
 describe("InboundOAuth: the K2 side", () => {
-  it("K2 Five declares one BearerTokenResource with the DESIGN inputs, secret credentials, under the component", async () => {
+  it("K2 Five declares one BearerTokenResource with the documented inputs, secret credentials, under the component", async () => {
     const { oauth, declared } = await build("five", five(), pulumi.secret(PASSWORD));
     const bearer = declared().filter((r) => r.type === TYPE_BEARER_TOKEN_RESOURCE);
     expect(bearer).toHaveLength(1);

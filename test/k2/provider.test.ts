@@ -213,7 +213,7 @@ describe("BearerTokenResource provider: create, read, update, delete against the
     double = await startK2SmartObjectDouble({ resourceTypes: [{ name: "Bearer Token", parameters: [{ name: "scope" }] }] });
     const { provider } = testProvider();
     const error = await create(provider, inputsFor(double)).catch((e: Error) => e);
-    expect((error as Error).message).toMatch(/no parameter 'audience'.*Resource Type \('Bearer Token'\).*Resource Types.*Parameters the resource has: scope/s);
+    expect((error as Error).message).toMatch(/no parameter 'audience'.*Resource Type \('Bearer Token'\).*Parameters the resource has: scope\. Add the parameter to the Resource Type in K2 Management > Authentication > OAuth > Resource Types/s);
     expect(double.requests.some((r) => r.target === "parameter" && r.method !== "GET")).toBe(false);
   });
 

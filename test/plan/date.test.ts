@@ -5,7 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/plan";
-import { parsePlanArgs } from "../../cli/plan/args";
+import { synopsis, usageErrorText } from "../../cli/args";
+import { parsePlanArgs, PLAN_COMMAND } from "../../cli/plan/args";
 import { computePlan } from "../../cli/plan/computePlan";
 import { UsageError } from "../../cli/plan/errors";
 import type { PlanResult } from "../../cli/plan/model";
@@ -14,6 +15,7 @@ import { renderMarkdown } from "../../cli/plan/render/markdown";
 import { renderText } from "../../cli/plan/render/text";
 import { planDay } from "../../components/planDay";
 import { clockFromEnvironment } from "../../policies/lib/clock";
+import { thrown } from "../helpers/thrown";
 import { captureIo, REPO_ROOT } from "./project";
 
 describe("--date on the command line", () => {
@@ -26,19 +28,19 @@ describe("--date on the command line", () => {
     ["2027-02-30", "--date '2027-02-30' is not a calendar day written YYYY-MM-DD, like 2027-02-14 (a UTC day)"],
     ["tomorrow", "--date 'tomorrow' is not a calendar day written YYYY-MM-DD, like 2027-02-14 (a UTC day)"],
     ["2027-2-14", "--date '2027-2-14' is not a calendar day written YYYY-MM-DD, like 2027-02-14 (a UTC day)"],
-    ["", "--date needs a day written YYYY-MM-DD, like 2027-02-14"],
+    ["", "--date needs a value: --date <YYYY-MM-DD>"],
   ])("rejects %j as a usage error naming --date", (date, message) => {
-    expect(() => parsePlanArgs(["--stack", "dev", "--date", date])).toThrow(UsageError);
-    expect(() => parsePlanArgs(["--stack", "dev", "--date", date])).toThrow(message);
+    const error = thrown(() => parsePlanArgs(["--stack", "dev", "--date", date]));
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toBe(message);
   });
 
   it("exits 2 with the problem and the usage on stderr, and starts nothing", async () => {
     const io = captureIo(REPO_ROOT);
     expect(await main(["--stack", "dev", "--date", "2027-02-30"], io.io)).toBe(2);
     expect(io.out()).toBe("");
-    const [first, blank, usage] = io.err().split("\n");
-    expect([first, blank]).toEqual(["error: --date '2027-02-30' is not a calendar day written YYYY-MM-DD, like 2027-02-14 (a UTC day)", ""]);
-    expect(usage).toBe("usage: npm run plan -- --stack <name> [--format text|markdown|json] [--against <git-ref>] [--date YYYY-MM-DD] [--deploy-gate]");
+    expect(io.err()).toBe(usageErrorText(PLAN_COMMAND, "--date '2027-02-30' is not a calendar day written YYYY-MM-DD, like 2027-02-14 (a UTC day)"));
+    expect(synopsis(PLAN_COMMAND)).toBe("npm run plan -- --stack <name> [--format text|markdown|json] [--against <git-ref>] [--date <YYYY-MM-DD>] [--deploy-gate]");
   });
 });
 

@@ -20,10 +20,17 @@ function link(from: string, to: string): void {
   fs.symlinkSync(from, to, fs.statSync(from).isDirectory() ? "dir" : "file");
 }
 
-/** A project whose stacks/ and policies/config/ are its own; everything else links to this checkout. */
-export function linkedProject(policyConfig: Record<string, unknown> = {}): TempProject {
+/**
+ * A project whose stacks/ and policies/config/ are its own; everything else links to this checkout. With `main`, its
+ * Pulumi.yaml runs that program (a path relative to this checkout) instead of index.ts.
+ */
+export function linkedProject(policyConfig: Record<string, unknown> = {}, options: { main?: string } = {}): TempProject {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "k2-plan-test-"));
   for (const entry of ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "components", "node_modules"]) {
+    if (entry === "Pulumi.yaml" && options.main !== undefined) {
+      fs.writeFileSync(path.join(root, entry), `name: k2-oauth\nruntime: nodejs\nmain: ${path.join(REPO_ROOT, options.main)}\n`);
+      continue;
+    }
     link(path.join(REPO_ROOT, entry), path.join(root, entry));
   }
   fs.mkdirSync(path.join(root, "stacks"));
@@ -45,6 +52,32 @@ export function linkedProject(policyConfig: Record<string, unknown> = {}): TempP
       fs.rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A linked project with its own copy of @pulumi/pulumi, edited to simulate a changed SDK (each edit replaces `from`,
+ * which must occur, in a file of the SDK). Every other package links to this checkout's node_modules; run the plan in
+ * it with NODE_PRESERVE_SYMLINKS=1, so that the linked packages (@pulumi/azuread, @pulumi/policy...) load the copy.
+ */
+export function sdkVariantProject(edits: Array<[file: string, from: string, to: string]>): TempProject {
+  const project = linkedProject();
+  const modules = path.join(project.root, "node_modules");
+  fs.unlinkSync(modules);
+  fs.mkdirSync(path.join(modules, "@pulumi"), { recursive: true });
+  for (const entry of fs.readdirSync(path.join(REPO_ROOT, "node_modules"))) {
+    if (entry !== "@pulumi") link(path.join(REPO_ROOT, "node_modules", entry), path.join(modules, entry));
+  }
+  for (const entry of fs.readdirSync(path.join(REPO_ROOT, "node_modules", "@pulumi"))) {
+    if (entry !== "pulumi") link(path.join(REPO_ROOT, "node_modules", "@pulumi", entry), path.join(modules, "@pulumi", entry));
+  }
+  const sdk = path.join(modules, "@pulumi", "pulumi");
+  fs.cpSync(path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi"), sdk, { recursive: true });
+  for (const [file, from, to] of edits) {
+    const text = fs.readFileSync(path.join(sdk, file), "utf8");
+    if (!text.includes(from)) throw new Error(`sdkVariantProject: '${from}' not found in ${file}`);
+    fs.writeFileSync(path.join(sdk, file), text.replace(from, to));
+  }
+  return project;
 }
 
 export function git(cwd: string, ...args: string[]): string {

@@ -12,11 +12,11 @@ import { diffPlans } from "../../cli/plan/diff";
 import { UsageError } from "../../cli/plan/errors";
 import type { RecordedResource } from "../../cli/plan/model";
 import { engineUrn } from "../../cli/plan/recordingMonitor";
-import { cell } from "../../cli/plan/render/markdown";
 import { useColor } from "../../cli/plan/render/style";
 import { leaves } from "../../cli/plan/render/values";
 import { makeScrubber, plaintextSecrets } from "../../cli/plan/scrub";
 import * as wire from "../../cli/plan/wire";
+import { thrown } from "../helpers/thrown";
 
 const secret = (value: unknown) => ({ [wire.SIG_KEY]: wire.SECRET_SIG, value });
 
@@ -33,14 +33,24 @@ describe("parsePlanArgs", () => {
   });
 
   it.each([
-    [[], /--stack <name> is required/],
-    [["--stack", "dev", "--format", "yaml"], /unknown --format 'yaml'; expected one of text, markdown, json/],
-    [["--stack", "dev", "--colour"], /Unknown option '--colour'/],
-    [["dev"], /unexpected argument 'dev'/],
-    [["--stack", "dev", "--against", ""], /--against needs a git ref/],
+    [[], "--stack <name> is required"],
+    [["--stack", "dev", "--format", "yaml"], "--format: expected 'text', 'markdown', 'json', got 'yaml'"],
+    [["--stack", "dev", "--colour"], "unknown option '--colour'"],
+    [["--stack", "dev", "--formt", "json"], "unknown option '--formt'; did you mean --format?"],
+    [["-s", "dev"], "unknown option '-s'; did you mean --stack?"],
+    [["dev"], "unexpected argument 'dev'; name the stack with --stack <name>"],
+    [["--stack", "dev", "--against", ""], "--against needs a value: --against <git-ref>"],
+    [["--stack", "dev", "--against"], "--against needs a value: --against <git-ref>"],
+    [["--stack", "dev", "--deploy-gate=yes"], "--deploy-gate takes no value, got '--deploy-gate=yes'"],
   ])("rejects %j as a usage error", (argv, message) => {
-    expect(() => parsePlanArgs(argv)).toThrow(UsageError);
-    expect(() => parsePlanArgs(argv)).toThrow(message);
+    const error = thrown(() => parsePlanArgs(argv));
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toBe(message);
+  });
+
+  it("--help and -h win over anything else", () => {
+    expect(parsePlanArgs(["--stack", "dev", "-h"])).toEqual({ stack: "", format: "text", deployGate: false, help: true });
+    expect(parsePlanArgs(["--bogus", "--help"])).toEqual({ stack: "", format: "text", deployGate: false, help: true });
   });
 });
 
@@ -168,9 +178,5 @@ describe("rendering helpers", () => {
       ["web.implicitGrant.a", false],
       ["owners", []],
     ]);
-  });
-
-  it("makes markdown table cells safe", () => {
-    expect(cell("a|b <script>\nc")).toBe("a\\|b &lt;script&gt;<br>c");
   });
 });

@@ -202,13 +202,18 @@ new PolicyPack("echo-pack", {
   });
 
   it("validates config against the policies' schemas before sending it", async () => {
-    const err = await session.configure({ "echo-config": { limit: 0 } }).then(
+    const err = await session.configure({ "echo-config": { limit: 0 } }, "policies/config/test.json").then(
       () => new Error("configure accepted invalid config"),
       (e: unknown) => e as Error,
     );
     expect(err).toBeInstanceOf(PolicyConfigError);
-    expect(err.message).toContain("echo-config.limit:");
-    expect(err.message).toContain("echo-config.label:");
+    expect(err.message).toBe(
+      [
+        "policies/config/test.json: invalid policy config (2 problems):",
+        '  - "echo-config".label: is required; expected a text value',
+        '  - "echo-config".limit: expected a whole number of at least 1, like 5; got 0',
+      ].join("\n"),
+    );
   });
 
   it("sends parents, dependencies and property dependencies to AnalyzeStack", async () => {

@@ -3,7 +3,7 @@ import { bearerTokenAudience } from "../../policies/rules/bearerTokenAudience";
 import { bearerTokenV1Endpoints } from "../../policies/rules/bearerTokenEndpoints";
 import { bearerTokenSettings } from "../../policies/rules/bearerTokenSettings";
 import { bearerToken, contracts, OTHER_TENANT, TENANT } from "./helpers/fixtures";
-import { messages, runRemediation, runResourceRule, UNKNOWN, UNKNOWN_OBJECT } from "./helpers/policyHarness";
+import { messages, runResourceRule, UNKNOWN, UNKNOWN_OBJECT } from "./helpers/policyHarness";
 
 const host = "https://login.microsoftonline.com";
 
@@ -85,23 +85,9 @@ describe("k2-bearer-token-v1-endpoints", () => {
     expect(r.notApplicable).toContain(contracts.TYPE_BEARER_TOKEN_RESOURCE);
   });
 
-  it("remediates v2.0 endpoints to their v1 form and leaves everything else alone", async () => {
-    const input = bearerToken({
-      authorizationEndpoint: `${host}/${TENANT}/oauth2/v2.0/authorize`,
-      tokenEndpoint: `${host}/${TENANT}/oauth2/v2.0/token`,
-      metadataEndpoint: UNKNOWN,
-    });
-    const fixed = await runRemediation(bearerTokenV1Endpoints, input);
-    expect(fixed).toMatchObject({
-      authorizationEndpoint: `${host}/${TENANT}/oauth2/authorize`,
-      tokenEndpoint: `${host}/${TENANT}/oauth2/token`,
-      metadataEndpoint: UNKNOWN,
-      parameters: { audience: "https://api.k2.com/" },
-    });
-    const after = await runResourceRule(bearerTokenV1Endpoints, { ...input, props: { ...fixed!, metadataEndpoint: `${host}/${TENANT}/.well-known/openid-configuration` } });
-    expect(after.violations).toEqual([]);
-    expect(await runRemediation(bearerTokenV1Endpoints, bearerToken())).toBeUndefined();
-    expect(await runRemediation(bearerTokenV1Endpoints, bearerToken({ tokenEndpoint: `${host}/common/oauth2/token` }))).toBeUndefined();
+  it("offers no remediation: the provider's Check rejects v2.0 endpoints before any policy runs (docs/policies.md)", () => {
+    expect(bearerTokenV1Endpoints.remediateResource).toBeUndefined();
+    expect(bearerTokenV1Endpoints.remediationSteps).not.toContain("remediate");
   });
 });
 

@@ -5,10 +5,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadPolicyConfigFile, PolicyConfigError, resourceUrn, secret, UNKNOWN, type AnalyzerResource } from "../../cli/analyzer";
+import { loadPolicyConfigFile, PolicyConfigError, resourceUrn, secret, startPolicyPack, UNKNOWN, type AnalyzerResource } from "../../cli/analyzer";
 import { POLICIES, POLICY_PACK_NAME } from "../../policies/registry";
 import { applicationProps, bearerTokenProps, contracts, guidFor, K2_API_SP_OBJECT_ID, OTHER_TENANT, TENANT } from "./helpers/fixtures";
-import { PACK_DIR, usePolicyPack } from "./helpers/usePolicyPack";
+import { PACK_DIR, PACK_START_TIMEOUT_MS, usePolicyPack } from "./helpers/usePolicyPack";
 
 const SECRET_MARKER = "Sup3r-S3cret-Value-7f1c";
 const DEV_CONFIG = path.join(PACK_DIR, "config", "dev.json");
@@ -70,8 +70,19 @@ describe("the k2-oauth policy pack over the analyzer protocol", () => {
   });
 
   it("rejects config that does not match a policy's schema, naming the policy and the problem", async () => {
-    await expect(pack.session.configure({ "entra-client-secret-expiry": { maxLifetimeDays: 5000 }, "k2-api-admin-consent": { k2ApiClientId: "K2 API" } })).rejects.toThrow(PolicyConfigError);
-    await expect(pack.session.configure({ "entra-client-secret-expiry": { maxLifetimeDays: 5000 } })).rejects.toThrow(/entra-client-secret-expiry\.maxLifetimeDays/);
+    const configured = pack.session.configure(
+      { "entra-client-secret-expiry": { maxLifetimeDays: 5000 }, "k2-api-admin-consent": { k2ApiClientId: "K2 API" } },
+      "policies/config/dev.json",
+    );
+    await expect(configured).rejects.toThrow(PolicyConfigError);
+    // The pack's own schemas, in this project's words: the value quoted, the range and an example, no regular expression.
+    await expect(configured).rejects.toThrow(
+      [
+        "policies/config/dev.json: invalid policy config (2 problems):",
+        '  - "entra-client-secret-expiry".maxLifetimeDays: expected a whole number from 1 to 730, like 365; got 5000',
+        '  - "k2-api-admin-consent".k2ApiClientId: expected a GUID like 11111111-2222-3333-4444-555555555555; got \'K2 API\'',
+      ].join("\n"),
+    );
   });
 
   it("finds nothing wrong with a correct Bearer Token resource (Analyze)", async () => {
@@ -93,24 +104,34 @@ describe("the k2-oauth policy pack over the analyzer protocol", () => {
     expect(findings[2].message).toContain("parameters.audience");
   });
 
-  it("remediates v2.0 endpoints to v1 (dev.json sets the remediate level) and keeps secrets secret", async () => {
+  it("rewrites nothing (no rule remediates: Check rejects v2.0 endpoints first); v2.0 endpoints are a mandatory violation", async () => {
     const input = bearer({
       authorizationEndpoint: `https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/authorize`,
       tokenEndpoint: `https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`,
     });
-    const remediations = await pack.session.remediate(input);
-    expect(remediations).toHaveLength(1);
-    const [r] = remediations;
-    expect(r.policyName).toBe("k2-bearer-token-v1-endpoints");
-    expect(r.properties).toMatchObject({
-      authorizationEndpoint: `https://login.microsoftonline.com/${TENANT}/oauth2/authorize`,
-      tokenEndpoint: `https://login.microsoftonline.com/${TENANT}/oauth2/token`,
-      credentials: secret({ username: "EXAMPLE\\svc-k2", password: SECRET_MARKER }),
-    });
-    // What the CLI does next: analyze the remediated inputs; they pass.
-    expect(await pack.session.analyze({ ...input, properties: r.properties! })).toEqual([]);
-    expect(await pack.session.remediate(bearer())).toEqual([]);
+    expect(await pack.session.remediate(input)).toEqual([]);
+    const findings = await pack.session.analyze(input);
+    expect(findings.map((f) => [f.policyName, f.level])).toEqual([
+      ["k2-bearer-token-v1-endpoints", "mandatory"],
+      ["k2-bearer-token-v1-endpoints", "mandatory"],
+    ]);
+    expect(findings.map((f) => f.message.split("\n").pop())).toEqual([
+      `authorizationEndpoint is a v2.0 endpoint (https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/authorize); K2 needs the v1 form https://login.microsoftonline.com/${TENANT}/oauth2/authorize`,
+      `tokenEndpoint is a v2.0 endpoint (https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token); K2 needs the v1 form https://login.microsoftonline.com/${TENANT}/oauth2/token`,
+    ]);
   });
+
+  it("a stale config that still asks `remediate` for the endpoint rule: nothing is rewritten, the violation is mandatory", async () => {
+    const stale = await startPolicyPack({ packDir: PACK_DIR, stack: "dev", project: "k2-oauth", timeoutMs: PACK_START_TIMEOUT_MS });
+    try {
+      await stale.configure({ "k2-bearer-token-v1-endpoints": { enforcementLevel: "remediate" } });
+      const input = bearer({ tokenEndpoint: `https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token` });
+      expect(await stale.remediate(input)).toEqual([]);
+      expect((await stale.analyze(input)).map((f) => [f.policyName, f.level])).toEqual([["k2-bearer-token-v1-endpoints", "mandatory"]]);
+    } finally {
+      await stale.close();
+    }
+  }, PACK_START_TIMEOUT_MS);
 
   it("analyzes the stack (AnalyzeStack): a client without tenant-wide consent is a mandatory violation on its app", async () => {
     const app = applicationProps("pa");

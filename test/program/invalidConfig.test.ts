@@ -22,9 +22,14 @@ it("stops before declaring any resource and names every bad key, with no stack t
   expect(error).toBeDefined();
   const err = error as Error & { __pulumiRunError?: boolean };
   expect(err.constructor.name).toBe("RunError");
-  expect(err.message).toContain("k2-oauth:tenantId: expected a GUID");
-  expect(err.message).toContain("k2-oauth:clients[1].secret.lifetimeDays: expected at most 730 days");
-  expect(err.message).toContain("k2-oauth:tenant: unknown key");
+  expect(err.message).toBe(
+    [
+      "Invalid stack configuration (3 problems):",
+      "  - k2-oauth:tenantId: expected your Entra ID tenant id, a GUID like 11111111-2222-3333-4444-555555555555; got 'not-a-guid'",
+      "  - k2-oauth:clients[1].secret.lifetimeDays: expected a whole number of days from 1 to 730 (Entra ID's 24-month cap), like 180; got 900",
+      "  - k2-oauth:tenant: unknown key; did you mean k2-oauth:tenantId?",
+    ].join("\n"),
+  );
   expect(err.message).not.toContain("[secret]");
   expect(recorded).toEqual([]);
 });

@@ -4,7 +4,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { normaliseLoginHost, UsageError } from "../../cli/verify/options";
+import { usage as usageText, usageErrorText } from "../../cli/args";
+import { normaliseLoginHost, UsageError, VERIFY_COMMAND } from "../../cli/verify/options";
 import { stackYaml, useHarness } from "./harness";
 
 const h = useHarness();
@@ -20,9 +21,9 @@ async function usage(args: string[], env: Record<string, string | undefined> = h
 describe("verify: usage and configuration errors exit 2", () => {
   it("--stack is required; unknown flags and bad values are named", async () => {
     expect((await usage([])).stderr).toContain("--stack <name> is required");
-    expect((await usage(["--stack", "test", "--bogus"])).stderr).toMatch(/Unknown option '--bogus'/);
-    expect((await usage(["--stack", "test", "--format", "xml"])).stderr).toContain("--format: expected text or json, got 'xml'");
-    expect((await usage(["--stack", "test", "--auth", "browser"])).stderr).toContain("--auth: expected device-code or password");
+    expect((await usage(["--stack", "test", "--bogus"])).stderr).toBe(usageErrorText(VERIFY_COMMAND, "unknown option '--bogus'"));
+    expect((await usage(["--stack", "test", "--format", "xml"])).stderr).toContain("--format: expected 'text', 'json', got 'xml'");
+    expect((await usage(["--stack", "test", "--auth", "browser"])).stderr).toContain("--auth: expected 'device-code', 'password', got 'browser'");
     expect((await usage(["--stack", "test", "--timeout-ms", "0"])).stderr).toContain("--timeout-ms");
   });
 
@@ -30,11 +31,12 @@ describe("verify: usage and configuration errors exit 2", () => {
     expect((await usage(["--stack", "nope", "--client-id", "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"])).stderr).toContain("no stack file stacks/Pulumi.nope.yaml; known stacks: test");
   });
 
-  it("invalid stack config names the key path, without echoing values", async () => {
+  it("invalid stack config names the key path and quotes the value (never a secret one), without the synopsis", async () => {
     fs.writeFileSync(path.join(h.root, "stacks", "Pulumi.test.yaml"), stackYaml().replace(/tenantId: \S+/, "tenantId: contoso.onmicrosoft.com"));
     const r = await usage(h.baseArgs());
-    expect(r.stderr).toContain("k2-oauth:tenantId: expected a GUID");
-    expect(r.stderr).not.toContain("contoso.onmicrosoft.com");
+    expect(r.stderr).toBe(
+      "verify: Invalid stack configuration (1 problem):\n  - k2-oauth:tenantId: expected your Entra ID tenant id, a GUID like 11111111-2222-3333-4444-555555555555; got 'contoso.onmicrosoft.com'\n",
+    );
   });
 
   it("an unknown --client lists the configured ones", async () => {
@@ -52,7 +54,7 @@ describe("verify: usage and configuration errors exit 2", () => {
   });
 
   it("http login hosts only for loopback", async () => {
-    expect((await usage([...h.baseArgs(), "--login-host", "http://login.example.com"])).stderr).toContain("http is allowed only for 127.0.0.1 or localhost");
+    expect((await usage(["--stack", "test", "--login-host", "http://login.example.com"])).stderr).toContain("http is allowed only for 127.0.0.1 or localhost");
     expect(() => normaliseLoginHost("https://127.0.0.1:8443")).toThrow(UsageError);
     expect(normaliseLoginHost("http://127.0.0.1:8443/")).toBe("127.0.0.1:8443");
     expect(normaliseLoginHost("login.microsoftonline.us")).toBe("login.microsoftonline.us");
@@ -75,6 +77,7 @@ describe("verify: usage and configuration errors exit 2", () => {
   it("--help prints the usage with the exit codes and exits 0", async () => {
     const r = await h.run(["--help"], { baseArgs: [] });
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toContain("Exit codes: 0 every check passed (warnings allowed), 1 a check failed, 2 usage or configuration error.");
+    expect(r.stdout).toBe(usageText(VERIFY_COMMAND));
+    expect(r.stdout).toContain("Exit codes:\n  0  every check passed (warnings allowed)\n  1  a check failed, or verify could not finish\n  2  usage or configuration error\n");
   });
 });

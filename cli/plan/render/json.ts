@@ -1,5 +1,6 @@
 /**
- * The json format (../shared/DESIGN.md): `{ stack, resources: [{ urn, type, name, parent, inputs }],
+ * The json format (docs/plan.md, "Formats"): `{ stack, resources: [{ urn, type, name, parent, inputs }],
+ * checks: { resourcesChecked, failures: [{ urn, type, name, property, reason, configKey, given }] },
  * policy: { violations: [{ policy, level, urn, message }] } }` plus extra fields. Wire-form inputs are never
  * included: only display inputs, where secrets are `[secret]`.
  */
@@ -20,6 +21,18 @@ export function planJson(result: PlanResult): Record<string, unknown> {
       custom: r.custom,
       dependencies: r.dependencies,
     })),
+    checks: {
+      resourcesChecked: result.checks.resourcesChecked,
+      failures: result.checks.failures.map((f) => ({
+        urn: f.urn,
+        type: f.type,
+        name: f.name,
+        property: f.property,
+        reason: f.reason,
+        configKey: f.configKey ?? null,
+        given: f.given ?? null,
+      })),
+    },
     policy: {
       packDir: result.policy.packDir,
       configFile: result.policy.configFile ?? null,

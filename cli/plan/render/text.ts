@@ -1,5 +1,7 @@
 /** The text format: resource tree (with changes when diffing), policy findings by severity, summary. */
-import type { InputChange, PlanResult, Violation } from "../model";
+import { SECRET_NOT_SHOWN, withValueGiven } from "../../../components/configMessages";
+import type { CheckFinding, InputChange, PlanResult, Violation } from "../model";
+import { SECRET_MASK } from "../wire";
 import { painter, type Paint } from "./style";
 import { resourceTree, walkTree } from "./tree";
 import { formatValue, leaves } from "./values";
@@ -18,6 +20,29 @@ function changeLine(change: InputChange, paint: Paint): string {
 export function countViolations(violations: readonly Violation[]): { mandatory: number; advisory: number } {
   const mandatory = violations.filter((v) => v.level === "mandatory").length;
   return { mandatory, advisory: violations.length - mandatory };
+}
+
+/** A check failure's reason with the value given, as config messages put it (`…; got '<value>'`; a secret not shown). */
+export function checkFailureText(f: CheckFinding): string {
+  if (f.given === undefined) return f.reason;
+  return withValueGiven(f.reason, f.given, f.given === SECRET_MASK ? SECRET_NOT_SHOWN : undefined);
+}
+
+/** The dynamic providers' checks, printed like policy findings: resource, input, reason and value given, what to change. */
+function checkLines(result: PlanResult, paint: Paint): string[] {
+  const { resourcesChecked, failures } = result.checks;
+  const out = [paint("heading", `Provider checks (${resourcesChecked} dynamic resource${resourcesChecked === 1 ? "" : "s"}; pulumi preview runs them before any policy)`)];
+  if (failures.length === 0) {
+    out.push(paint("ok", resourcesChecked === 0 ? "  no dynamic resources" : "  no check failures"));
+    return out;
+  }
+  out.push(paint("mandatory", `  failed (${failures.length})`));
+  for (const f of failures) {
+    out.push(paint("mandatory", `    x ${f.name}  ${f.property === "" ? "(the check itself)" : f.property}`));
+    for (const line of checkFailureText(f).split("\n")) out.push(`        ${line}`);
+    if (f.configKey !== undefined) out.push(`        change: ${f.configKey}`);
+  }
+  return out;
 }
 
 export function renderText(result: PlanResult, opts: { color: boolean }): string {
@@ -58,6 +83,8 @@ export function renderText(result: PlanResult, opts: { color: boolean }): string
   }
   out.push("");
 
+  out.push(...checkLines(result, paint), "");
+
   const counts = countViolations(result.policy.violations);
   const pack = `${result.policy.packDir}${result.policy.configFile !== undefined ? `, config ${result.policy.configFile}` : ""}`;
   out.push(paint("heading", `Policy findings (${pack}; ${result.policy.resourcesAnalyzed} resources analysed)`));
@@ -89,12 +116,17 @@ export function renderText(result: PlanResult, opts: { color: boolean }): string
     out.push("");
   }
 
-  const summary = [`${result.resources.length} resources`, `${counts.mandatory} mandatory and ${counts.advisory} advisory policy violations`];
+  const failures = result.checks.failures.length;
+  const summary = [
+    `${result.resources.length} resources`,
+    ...(failures > 0 ? [`${failures} provider check failure${failures === 1 ? "" : "s"}`] : []),
+    `${counts.mandatory} mandatory and ${counts.advisory} advisory policy violations`,
+  ];
   if (result.gate !== undefined) summary.push(result.gate.blockers.length === 0 ? "deploy gate passed" : `deploy gate blocked (${result.gate.blockers.length})`);
   if (diff !== undefined && diff.base !== "unavailable") {
     summary.push(`against ${diff.against}: ${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed, ${diff.unchanged} unchanged`);
   }
-  const failed = counts.mandatory > 0 || (result.gate?.blockers.length ?? 0) > 0;
+  const failed = counts.mandatory > 0 || failures > 0 || (result.gate?.blockers.length ?? 0) > 0;
   out.push(paint(failed ? "mandatory" : "ok", `Summary: ${summary.join("; ")}.`));
   return `${out.join("\n")}\n`;
 }
