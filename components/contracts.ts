@@ -44,7 +44,8 @@ export const TYPE_AZUREAD_SERVICE_PRINCIPAL_PASSWORD = "azuread:index/servicePri
 export const TYPE_AZUREAD_DELEGATED_PERMISSION_GRANT =
   "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant";
 export const TYPE_AZUREAD_GET_SERVICE_PRINCIPAL = "azuread:index/getServicePrincipal:getServicePrincipal";
-export const TYPE_AZUREAD_GET_CLIENT_CONFIG = "azuread:index/getClientConfig:getClientConfig";
+/** The azure-native provider's view of the identity it signed in with (tenant from the token's `tid` claim). */
+export const TYPE_AZURE_NATIVE_GET_CLIENT_CONFIG = "azure-native:authorization:getClientConfig";
 export const TYPE_KEYVAULT_SECRET = "azure-native:keyvault:Secret";
 
 /** Key Vault copies of client secrets carry this content type and these tags. */

@@ -1,12 +1,14 @@
 /**
- * Providers pinned to the stack's tenant and cloud, and the check that the identity they sign in with belongs to that
+ * Providers pinned to the stack's tenant and cloud, and the check that the token they sign in with comes from that
  * tenant. Without them the azuread and azure-native default providers take tenant and cloud from whatever the ambient
  * credentials say (`az login`, ARM_TENANT_ID), so app registrations could land in another tenant than the one the K2
  * endpoints and the stack outputs name.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
-// Only the provider module: loading all of @pulumi/azure-native costs seconds.
+// Only the provider module and the one function: loading all of @pulumi/azure-native (or its authorization module)
+// costs seconds; these two files load in about a millisecond beside the SDK.
+import { getClientConfigOutput } from "@pulumi/azure-native/authorization/getClientConfig";
 import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
 import type { Cloud } from "./entra";
 
@@ -71,35 +73,48 @@ export function pinnedProviders(name: string, target: ProviderTarget, opts?: pul
   return { azuread: azureadProvider, azureNative: azureNativeProvider };
 }
 
-/** What the stack expects and what the provider reports about the signed-in identity. */
+/** The identity the azure-native provider's access token was issued to (`authorization:getClientConfig`). */
 export interface SignedIn {
+  /** The token's `tid` claim: the tenant that issued it. */
   tenantId: string;
   clientId: string;
   objectId: string;
 }
 
-/** The error for a provider signed in to another tenant than `k2-oauth:tenantId`: both tenants and how to fix it. */
+/**
+ * The error for a token issued by another tenant than `k2-oauth:tenantId`: both tenants and how to sign in to the
+ * right one. With the Azure CLI, OIDC or a client secret the providers ask the stack's tenant for the token (an
+ * identity that tenant does not know already fails when the provider is configured, with Entra ID's own AADSTS error);
+ * a managed identity gets its token from its home tenant whatever the provider's tenant says, which is what this
+ * catches.
+ */
 export function tenantMismatchMessage(target: ProviderTarget, signedIn: SignedIn): string {
-  const who = signedIn.tenantId === "" ? "an identity whose tenant it cannot tell" : `tenant ${signedIn.tenantId}`;
+  const issuer = signedIn.tenantId === "" ? "a tenant it does not name (the token has no tid claim)" : `tenant ${signedIn.tenantId}`;
   const identity = [signedIn.clientId !== "" ? `client id ${signedIn.clientId}` : "", signedIn.objectId !== "" ? `object id ${signedIn.objectId}` : ""]
     .filter((s) => s !== "")
     .join(", ");
   const cloudStep = target.cloud === "public" ? "" : `az cloud set --name ${AZ_CLI_CLOUDS[target.cloud]} && `;
   return (
-    `k2-oauth:tenantId is ${target.tenantId}, but the azuread provider is signed in to ${who}${identity === "" ? "" : ` (${identity})`}. ` +
-    `Nothing was created. Sign in to the stack's tenant and run again: \`${cloudStep}az login --tenant ${target.tenantId}\`; ` +
-    `with a service principal or OIDC, use an identity registered in that tenant and set ARM_TENANT_ID=${target.tenantId} ` +
-    `(in GitHub Actions, the AZURE_TENANT_ID secret that azure/login uses).`
+    `k2-oauth:tenantId is ${target.tenantId}, but the identity the providers signed in with${identity === "" ? "" : ` (${identity})`} got its token from ${issuer}. ` +
+    `Nothing was created. Sign in with an identity of tenant ${target.tenantId} and run again: ` +
+    `with the Azure CLI, \`${cloudStep}az login --tenant ${target.tenantId}\`; ` +
+    `with OIDC (GitHub Actions), an app registration of that tenant whose federated credential trusts this workflow, and ${target.tenantId} as AZURE_TENANT_ID; ` +
+    `with a managed identity (ARM_USE_MSI), one whose home tenant is ${target.tenantId}: a managed identity always signs in to its home tenant.`
   );
 }
 
 /**
- * The signed-in tenant, as `azuread.getClientConfig` reports it through the provider `opts` selects (`parent` or
- * `provider`), checked against `target.tenantId`: on a mismatch the Output fails with tenantMismatchMessage. Resources
- * that must not be created in a wrong tenant wait for it (InboundOAuth passes it as their `dependsOn`).
+ * The tenant that issued the providers' access token, as the azure-native provider reads it from the token's `tid`
+ * claim (`authorization:getClientConfig`; pulumi-azure-native provider/pkg/provider/auth_getclientconfig.go), through
+ * the provider `opts` selects (`parent` or `provider`), checked against `target.tenantId`: on a mismatch the Output
+ * fails with tenantMismatchMessage. Resources that must not be created in a wrong tenant wait for it (InboundOAuth
+ * passes it as their `dependsOn`).
+ *
+ * azuread's own getClientConfig would not do: with a `tenantId` given, azuread reports that configured tenant back
+ * (terraform-provider-azuread internal/clients/builder.go), whatever tenant the token came from.
  */
 export function verifySignedInTenant(target: ProviderTarget, opts: pulumi.InvokeOutputOptions): pulumi.Output<string> {
-  return azuread.getClientConfigOutput(opts).apply((config) => {
+  return getClientConfigOutput(opts).apply((config) => {
     const signedIn: SignedIn = { tenantId: config.tenantId ?? "", clientId: config.clientId ?? "", objectId: config.objectId ?? "" };
     if (signedIn.tenantId.toLowerCase() !== target.tenantId.toLowerCase()) throw new pulumi.RunError(tenantMismatchMessage(target, signedIn));
     return signedIn.tenantId;

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { installMocks, resolve, settle } from "../helpers/pulumiMocks";
+import { calls, installMocks, resolve, settle } from "../helpers/pulumiMocks";
 import { TENANT } from "../helpers/testTenant";
 
 const OTHER_TENANT = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
@@ -57,9 +57,12 @@ describe("pinnedProviders", () => {
 });
 
 describe("verifySignedInTenant", () => {
-  it("passes when the provider is signed in to the stack's tenant, whatever the letter case", async () => {
-    const checked = await resolve(mod.verifySignedInTenant({ tenantId: OTHER_TENANT, cloud: "public" }, {}));
+  it("passes when the token comes from the stack's tenant, whatever the letter case, asking azure-native through the provider given", async () => {
+    const provider = mod.pinnedProviders("check", { tenantId: OTHER_TENANT, cloud: "public" }).azureNative;
+    const checked = await resolve(mod.verifySignedInTenant({ tenantId: OTHER_TENANT, cloud: "public" }, { provider }));
     expect(checked.value).toBe(OTHER_TENANT.toUpperCase());
+    const call = calls.filter((c) => c.token === "azure-native:authorization:getClientConfig");
+    expect(call.map((c) => c.provider)).toEqual(["urn:pulumi:test::k2-oauth::pulumi:providers:azure-native::check-azure-native::check-azure-native-id"]);
   });
 
   // A failing check rejects several of the SDK's internal promises that nobody awaits: it is tested where that is
@@ -67,14 +70,21 @@ describe("verifySignedInTenant", () => {
 });
 
 describe("tenantMismatchMessage", () => {
-  it("sets the Azure CLI's cloud first outside the public cloud, and says so when the tenant is unknown", () => {
-    expect(mod.tenantMismatchMessage({ tenantId: TENANT, cloud: "usgov" }, { tenantId: "", clientId: "", objectId: "" })).toBe(
-      `k2-oauth:tenantId is ${TENANT}, but the azuread provider is signed in to an identity whose tenant it cannot tell. Nothing was created. ` +
-        `Sign in to the stack's tenant and run again: \`az cloud set --name AzureUSGovernment && az login --tenant ${TENANT}\`; with a service ` +
-        `principal or OIDC, use an identity registered in that tenant and set ARM_TENANT_ID=${TENANT} (in GitHub Actions, the AZURE_TENANT_ID secret that azure/login uses).`,
+  it("names both tenants and each way to sign in to the right one", () => {
+    expect(mod.tenantMismatchMessage({ tenantId: TENANT, cloud: "public" }, { tenantId: OTHER_TENANT, clientId: "c1", objectId: "o1" })).toBe(
+      `k2-oauth:tenantId is ${TENANT}, but the identity the providers signed in with (client id c1, object id o1) got its token from tenant ${OTHER_TENANT}. ` +
+        `Nothing was created. Sign in with an identity of tenant ${TENANT} and run again: with the Azure CLI, \`az login --tenant ${TENANT}\`; ` +
+        `with OIDC (GitHub Actions), an app registration of that tenant whose federated credential trusts this workflow, and ${TENANT} as AZURE_TENANT_ID; ` +
+        `with a managed identity (ARM_USE_MSI), one whose home tenant is ${TENANT}: a managed identity always signs in to its home tenant.`,
     );
+  });
+
+  it("sets the Azure CLI's cloud first outside the public cloud, and says so when the token names no tenant", () => {
+    const usgov = mod.tenantMismatchMessage({ tenantId: TENANT, cloud: "usgov" }, { tenantId: "", clientId: "", objectId: "" });
+    expect(usgov).toContain(`but the identity the providers signed in with got its token from a tenant it does not name (the token has no tid claim). Nothing was created.`);
+    expect(usgov).toContain(`with the Azure CLI, \`az cloud set --name AzureUSGovernment && az login --tenant ${TENANT}\`;`);
     expect(mod.tenantMismatchMessage({ tenantId: TENANT, cloud: "china" }, { tenantId: OTHER_TENANT, clientId: "c", objectId: "" })).toContain(
-      `signed in to tenant ${OTHER_TENANT} (client id c). Nothing was created. Sign in to the stack's tenant and run again: \`az cloud set --name AzureChinaCloud && az login`,
+      `(client id c) got its token from tenant ${OTHER_TENANT}. Nothing was created. Sign in with an identity of tenant ${TENANT} and run again: with the Azure CLI, \`az cloud set --name AzureChinaCloud && az login`,
     );
   });
 });

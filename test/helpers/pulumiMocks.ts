@@ -3,7 +3,7 @@
  * provider lookups this project makes. Import the code under test only after `installMocks`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { TYPE_AZUREAD_GET_CLIENT_CONFIG, TYPE_AZUREAD_GET_SERVICE_PRINCIPAL } from "../../components/contracts";
+import { TYPE_AZURE_NATIVE_GET_CLIENT_CONFIG, TYPE_AZUREAD_GET_SERVICE_PRINCIPAL } from "../../components/contracts";
 import { TENANT } from "./testTenant";
 
 export interface RecordedResource {
@@ -11,6 +11,8 @@ export interface RecordedResource {
   name: string;
   inputs: Record<string, unknown>;
   id: string;
+  /** The provider reference (`<urn>::<id>`) the resource was registered with; undefined for components and providers. */
+  provider: string | undefined;
 }
 
 export interface MockOptions {
@@ -21,14 +23,15 @@ export interface MockOptions {
   /** Secret values handed out for new ApplicationPasswords; index = creation order. */
   secretValue?: (name: string) => string;
   /**
-   * The tenant `getClientConfig` reports the provider signed in to. Default: the tenant the provider the call went
-   * through is configured with (a sign-in to the right tenant), else TENANT.
+   * The tenant that issued the token azure-native's `authorization:getClientConfig` reports. Default: the tenant the
+   * provider the call went through is configured with (a sign-in to the right tenant), else TENANT.
    */
   signedInTenant?: string;
 }
 
 export const SIGNED_IN_CLIENT_ID = "99999999-0000-0000-0000-0000000000c1";
 export const SIGNED_IN_OBJECT_ID = "99999999-0000-0000-0000-0000000000c2";
+export const SIGNED_IN_SUBSCRIPTION_ID = "99999999-0000-0000-0000-0000000000c3";
 
 /** Every provider function call the mocks answered: token, inputs and the provider reference it went through. */
 export const calls: Array<{ token: string; inputs: Record<string, unknown>; provider: string | undefined }> = [];
@@ -58,7 +61,7 @@ export function installMocks(options: MockOptions = {}): RecordedResource[] {
     {
       newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
         const id = `${args.name}-id`;
-        recorded.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, id });
+        recorded.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, id, provider: args.provider });
         const state: Record<string, unknown> = { ...args.inputs };
         if (options.preview) return { id, state };
         switch (args.type) {
@@ -79,9 +82,9 @@ export function installMocks(options: MockOptions = {}): RecordedResource[] {
       },
       call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
         calls.push({ token: args.token, inputs: args.inputs as Record<string, unknown>, provider: args.provider });
-        if (args.token === TYPE_AZUREAD_GET_CLIENT_CONFIG) {
+        if (args.token === TYPE_AZURE_NATIVE_GET_CLIENT_CONFIG) {
           const tenantId = options.signedInTenant ?? configuredTenant(recorded, args.provider) ?? TENANT;
-          return { id: tenantId, tenantId, clientId: SIGNED_IN_CLIENT_ID, objectId: SIGNED_IN_OBJECT_ID };
+          return { tenantId, clientId: SIGNED_IN_CLIENT_ID, objectId: SIGNED_IN_OBJECT_ID, subscriptionId: SIGNED_IN_SUBSCRIPTION_ID };
         }
         if (args.token === TYPE_AZUREAD_GET_SERVICE_PRINCIPAL) {
           return {

@@ -3,6 +3,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { runProgram, type ProgramRun } from "../helpers/program";
 import { calls, resolve, settle } from "../helpers/pulumiMocks";
 
+/** The provider references (`<urn>::<id>`) of the providers index.ts pins, by package. */
+const PINNED = {
+  azuread: "urn:pulumi:test::k2-oauth::pulumi:providers:azuread::k2-oauth-azuread::k2-oauth-azuread-id",
+  "azure-native": "urn:pulumi:test::k2-oauth::pulumi:providers:azure-native::k2-oauth-azure-native::k2-oauth-azure-native-id",
+} as const;
+
 let run: ProgramRun;
 beforeAll(async () => {
   run = await runProgram("dev");
@@ -35,10 +41,20 @@ describe("the program on stacks/Pulumi.dev.yaml", () => {
     expect(inputs["pulumi:providers:azure-native"]).toMatchObject({ tenantId: "11111111-2222-3333-4444-555555555555", environment: "public" });
   });
 
-  it("makes its lookups through the pinned azuread provider", () => {
-    const tokens = calls.map((c) => c.token).sort();
-    expect(tokens).toEqual(["azuread:index/getClientConfig:getClientConfig", "azuread:index/getServicePrincipal:getServicePrincipal"]);
-    for (const c of calls) expect(c.provider).toMatch(/^urn:pulumi:test::k2-oauth::pulumi:providers:azuread::k2-oauth-azuread::k2-oauth-azuread-id$/);
+  it("makes every lookup through the pinned provider of its package", () => {
+    expect(calls.map((c) => [c.token, c.provider]).sort()).toEqual([
+      ["azure-native:authorization:getClientConfig", PINNED["azure-native"]],
+      ["azuread:index/getServicePrincipal:getServicePrincipal", PINNED.azuread],
+    ]);
+  });
+
+  it("creates every azuread and azure-native resource through the pinned provider of its package, none through a default one", () => {
+    const cloudResources = run.recorded.filter((r) => !r.type.startsWith("pulumi:") && /^(azuread|azure-native):/.test(r.type));
+    // Applications, service principals, consents, passwords and the Key Vault secrets: 2 clients.
+    expect(cloudResources.length).toBeGreaterThanOrEqual(10);
+    expect(cloudResources.filter((r) => r.type === "azure-native:keyvault:Secret").length).toBe(2);
+    const wrong = cloudResources.filter((r) => r.provider !== PINNED[r.type.split(":")[0] as keyof typeof PINNED]).map((r) => `${r.type} ${r.name}: ${String(r.provider)}`);
+    expect(wrong).toEqual([]);
   });
 
   it("exports, per client, what a tester and a consumer need", async () => {

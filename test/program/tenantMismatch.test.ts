@@ -1,8 +1,9 @@
 /**
  * The real program (index.ts) on the dev example stack, in the offline plan's program process (cli/plan/programChild.ts:
- * the SDK's mock runtime, the program's unhandled rejections reported as its outcome), with the azuread provider
- * signed in to another tenant than `k2-oauth:tenantId`: it stops with a message naming both tenants and creates
- * nothing in either.
+ * the SDK's mock runtime, the program's unhandled rejections reported as its outcome), with the providers' token
+ * issued by another tenant than `k2-oauth:tenantId` (what azure-native's `authorization:getClientConfig` reports from
+ * the token's tid claim, e.g. for a managed identity of another home tenant): it stops with a message naming both
+ * tenants and creates nothing in either.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ProgramOutcome, RecordedResource } from "../../cli/plan/model";
@@ -26,7 +27,7 @@ async function run(signedInTenant: string): Promise<{ outcome: ProgramOutcome; r
       stack: "dev",
       engineConfig: stack.engineConfig,
       secretKeys: stack.secretKeys,
-      // The offline mocks answer azuread.getClientConfig with this tenant.
+      // The offline mocks answer azure-native's authorization:getClientConfig with this tenant.
       lookups: { k2ApiScope: "user_impersonation", tenantId: signedInTenant },
     },
     120_000,
@@ -52,7 +53,11 @@ describe("a provider signed in to another tenant", () => {
       ),
       log: expect.any(Array),
     });
-    expect(mismatch.outcome.kind === "config-error" && mismatch.outcome.message).toContain(`az login --tenant ${STACK_TENANT}`);
+    const message = mismatch.outcome.kind === "config-error" ? mismatch.outcome.message : "";
+    expect(message).toContain(`got its token from tenant ${OTHER_TENANT}`);
+    expect(message).toContain(`az login --tenant ${STACK_TENANT}`);
+    expect(message).toContain(`one whose home tenant is ${STACK_TENANT}`);
+    expect(message).not.toContain("ARM_TENANT_ID");
   });
 
   it("registers nothing but the stack, the pinned providers and the top component", () => {
