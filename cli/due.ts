@@ -7,27 +7,28 @@
  *
  * Options and exit codes: DUE_COMMAND below (`--help` prints them).
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../components/config";
+import { DEFAULT_WARN_DAYS } from "../policies/lib/config";
 import { isoDay, parseUtcDay } from "../components/rotation";
-import { parsePolicyConfigText } from "./analyzer/policyConfig";
 import { defineCommand, EXIT_USAGE, readCommandLine, usageErrorText, UsageError } from "./args";
 import { dateOption, readDateOption } from "./dayOption";
-import { dueReasons, type DeployedSecrets, type DueResult } from "./due/rule";
+import { DUE_KINDS, dueReasons, type DueResult } from "./due/rule";
+import { secretChecks, type SecretFinding } from "./secretSafety";
 import { loadStackFile, StackFileError, validateLoadedStack } from "./stackFile";
-import { parseStackOutputs } from "./verify/outputs";
+import { deployedSecretsOf, loadStackOutputs } from "./verify/outputs";
+import { EXPIRY_ADVISORY_POLICY, expiryWarnDays } from "./warnDays";
 
-export const DEFAULT_WARN_DAYS = 30;
-const ADVISORY_POLICY = "entra-client-secret-expiry-advisory";
 
 /** One row per option (the convention of cli/args.ts). */
 export const DUE_COMMAND = defineCommand({
   script: "due",
   description: [
-    "Tells whether a deployed stack needs `pulumi up` today although nothing changed: a secret rotation is due, a",
-    "configured client is not deployed yet, or the newest deployed secret of a client expires within the warning window",
-    `(${ADVISORY_POLICY}.warnDays in policies/config/<name>.json, default ${DEFAULT_WARN_DAYS} days). Offline.`,
+    "Tells whether a deployed stack needs `pulumi up` today although nothing changed: a secret rotation is due or a",
+    "configured client is not deployed yet. Says STALE when a rotation has waited since before today while the newest",
+    "deployed secret is inside the expiry warning window (the daily deploys did not run), notes a newest secret inside",
+    `the window (${EXPIRY_ADVISORY_POLICY}.warnDays in policies/config/<name>.json, default ${DEFAULT_WARN_DAYS}), and lists what the`,
+    "deploy gate would refuse today (a new client whose first secret expires inside the window). Offline.",
   ].join("\n"),
   options: [
     { name: "stack", value: "<name>", required: true, help: "the stack (stacks/Pulumi.<name>.yaml)" },
@@ -38,7 +39,12 @@ export const DUE_COMMAND = defineCommand({
       help: "the stack's deployed outputs: `pulumi stack output --json --stack <name> > <file>`\n(a stack that was never deployed: a file holding {})",
     },
     dateOption("decide as of that UTC day (default: today)"),
-    { name: "format", value: "<format>", choices: ["text", "json"], help: 'text (default) or json: { "stack", "date", "due", "warnDays", "reasons": [{ "client", "kind", "message" }] }' },
+    {
+      name: "format",
+      value: "<format>",
+      choices: ["text", "json"],
+      help: 'text (default) or json: { "stack", "date", "due", "stale", "warnDays",\n"reasons": [{ "client", "kind", "message" }], "blocked": [{ "client", "kind", "message" }] }',
+    },
     { name: "root", value: "<dir>", inSynopsis: false, help: "project directory holding stacks/ and policies/ (default: the current directory)" },
   ],
   exitCodes: [
@@ -57,19 +63,12 @@ interface DueArgs {
   root: string;
 }
 
-/** The warning window the stack's policy config sets for the expiry advisory, else the pack's default. */
-function warnDaysOf(root: string, stack: string): number {
-  const file = path.join(root, "policies", "config", `${stack}.json`);
-  if (!fs.existsSync(file)) return DEFAULT_WARN_DAYS;
-  const entry = parsePolicyConfigText(fs.readFileSync(file, "utf8"), path.relative(root, file))[ADVISORY_POLICY];
-  const warnDays = entry?.warnDays;
-  return typeof warnDays === "number" && Number.isInteger(warnDays) && warnDays >= 0 ? warnDays : DEFAULT_WARN_DAYS;
-}
-
 export interface DueReport extends DueResult {
   stack: string;
   date: string;
   warnDays: number;
+  /** What the deploy gate would refuse today (cli/secretSafety.ts): a deploy that is due would then fail there. */
+  blocked: SecretFinding[];
 }
 
 export function decide(args: { root: string; stack: string; outputs: string; date?: string }): DueReport {
@@ -82,31 +81,24 @@ export function decide(args: { root: string; stack: string; outputs: string; dat
   }
   const parsed = validateLoadedStack(loaded);
   if (!parsed.ok) throw new ConfigError(parsed.issues);
-  let text: string;
-  try {
-    text = fs.readFileSync(path.resolve(args.root, args.outputs), "utf8");
-  } catch (err) {
-    throw new UsageError(`--outputs ${args.outputs}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  let deployed: DeployedSecrets;
-  try {
-    const outputs = parseStackOutputs(text, args.outputs);
-    deployed = Object.fromEntries(Object.entries(outputs.clients).map(([name, c]) => [name, c.secrets]));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const deployed = deployedSecretsOf(loadStackOutputs(path.resolve(args.root, args.outputs), args.outputs));
   const date = args.date ?? isoDay(new Date());
-  const warnDays = warnDaysOf(args.root, args.stack);
-  const result = dueReasons(parsed.config.clients, deployed, parseUtcDay(date) ?? new Date(), warnDays);
-  return { stack: args.stack, date, warnDays, ...result };
+  const day = parseUtcDay(date) ?? new Date();
+  const { warnDays } = expiryWarnDays(args.root, args.stack);
+  const result = dueReasons(parsed.config.clients, deployed, day, warnDays);
+  const { blockers } = secretChecks({ clients: parsed.config.clients, deployed, day, warnDays, stackFile: path.relative(args.root, loaded.file).split(path.sep).join("/") });
+  return { stack: args.stack, date, warnDays, ...result, blocked: blockers };
 }
 
 export function renderDue(report: DueReport, format: "text" | "json"): string {
   if (format === "json") return `${JSON.stringify(report, null, 2)}\n`;
+  const count = report.reasons.filter((r) => DUE_KINDS.includes(r.kind)).length;
   const head = report.due
-    ? `${report.stack}: due as of ${report.date} (${report.reasons.length} reason${report.reasons.length === 1 ? "" : "s"})`
+    ? `${report.stack}: due as of ${report.date} (${count} reason${count === 1 ? "" : "s"})${report.stale ? "; STALE: the scheduled deploys fell behind" : ""}`
     : `${report.stack}: nothing due as of ${report.date}`;
-  return `${[head, ...report.reasons.map((r) => `  - [${r.kind}] ${r.message}`)].join("\n")}\n`;
+  const lines = [head, ...report.reasons.map((r) => `  - [${r.kind}] ${r.message}`)];
+  for (const b of report.blocked) lines.push(`  - [deploy gate would refuse] ${b.message}`);
+  return `${lines.join("\n")}\n`;
 }
 
 export interface DueIo {

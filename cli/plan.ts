@@ -3,6 +3,7 @@
  * Pulumi SDK's mock runtime and the policy pack over the CrossGuard analyzer protocol: no Pulumi CLI, no cloud, no
  * credentials. Options and exit codes: PLAN_COMMAND in ./plan/args.ts (`--help` prints them).
  */
+import * as path from "node:path";
 import { isoDay } from "../components/rotation";
 import { usage, usageErrorText } from "./args";
 import { parsePlanArgs, PLAN_COMMAND } from "./plan/args";
@@ -47,7 +48,14 @@ export async function main(argv: readonly string[], io: PlanIo): Promise<number>
       root,
       stack: args.stack,
       date,
-      deployGate: args.deployGate,
+      ...(args.deployGate && args.outputs !== undefined
+        ? {
+            deployGate: {
+              outputs: { file: path.resolve(io.cwd, args.outputs), label: args.outputs },
+              ...(args.allowDrop !== undefined ? { allowDrop: args.allowDrop } : {}),
+            },
+          }
+        : {}),
       ...(args.against !== undefined ? { against: args.against } : {}),
       ...(headStart !== undefined ? { headStart } : {}),
     });

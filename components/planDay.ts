@@ -5,9 +5,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { PLAN_DATE_ENV } from "./contracts";
-import { parseUtcDay } from "./rotation";
+import { isoDay, parseUtcDay } from "./rotation";
 
-export function planDay(env: NodeJS.ProcessEnv = process.env, dryRun: boolean = pulumi.runtime.isDryRun(), now: Date = new Date()): Date {
+export function planDay(
+  env: NodeJS.ProcessEnv = process.env,
+  dryRun: boolean = pulumi.runtime.isDryRun(),
+  now: Date = new Date(),
+  warn: (message: string) => void = (message) => void pulumi.log.warn(message),
+): Date {
   const text = env[PLAN_DATE_ENV];
   if (text === undefined || text === "") return now;
   const day = parseUtcDay(text);
@@ -19,5 +24,7 @@ export function planDay(env: NodeJS.ProcessEnv = process.env, dryRun: boolean = 
       `${PLAN_DATE_ENV} is set (${text}): it plans as of another day and is for previews only; unset it to deploy today's schedule`,
     );
   }
+  // Said in the preview's output, so that nobody takes another day's plan for today's.
+  if (isoDay(day) !== isoDay(now)) warn(`planning as of ${isoDay(day)} (${PLAN_DATE_ENV}), not today (${isoDay(now)}): the secret schedule shown is that day's`);
   return day;
 }

@@ -145,6 +145,16 @@ export function secretSchedule(input: ScheduleInput, now: Date): SecretSchedule 
   };
 }
 
+/**
+ * The first generation of the schedule that starts after `after` (for a schedule with a `startDate`, generation 0 at
+ * the earliest): the one a deploy should have brought first after a secret that started on `after`.
+ */
+export function firstGenerationAfter(input: ScheduleInput, after: Date): SecretGeneration {
+  const { anchor, earlierGenerations } = scheduleAnchor(input);
+  const g = generationAt(input, after, anchor) + 1;
+  return generationDates(input, earlierGenerations ? g : Math.max(0, g), anchor);
+}
+
 /** RFC 3339 form that azuread expects for start/end dates. */
 export function rfc3339(at: Date): string {
   return at.toISOString().replace(/\.\d{3}Z$/, "Z");

@@ -3,29 +3,26 @@
  * (`npm run due`), and the lifecycle tests replay. It compares what the stack would declare as of a day (the secret
  * schedule, components/rotation.ts) with what is deployed (the stack outputs, `clients.<name>.secrets[]`):
  *
- * - `new-client`: a configured client has no deployed secrets yet;
- * - `rotation`: the schedule's current secret for the day is not among the deployed ones (a rotation day came, or
- *   deploys were missed since);
- * - `expiring`: the newest deployed secret of a client ends within `warnDays` (or has ended): consumers are about to
- *   lose their last valid secret; a deploy then brings the schedule's current secret, or the warning shows that the
- *   schedule's overlap is shorter than the warning window.
+ * - `new-client` (due): a configured client has no deployed secrets yet;
+ * - `rotation` (due): the schedule's current secret for the day is not among the deployed ones (a rotation day came,
+ *   or deploys were missed since);
+ * - `stale` (due, and loud): a rotation has been waiting since before the day while the newest deployed secret is
+ *   already inside the warning window: the daily deploys did not run (a disabled schedule, failing runs, a deploy
+ *   waiting for approval) and consumers are about to lose their last valid secret;
+ * - `expiring` (a note, not a reason to deploy): the newest deployed secret ends within `warnDays` while no rotation
+ *   is waiting (a deploy would change nothing: the schedule's overlap is shorter than the warning window), or on a
+ *   rotation's first day.
  *
  * Pure: no I/O, so the same function decides in CI and in the tests.
  */
 import type { ClientConfig } from "../../components/config";
-import { DAY_MS, isoDay, secretSchedule, utcDay } from "../../components/rotation";
+import { DAY_MS, firstGenerationAfter, isoDay, secretSchedule, utcDay } from "../../components/rotation";
+import { daysLeft, isGeneration, type DeployedSecret, type DeployedSecrets } from "../secretSafety";
 
-/** A deployed client secret as the stack outputs give it. */
-export interface DeployedSecret {
-  slot: string;
-  current: boolean | undefined;
-  endDate: Date;
-}
+export type DueKind = "new-client" | "rotation" | "stale" | "expiring";
 
-/** Deployed secrets per client name (clients absent from the outputs are not deployed). */
-export type DeployedSecrets = Readonly<Record<string, readonly DeployedSecret[] | undefined>>;
-
-export type DueKind = "new-client" | "rotation" | "expiring";
+/** The kinds that make a stack due; `expiring` alone does not. */
+export const DUE_KINDS: readonly DueKind[] = ["new-client", "rotation", "stale"];
 
 export interface DueReason {
   client: string;
@@ -35,12 +32,9 @@ export interface DueReason {
 
 export interface DueResult {
   due: boolean;
+  /** A client's rotation has waited since before the day with its newest secret inside the warning window. */
+  stale: boolean;
   reasons: DueReason[];
-}
-
-/** Whole days from the start of `day` to `end` (end dates are whole UTC days). */
-function daysLeft(day: Date, end: Date): number {
-  return Math.round((end.getTime() - utcDay(day).getTime()) / DAY_MS);
 }
 
 /** The newest deployed secret: the one marked current, else the one that ends last. */
@@ -48,6 +42,10 @@ function newestDeployed(secrets: readonly DeployedSecret[]): DeployedSecret | un
   const marked = secrets.find((s) => s.current === true);
   if (marked !== undefined) return marked;
   return [...secrets].sort((a, b) => b.endDate.getTime() - a.endDate.getTime())[0];
+}
+
+function expiresText(secret: DeployedSecret, left: number): string {
+  return left <= 0 ? `expired on ${isoDay(secret.endDate)}` : `expires in ${left} day${left === 1 ? "" : "s"} (on ${isoDay(secret.endDate)})`;
 }
 
 export function dueReasons(clients: readonly ClientConfig[], deployed: DeployedSecrets, day: Date, warnDays: number): DueResult {
@@ -58,9 +56,9 @@ export function dueReasons(clients: readonly ClientConfig[], deployed: DeployedS
       reasons.push({ client: client.name, kind: "new-client", message: `${client.name}: no deployed secret yet (a new client, or a stack not deployed)` });
       continue;
     }
-    const schedule = secretSchedule(client.secret, day);
-    const current = schedule.current;
-    if (!secrets.some((s) => s.endDate.getTime() === current.endDate.getTime())) {
+    const current = secretSchedule(client.secret, day).current;
+    const pending = !secrets.some((s) => isGeneration(s, current));
+    if (pending) {
       reasons.push({
         client: client.name,
         kind: "rotation",
@@ -70,19 +68,29 @@ export function dueReasons(clients: readonly ClientConfig[], deployed: DeployedS
       });
     }
     const newest = newestDeployed(secrets);
-    if (newest !== undefined) {
-      const left = daysLeft(day, newest.endDate);
-      if (left <= warnDays) {
-        reasons.push({
-          client: client.name,
-          kind: "expiring",
-          message:
-            left <= 0
-              ? `${client.name}: the newest deployed secret (slot ${newest.slot}) expired on ${isoDay(newest.endDate)}`
-              : `${client.name}: the newest deployed secret (slot ${newest.slot}) expires in ${left} day${left === 1 ? "" : "s"} (on ${isoDay(newest.endDate)}), within the ${warnDays}-day warning window`,
-        });
-      }
+    if (newest === undefined) continue;
+    const left = daysLeft(day, newest.endDate);
+    if (left > warnDays) continue;
+    // Waiting since the first generation after the newest deployed secret started (deploys may have missed several).
+    const since = newest.startDate === undefined ? current.startDate : firstGenerationAfter(client.secret, newest.startDate).startDate;
+    const waitingSince = since.getTime() < current.startDate.getTime() ? since : current.startDate;
+    const waiting = Math.round((utcDay(day).getTime() - waitingSince.getTime()) / DAY_MS);
+    if (pending && waiting > 0) {
+      reasons.push({
+        client: client.name,
+        kind: "stale",
+        message:
+          `${client.name}: a rotation has waited ${waiting} day${waiting === 1 ? "" : "s"} (since ${isoDay(waitingSince)}; generation ${current.generation} is the current one) ` +
+          `and the newest deployed secret (slot ${newest.slot}) ${expiresText(newest, left)}, within the ${warnDays}-day warning window: the daily deploys did not run. ` +
+          "Check the Deploy workflow's recent runs and that its schedule is enabled (GitHub disables scheduled workflows after 60 days without repository activity)",
+      });
+    } else {
+      reasons.push({
+        client: client.name,
+        kind: "expiring",
+        message: `${client.name}: the newest deployed secret (slot ${newest.slot}) ${expiresText(newest, left)}, within the ${warnDays}-day warning window`,
+      });
     }
   }
-  return { due: reasons.length > 0, reasons };
+  return { due: reasons.some((r) => DUE_KINDS.includes(r.kind)), stale: reasons.some((r) => r.kind === "stale"), reasons };
 }

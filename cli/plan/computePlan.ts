@@ -7,9 +7,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, DEFAULT_SCOPE } from "../../components/config";
 import { DYNAMIC_INPUT_CONFIG_KEYS } from "../../components/contracts";
-import { isoDay } from "../../components/rotation";
+import { isoDay, parseUtcDay } from "../../components/rotation";
 import { loadStackFile, stackFilePath, StackFileError, validateLoadedStack, type LoadedStack } from "../stackFile";
-import { deployBlockers } from "./deployGate";
+import type { DeployedSecrets } from "../secretSafety";
+import { deployedSecretsOf, loadStackOutputs } from "../verify/outputs";
+import { expiryWarnDays, type WarnDays } from "../warnDays";
+import { deployGate } from "./deployGate";
+import { newClientWarnings, overlapWarnings } from "./scheduleWarnings";
 import { diffPlans } from "./diff";
 import { PlanConfigError, PlanFailedError, UsageError } from "./errors";
 import type { CheckOutcome, PlanDiff, PlanResult, PolicyOutcome, ProgramOutcome, RecordedResource } from "./model";
@@ -31,8 +35,8 @@ export interface PlanOptions {
   date?: string;
   /** A git ref to diff against. */
   against?: string;
-  /** Also judge what must not reach `pulumi up` (deployGate.ts). */
-  deployGate?: boolean;
+  /** Also judge what must not reach `pulumi up` (deployGate.ts), against the stack's deployed outputs. */
+  deployGate?: { outputs: { file: string; label: string }; allowDrop?: readonly string[] };
   programTimeoutMs?: number;
   /** The program's process and the pack, started early for this root and stack (headStart.ts, by cli/plan.ts). */
   headStart?: HeadStart;
@@ -61,6 +65,15 @@ export function lookupContext(stack: LoadedStack): OfflineLookupContext {
   const scope = typeof k2Api === "object" && k2Api !== null ? (k2Api as { scope?: unknown }).scope : undefined;
   const tenantId = stack.config.tenantId;
   return { k2ApiScope: typeof scope === "string" ? scope : DEFAULT_SCOPE, ...(typeof tenantId === "string" ? { tenantId } : {}) };
+}
+
+/** The deployed secrets the deploy gate judges against; a problem with the file or `--allow-drop` is a usage error. */
+function readDeployed(gate: NonNullable<PlanOptions["deployGate"]>, clients: readonly string[], stack: string): DeployedSecrets {
+  const unknown = (gate.allowDrop ?? []).filter((c) => !clients.includes(c));
+  if (unknown.length > 0) {
+    throw new UsageError(`--allow-drop names ${unknown.map((c) => `'${c}'`).join(", ")}, not a client of stack ${stack}; its clients: ${clients.join(", ")}`);
+  }
+  return deployedSecretsOf(loadStackOutputs(gate.outputs.file, gate.outputs.label));
 }
 
 function runStackProgram(
@@ -202,6 +215,8 @@ async function planStack(opts: PlanOptions, date: string, head: HeadStart | unde
 
   // A bad ref is a usage error: found before anything starts.
   if (opts.against !== undefined) resolveCommit(opts.root, opts.against);
+  // So are an unreadable outputs file and a client --allow-drop names that the stack does not have.
+  const deployed = opts.deployGate !== undefined ? readDeployed(opts.deployGate, parsed.config.clients.map((c) => c.name), stack.stack) : undefined;
 
   // The pack's warnings and errors; its debug and info lines are noise in a plan.
   const startedPack = head?.takePack();
@@ -261,6 +276,16 @@ async function planStack(opts: PlanOptions, date: string, head: HeadStart | unde
   }
 
   const resources = outcome.resources.map((r) => ({ ...r, inputs: displayInputs(r.wireInputs) }));
+  let warnWindow: WarnDays;
+  try {
+    warnWindow = expiryWarnDays(opts.root, opts.stack);
+  } catch (err) {
+    // The pack has read the same file by now: this is only reached for a problem it did not see.
+    throw new PlanConfigError(scrub((err as Error).message));
+  }
+  const clients = parsed.config.clients;
+  const stackFile = path.relative(opts.root, stack.file).split(path.sep).join("/");
+  const day = parseUtcDay(date) ?? new Date();
   const result: PlanResult = {
     stack: opts.stack,
     project: project.name,
@@ -273,10 +298,23 @@ async function planStack(opts: PlanOptions, date: string, head: HeadStart | unde
       ...outcome.sdkWarnings.map((w) => `offline plan: ${w}`),
       ...programLog(outcome, "program"),
       ...packLog.map((l) => `policy pack: ${l.replace(/^warning: /, "")}`),
+      ...overlapWarnings(clients, warnWindow.warnDays, warnWindow.file !== undefined ? `warnDays in ${warnWindow.file}` : "the policy pack's default warnDays"),
+      ...newClientWarnings(clients, diff, date),
     ],
     placeholders: placeholdersUsed(resources.map((r) => r.inputs)),
     ...(diff !== undefined ? { diff } : {}),
-    ...(opts.deployGate === true ? { gate: { blockers: deployBlockers(opts.stack, resources) } } : {}),
+    ...(opts.deployGate !== undefined && deployed !== undefined
+      ? {
+          gate: deployGate(opts.stack, resources, {
+            clients,
+            deployed,
+            day,
+            warnDays: warnWindow.warnDays,
+            stackFile,
+            ...(opts.deployGate.allowDrop !== undefined ? { allowDrop: opts.deployGate.allowDrop } : {}),
+          }),
+        }
+      : {}),
   };
   return { result: scrubDeep(result, scrub), scrub };
 }

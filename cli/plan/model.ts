@@ -129,7 +129,16 @@ export interface PlaceholderNote {
 /** Something that must not reach `pulumi up` (`--deploy-gate`). */
 export interface GateBlocker {
   urn?: string;
+  /** What it is about, for the text output: a resource name, or `client <name>`. */
+  subject: string;
   message: string;
+}
+
+export interface GateResult {
+  /** Empty: the gate passes. */
+  blockers: GateBlocker[];
+  /** Valid secrets this deploy drops because `--allow-drop` names their client: shown, not blocking. */
+  allowed: GateBlocker[];
 }
 
 export interface PlanResult {
@@ -148,5 +157,5 @@ export interface PlanResult {
   placeholders: PlaceholderNote[];
   diff?: PlanDiff;
   /** With `--deploy-gate`: what blocks a deploy (empty: the gate passes). */
-  gate?: { blockers: GateBlocker[] };
+  gate?: GateResult;
 }

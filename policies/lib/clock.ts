@@ -6,7 +6,13 @@
 import { PLAN_DATE_ENV } from "../../components/contracts";
 import { parseUtcDay } from "../../components/rotation";
 
-/** The clock the environment asks for; an unreadable day stops the pack instead of silently using today. */
+/**
+ * The clock the environment asks for; an unreadable day stops the pack instead of silently using today.
+ *
+ * No preview-only guard here, unlike the program's (components/planDay.ts): @pulumi/policy does not tell a policy
+ * whether it runs in a preview or an update. None is needed: in an update with the variable set, the program stops
+ * before it registers any resource, so the pack never judges a deploy by another day's clock.
+ */
 export function clockFromEnvironment(env: NodeJS.ProcessEnv = process.env): () => Date {
   const text = env[PLAN_DATE_ENV];
   if (text === undefined || text === "") return () => new Date();

@@ -115,6 +115,19 @@ describe("plan --against HEAD~1", () => {
     expect(renderMarkdown(fixed)).toMatch(/Could not compare: the program at HEAD~1 could not be planned: .*lifetimeDays/);
   });
 
+  it("warns about a client new against the base that has no start date, and only about it", () => {
+    const startWarnings = (plan: PlanResult) => plan.warnings.filter((w) => w.includes("has no secret.startDate"));
+    expect(startWarnings(dev)).toEqual([
+      "k2-oauth:clients[2] (forms) is new against HEAD~1 and has no secret.startDate: it would join the fixed schedule mid-generation, and deployed " +
+        "during an overlap its first secret would expire within days (the deploy gate refuses that). Add `startDate: <the day it is deployed>` under " +
+        `clients[2].secret, like \`startDate: ${dev.date}\`.`,
+    ]);
+    // A stack the base does not have: every client is new.
+    expect(startWarnings(staging).map((w) => w.split(" is new")[0])).toEqual(["k2-oauth:clients[0] (power-automate)", "k2-oauth:clients[1] (reporting)"]);
+    // A base that could not be planned tells nothing about what is new.
+    expect(startWarnings(fixed)).toEqual([]);
+  });
+
   it("leaves no worktree behind", () => {
     expect(worktrees()).toHaveLength(1);
   });

@@ -40,7 +40,9 @@ describe("--date on the command line", () => {
     expect(await main(["--stack", "dev", "--date", "2027-02-30"], io.io)).toBe(2);
     expect(io.out()).toBe("");
     expect(io.err()).toBe(usageErrorText(PLAN_COMMAND, "--date '2027-02-30' is not a calendar day written YYYY-MM-DD, like 2027-02-14 (a UTC day)"));
-    expect(synopsis(PLAN_COMMAND)).toBe("npm run plan -- --stack <name> [--format text|markdown|json] [--against <git-ref>] [--date <YYYY-MM-DD>] [--deploy-gate]");
+    expect(synopsis(PLAN_COMMAND)).toBe(
+      "npm run plan -- --stack <name> [--format text|markdown|json] [--against <git-ref>] [--date <YYYY-MM-DD>] [--deploy-gate] [--outputs <file>] [options]",
+    );
   });
 });
 
@@ -79,8 +81,12 @@ describe("the dev example stack planned as of two days", () => {
     expect(expiry(dayBefore)).toEqual([]);
   });
 
-  it("says which day in every format", () => {
+  it("says which day in every format, and the program warns that it is not today", () => {
     expect(rotationDay.date).toBe("2027-02-14");
+    // (Today's date is not fixed in the pattern: the suite may run across midnight.)
+    expect(rotationDay.warnings).toContainEqual(
+      expect.stringMatching(/^program: planning as of 2027-02-14 \(K2_OAUTH_PLAN_DATE\), not today \(\d{4}-\d{2}-\d{2}\): the secret schedule shown is that day's$/),
+    );
     expect(renderText(rotationDay, { color: false }).split("\n")[0]).toBe("Offline plan: stack dev (project k2-oauth) as of 2027-02-14 (UTC)");
     expect(renderMarkdown(rotationDay).split("\n")[0]).toBe("### Offline plan: stack `dev` as of 2027-02-14");
     expect(planJson(rotationDay)).toMatchObject({ stack: "dev", date: "2027-02-14" });
@@ -90,10 +96,15 @@ describe("the dev example stack planned as of two days", () => {
 describe("the program's day (components/planDay.ts)", () => {
   const now = new Date(Date.UTC(2026, 10, 29, 16, 52));
 
-  it("is now unless K2_OAUTH_PLAN_DATE names a day", () => {
-    expect(planDay({}, true, now)).toBe(now);
-    expect(planDay({ K2_OAUTH_PLAN_DATE: "" }, false, now)).toBe(now);
-    expect(planDay({ K2_OAUTH_PLAN_DATE: "2027-02-14" }, true, now)).toEqual(new Date(Date.UTC(2027, 1, 14)));
+  it("is now unless K2_OAUTH_PLAN_DATE names a day, and says so when that is not today", () => {
+    const warnings: string[] = [];
+    const warn = (m: string) => warnings.push(m);
+    expect(planDay({}, true, now, warn)).toBe(now);
+    expect(planDay({ K2_OAUTH_PLAN_DATE: "" }, false, now, warn)).toBe(now);
+    expect(planDay({ K2_OAUTH_PLAN_DATE: "2026-11-29" }, true, now, warn)).toEqual(new Date(Date.UTC(2026, 10, 29)));
+    expect(warnings).toEqual([]);
+    expect(planDay({ K2_OAUTH_PLAN_DATE: "2027-02-14" }, true, now, warn)).toEqual(new Date(Date.UTC(2027, 1, 14)));
+    expect(warnings).toEqual(["planning as of 2027-02-14 (K2_OAUTH_PLAN_DATE), not today (2026-11-29): the secret schedule shown is that day's"]);
   });
 
   it("refuses another day's schedule in an update, and a day that does not exist", () => {

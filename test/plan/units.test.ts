@@ -23,11 +23,20 @@ const secret = (value: unknown) => ({ [wire.SIG_KEY]: wire.SECRET_SIG, value });
 describe("parsePlanArgs", () => {
   it("reads stack, format and against", () => {
     expect(parsePlanArgs(["--stack", "dev"])).toEqual({ stack: "dev", format: "text", deployGate: false, help: false });
-    expect(parsePlanArgs(["--stack", "prod", "--format", "json", "--against", "origin/main", "--deploy-gate"])).toEqual({
+    expect(parsePlanArgs(["--stack", "prod", "--format", "json", "--against", "origin/main", "--deploy-gate", "--outputs", "o.json"])).toEqual({
       stack: "prod",
       format: "json",
       against: "origin/main",
       deployGate: true,
+      outputs: "o.json",
+      help: false,
+    });
+    expect(parsePlanArgs(["--stack", "prod", "--deploy-gate", "--outputs", "o.json", "--allow-drop", " power-automate, reporting"])).toEqual({
+      stack: "prod",
+      format: "text",
+      deployGate: true,
+      outputs: "o.json",
+      allowDrop: ["power-automate", "reporting"],
       help: false,
     });
   });

@@ -50,7 +50,15 @@ export function planJson(result: PlanResult): Record<string, unknown> {
     warnings: result.warnings,
     placeholders: result.placeholders,
     ...(result.diff !== undefined ? { diff: result.diff } : {}),
-    ...(result.gate !== undefined ? { gate: { passed: result.gate.blockers.length === 0, blockers: result.gate.blockers.map((b) => ({ urn: b.urn ?? null, message: b.message })) } } : {}),
+    ...(result.gate !== undefined
+      ? {
+          gate: {
+            passed: result.gate.blockers.length === 0,
+            blockers: result.gate.blockers.map((b) => ({ urn: b.urn ?? null, subject: b.subject, message: b.message })),
+            allowed: result.gate.allowed.map((b) => ({ urn: b.urn ?? null, subject: b.subject, message: b.message })),
+          },
+        }
+      : {}),
   };
 }
 

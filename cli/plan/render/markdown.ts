@@ -106,6 +106,10 @@ export function renderMarkdown(result: PlanResult): string {
     out.push("");
     out.push(blockers.length === 0 ? ":white_check_mark: Deploy gate passed" : `**:no_entry: Deploy blocked** (${blockers.length}):`);
     for (const b of blockers) out.push(`- ${cell(b.message)}`);
+    if (result.gate.allowed.length > 0) {
+      out.push("", `**:warning: Valid secrets dropped on purpose** (\`--allow-drop\`, ${result.gate.allowed.length}):`);
+      for (const b of result.gate.allowed) out.push(`- ${cell(b.message)}`);
+    }
   }
   out.push("");
   out.push(

@@ -112,7 +112,8 @@ export function renderText(result: PlanResult, opts: { color: boolean }): string
     const { blockers } = result.gate;
     out.push(paint("heading", "Deploy gate"));
     if (blockers.length === 0) out.push(paint("ok", "  passed: nothing blocks a deploy"));
-    for (const b of blockers) out.push(paint("mandatory", `  x ${b.urn !== undefined ? (b.urn.split("::").pop() ?? b.urn) : "(stack)"}`), `      ${b.message}`);
+    for (const b of blockers) out.push(paint("mandatory", `  x ${b.subject}`), `      ${b.message}`);
+    for (const b of result.gate.allowed) out.push(paint("advisory", `  ! ${b.subject} (allowed by --allow-drop)`), `      ${b.message}`);
     out.push("");
   }
 
