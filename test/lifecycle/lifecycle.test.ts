@@ -7,16 +7,24 @@
  * For every client and every day:
  * - a client secret exists that stays valid at least the overlap (lifetimeDays - rotateAfterDays), and the client's
  *   one Key Vault secret holds, as its latest version, a secret valid all day with expires/notBefore following it;
+ * - no password is deleted or replaced before its end date, and after each rotation the value the Key Vault secret
+ *   held before stays valid for the overlap;
  * - no Key Vault secret name is created while a deleted one of that name could still be retained (90 days);
  * - nothing is replaced but the rotating slot's password, on the day its generation starts;
  * - with deploys stopped on any day, the due check warns at least the warning window (30 days or the stack's
  *   warnDays) before the last valid secret ends.
  * Deploys every N days keep the secrets valid when N <= the overlap; the simulation shows where they do not.
+ *
+ * Then the deploy gate's secret checks (cli/secretSafety.ts) over the same model: a deployed client's schedule
+ * changed on any day never loses a valid secret unless the override says so, and a client added on any day without
+ * a start date is refused exactly when its first secret would expire inside the warning window, and with the line the
+ * gate asks for it starts clean.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { dueReasons, type DeployedSecret } from "../../cli/due/rule";
+import { dueReasons } from "../../cli/due/rule";
+import type { DeployedSecret } from "../../cli/secretSafety";
 import { parsePolicyConfigText } from "../../cli/analyzer/policyConfig";
 import { loadStackFile } from "../../cli/stackFile";
 import { secretDeclarations, type PasswordDeclaration } from "../../components/clientApp";
@@ -61,7 +69,7 @@ const SCENARIOS: Scenario[] = [
   edge(730, 365), // lifetime 730, = 2 x rotateAfter
   edge(90, 89), // rotateAfter = lifetime - 1
   edge(730, 729), // lifetime 730, rotateAfter = lifetime - 1
-  edge(2, 1), // the shortest schedule the config allows
+  edge(2, 1), // the shortest schedule the config allows (shorter than any warning window)
   edge(90, 60, "2026-01-01"), // a client with a start date (its first day is the first day simulated)
 ];
 const CADENCES: Cadence[] = [{ every: 1 }, { every: 7 }, { every: 30 }, "scheduled"];
@@ -193,45 +201,83 @@ describe.each(SCENARIOS)("$label", (scenario) => {
     expect(updates).toBe(rotationsDeployed.size - 1);
   });
 
-  it("with the scheduled workflow's rule, deploys on generation starts and whenever the warning window calls for it, and only then", () => {
-    const sim = simulationOf(scenario, "scheduled");
-    const starts = generationStarts(scenario.client);
-    for (const d of sim.days) {
-      const expectDeploy = d.day === 0 || starts.has(d.day) || d.dueReasons.includes("expiring");
-      expect(d.deployed, isoDayOf(d.at)).toBe(expectDeploy);
-      if (d.day > 0 && starts.has(d.day)) expect(d.dueReasons, isoDayOf(d.at)).toContain("rotation");
-    }
-    // With an overlap at least the warning window, only rotation days deploy (plus the first).
-    if (overlap >= scenario.warnDays) {
-      expect(sim.days.filter((d) => d.deployed).map((d) => d.day)).toEqual([0, ...[...starts].filter((s) => s > 0)]);
-    }
+  it.each(CADENCES.map((c) => ({ label: cadenceLabel(c), cadence: c })))("with $label, never deletes or replaces a password before its end date", ({ cadence }) => {
+    const sim = simulationOf(scenario, cadence);
+    const early = sim.model.steps
+      .filter((st) => st.kind === "password" && (st.op === "delete" || st.op === "replace"))
+      .filter((st) => st.removedEnd === undefined || st.removedEnd > FIRST_DAY.getTime() + st.day * DAY_MS)
+      .map((st) => `${isoDayOf(FIRST_DAY.getTime() + st.day * DAY_MS)} ${st.op} ${st.name} (ends ${st.removedEnd === undefined ? "?" : isoDayOf(st.removedEnd)})`);
+    expect(early).toEqual([]);
+    expect(sim.model.validDrops).toEqual([]);
+    // The check has something to look at: passwords are replaced or deleted over four years.
+    expect(sim.model.steps.filter((st) => st.kind === "password" && st.op !== "create").length).toBeGreaterThan(0);
   });
 
-  it("with deploys stopped on any day, warns at least the warning window before the last valid secret ends", () => {
-    if (scenario.client.secret.lifetimeDays < scenario.warnDays) return; // no secret lives that long: nothing to warn so early
+  it.each(holding.map((c) => ({ label: cadenceLabel(c), cadence: c })))(
+    "with $label, keeps the value the Key Vault secret held before a rotation valid for the overlap after it",
+    ({ cadence }) => {
+      const sim = simulationOf(scenario, cadence);
+      const versions = sim.model.versions(VAULT.vaultName, `${scenario.client.name}-client-secret`);
+      expect(versions.length).toBeGreaterThan(1);
+      const short: string[] = [];
+      for (let i = 1; i < versions.length; i++) {
+        const [prev, next] = [versions[i - 1], versions[i]];
+        // The previous generation ends `overlap` days after the one now written started.
+        if ((prev.expires - next.notBefore) / DAY_MS !== overlap) short.push(`${isoDayOf(next.notBefore)}: previous ends ${isoDayOf(prev.expires)}`);
+        // And stays valid in Entra ID every day from the write until then.
+        for (let day = next.day; FIRST_DAY.getTime() + day * DAY_MS < prev.expires && day < DAYS; day++) {
+          if (!sim.days[day].after.validKeys.includes(prev.value)) short.push(`${isoDayOf(FIRST_DAY.getTime() + day * DAY_MS)}: ${prev.value} not valid`);
+        }
+      }
+      expect(short).toEqual([]);
+    },
+  );
+
+  it("with the scheduled workflow's rule, deploys on the first day and on generation starts only, and never falls behind", () => {
     const sim = simulationOf(scenario, "scheduled");
-    const dueOn = (deployed: readonly DeployedSecret[], at: number): boolean =>
-      dueReasons([scenario.client], { [scenario.client.name]: deployed }, new Date(at), scenario.warnDays).due;
+    const starts = generationStarts(scenario.client);
+    expect(sim.days.filter((d) => d.deployed).map((d) => d.day)).toEqual([0, ...[...starts].filter((s) => s > 0)]);
+    for (const d of sim.days) {
+      if (d.day > 0 && starts.has(d.day)) expect(d.dueReasons, isoDayOf(d.at)).toContain("rotation");
+      expect(d.dueReasons, isoDayOf(d.at)).not.toContain("stale");
+    }
+  });
+});
+
+/** A schedule whose secrets outlive the warning window: the warning can come that early. */
+const WARNABLE = SCENARIOS.filter((s) => s.client.secret.lifetimeDays >= s.warnDays);
+
+it("leaves out of the stopped-deploys check only the schedules no warning window fits", () => {
+  expect(SCENARIOS.filter((s) => !WARNABLE.includes(s)).map((s) => s.label)).toEqual(["2/1"]);
+});
+
+describe.each(WARNABLE)("$label, deploys stopped", (scenario) => {
+  it("on any day: the due check warns at least the warning window before the last valid secret ends", () => {
+    const sim = simulationOf(scenario, "scheduled");
+    const warnedOn = (deployed: readonly DeployedSecret[], at: number): boolean =>
+      dueReasons([scenario.client], { [scenario.client.name]: deployed }, new Date(at), scenario.warnDays).reasons.some(
+        (r) => r.kind === "expiring" || r.kind === "stale",
+      );
     const short: string[] = [];
     for (let stop = 1; stop < DAYS; stop++) {
       const frozen = sim.snapshots![stop - 1];
       const lastEnd = Math.max(...frozen.map((s) => s.endDate.getTime()));
       const lastDay = Math.round((lastEnd - FIRST_DAY.getTime()) / DAY_MS);
       const at = (day: number) => FIRST_DAY.getTime() + day * DAY_MS;
-      // With nothing deployed any more, once the stack is due it stays due: find the first due day after the stop.
+      // With nothing deployed any more, once the warning shows it stays: find the first warned day after the stop.
       let lo = stop;
       let hi = lastDay;
-      expect(dueOn(frozen, at(hi))).toBe(true);
+      expect(warnedOn(frozen, at(hi))).toBe(true);
       while (lo < hi) {
         const mid = Math.floor((lo + hi) / 2);
-        if (dueOn(frozen, at(mid))) hi = mid;
+        if (warnedOn(frozen, at(mid))) hi = mid;
         else lo = mid + 1;
       }
-      if (lo > stop) expect(dueOn(frozen, at(lo - 1))).toBe(false);
+      if (lo > stop) expect(warnedOn(frozen, at(lo - 1))).toBe(false);
       // A warning already showing before the stop (about the same last secret) started earlier.
       let first = lo;
       if (first === stop) {
-        while (first > 0 && sim.days[first - 1].dueReasons.length > 0 && sim.days[first - 1].newestEndBefore === lastEnd) first--;
+        while (first > 0 && sim.days[first - 1].dueReasons.some((k) => k === "expiring" || k === "stale") && sim.days[first - 1].newestEndBefore === lastEnd) first--;
       }
       const lead = lastDay - first;
       if (lead < scenario.warnDays) short.push(`stop ${isoDayOf(at(stop))}: warned ${lead} days before ${isoDayOf(lastEnd)}`);
@@ -275,7 +321,7 @@ describe("a client removed and added back", () => {
     const removal = model.steps.filter((s) => s.day === 100);
     expect(removal.filter((s) => s.kind === "vaultSecret").map((s) => [s.op, s.name])).toEqual([["forget", "reporting-secret-kv"]]);
     expect(removal.filter((s) => s.kind === "password").map((s) => s.op)).toEqual(["delete"]);
-    expect(model.latestVersion("reporting-client-secret")).toBeDefined();
+    expect(model.latestVersion(VAULT.vaultName, "reporting-client-secret")).toBeDefined();
     model.deploy(110, FIRST_DAY.getTime() + 110 * DAY_MS, currentDesign(reporting.client, new Date(FIRST_DAY.getTime() + 110 * DAY_MS)));
     // What `pulumi up` then reports: the secret exists (import it: README.md, "Removing a client"); never a 409.
     expect(model.vaultConflicts).toEqual([{ day: 110, secretName: "reporting-client-secret", reason: "a secret of this name already exists" }]);
@@ -306,5 +352,173 @@ describe("a new client", () => {
     expect(early.length).toBe(90);
     for (const rotation of ["2026-01-20", "2026-06-19", "2026-11-16"]) expect(early).toContain(rotation);
     for (const dayBefore of ["2026-01-19", "2026-06-18", "2026-11-15"]) expect(early).not.toContain(dayBefore);
+  });
+});
+
+describe("replacements as the providers order them", () => {
+  const reporting = exampleScenarios("dev")[1];
+  /**
+   * The client's Key Vault secret, retained on delete or not (from the first day: the engine applies the deployed
+   * resource's retainOnDelete to its delete), moved on day 10 to another resource group of the same vault name: a
+   * replace-triggering input.
+   */
+  const moved = (retainOnDelete: boolean) => (client: ClientConfig, at: Date): Declared[] =>
+    currentDesign(client, at).map((d) =>
+      d.kind !== "vaultSecret"
+        ? d
+        : { ...d, retainOnDelete, inputs: at.getTime() >= FIRST_DAY.getTime() + 10 * DAY_MS ? { ...d.inputs, resourceGroupName: "rg-other" } : d.inputs },
+    );
+
+  it("a retained Key Vault secret is forgotten, not deleted, so its replacement meets the name still there", () => {
+    const sim = simulate(reporting, { every: 1 }, FIRST_DAY, 12, { declare: moved(true) });
+    expect(sim.model.steps.filter((s) => s.kind === "vaultSecret").map((s) => [s.day, s.op])).toEqual([
+      [0, "create"],
+      [10, "replace"],
+      // Nothing in the state any more (the create failed), so the next day tries again.
+      [11, "create"],
+    ]);
+    expect(sim.model.vaultConflicts).toEqual([
+      { day: 10, secretName: "reporting-client-secret", reason: "a secret of this name already exists" },
+      { day: 11, secretName: "reporting-client-secret", reason: "a secret of this name already exists" },
+    ]);
+  });
+
+  it("azure-native deletes before it creates: a secret that is not retained is soft-deleted first, and the create meets a 409", () => {
+    const sim = simulate(reporting, { every: 1 }, FIRST_DAY, 11, { declare: moved(false) });
+    expect(sim.model.vaultConflicts).toEqual([{ day: 10, secretName: "reporting-client-secret", reason: "409: a secret of this name is in a deleted but recoverable state" }]);
+  });
+
+  it("an azuread password replaced on a rotation day (lifetime = 2 x rotateAfter) is one whose end is that day", () => {
+    const sim = simulationOf(SCENARIOS.find((x) => x.label === "180/90")!, { every: 1 });
+    const rotation = sim.days.find((d) => d.day > 0 && d.steps.some((s) => s.op === "replace" && s.kind === "password"))!;
+    const replaced = rotation.steps.find((s) => s.op === "replace" && s.kind === "password")!;
+    expect(replaced.removedEnd).toBe(rotation.at);
+  });
+});
+
+/** The deploy gate over the model: deploys by the scheduled rule, plus a push on the day a change lands. */
+describe("a deployed client's schedule changed on main, with the deploy gate", () => {
+  const base = exampleScenarios("dev")[0]; // power-automate, 180/150, warning window 30 days
+  const CHANGES: Array<[string, (client: ClientConfig, day: number) => ClientConfig]> = [
+    ["a start date set to the day of the change", (c, day) => ({ ...c, secret: { ...c.secret, startDate: isoDayOf(FIRST_DAY.getTime() + day * DAY_MS) } })],
+    ["lifetimeDays 180 -> 170", (c) => ({ ...c, secret: { ...c.secret, lifetimeDays: 170 } })],
+    ["rotateAfterDays 150 -> 120", (c) => ({ ...c, secret: { ...c.secret, rotateAfterDays: 120 } })],
+  ];
+  /** The days the change lands on: spread over two years, across rotations and overlaps. */
+  const CHANGE_DAYS = Array.from({ length: 32 }, (_, i) => 40 + i * 23);
+  /** Long enough after the change for every secret deployed before it to end (lifetime 180) and the next to follow. */
+  const lengthFor = (changeDay: number): number => changeDay + 400;
+
+  describe.each(CHANGES)("%s", (_label, change) => {
+    it("is refused on every deploy until nothing valid is left to drop, and the due check warns the window ahead and turns stale", () => {
+      const problems: string[] = [];
+      for (const changeDay of CHANGE_DAYS) {
+        const changed = change(base.client, changeDay);
+        const sim = simulate(base, "scheduled", FIRST_DAY, lengthFor(changeDay), { clientOn: (day) => (day < changeDay ? base.client : changed), pushDays: new Set([changeDay]), gate: {} });
+        const where = `change on ${isoDayOf(FIRST_DAY.getTime() + changeDay * DAY_MS)}`;
+        if (sim.model.validDrops.length > 0) problems.push(`${where}: dropped ${JSON.stringify(sim.model.validDrops)}`);
+        if (sim.days.some((d) => d.day < changeDay && d.refused.length > 0)) problems.push(`${where}: refused before the change`);
+        const first = sim.days[changeDay];
+        if (first.refused.length === 0 || !first.refused.every((f) => f.kind === "drops-valid-secret" && f.message.startsWith("k2-oauth:clients[0] (power-automate): this deploy would"))) {
+          problems.push(`${where}: the push was not refused for dropping a valid secret: ${JSON.stringify(first.refused)}`);
+        }
+        // Every later day is a due day (a rotation of the new schedule waits) and is refused while a valid secret is deployed.
+        // The refused deploys leave the credentials as they were: the newest one ends on lastDay.
+        const lastEnd = sim.days[changeDay].newestEndAfter!;
+        const lastDay = Math.round((lastEnd - FIRST_DAY.getTime()) / DAY_MS);
+        for (let day = changeDay; day < lastDay; day++) {
+          if (sim.days[day].refused.length === 0) problems.push(`${where}: ${isoDayOf(FIRST_DAY.getTime() + day * DAY_MS)} not refused`);
+        }
+        // The due check warns (expiring, or stale from the day after a rotation should have come) at least the warning
+        // window before the last valid secret ends.
+        const warnedFrom = sim.days.findIndex((d) => d.day >= changeDay && d.dueReasons.some((k) => k === "expiring" || k === "stale"));
+        const staleFrom = sim.days.findIndex((d) => d.day >= changeDay && d.dueReasons.includes("stale"));
+        if (warnedFrom < 0 || lastDay - warnedFrom < base.warnDays || staleFrom < 0 || staleFrom > warnedFrom + 1) {
+          problems.push(`${where}: warned from day ${warnedFrom}, stale from day ${staleFrom}, last valid secret ends on day ${lastDay}`);
+        }
+        // Once nothing valid is left, the gate lets the new schedule deploy.
+        if (!sim.days[lastDay].deployed || sim.days[lastDay].refused.length > 0) problems.push(`${where}: not deployed on ${isoDayOf(lastEnd)}`);
+      }
+      expect(problems).toEqual([]);
+    });
+
+    it("goes through on the day the override names the client, dropping the valid secrets that day only, and is kept from then on", () => {
+      const problems: string[] = [];
+      for (const changeDay of CHANGE_DAYS) {
+        const changed = change(base.client, changeDay);
+        const overrideDay = changeDay + 3;
+        const sim = simulate(base, "scheduled", FIRST_DAY, lengthFor(changeDay), {
+          clientOn: (day) => (day < changeDay ? base.client : changed),
+          pushDays: new Set([changeDay]),
+          gate: { allowDropOn: new Set([overrideDay]) },
+        });
+        const where = `change on ${isoDayOf(FIRST_DAY.getTime() + changeDay * DAY_MS)}`;
+        if (sim.model.validDrops.some((d) => d.day !== overrideDay) || sim.model.validDrops.length === 0) problems.push(`${where}: drops ${JSON.stringify(sim.model.validDrops)}`);
+        const o = sim.days[overrideDay];
+        if (!o.deployed || o.allowed.length === 0 || o.allowed.some((f) => f.client !== "power-automate")) problems.push(`${where}: override day ${JSON.stringify(o.allowed)}`);
+        const overlap = overlapOf(changed);
+        for (const d of sim.days.filter((x) => x.day > overrideDay)) {
+          if (d.refused.length > 0) problems.push(`${where}: refused on ${isoDayOf(d.at)}`);
+          if (d.after.bestRemainingDays < overlap || !d.after.vaultValueValidAllDay) problems.push(`${where}: ${isoDayOf(d.at)} ${JSON.stringify(d.after)}`);
+        }
+      }
+      expect(problems).toEqual([]);
+    });
+  });
+
+  it("without the gate, the same change drops the valid secrets at once (what the gate is for)", () => {
+    const changeDay = 100;
+    const changed = CHANGES[0][1](base.client, changeDay);
+    const sim = simulate(base, "scheduled", FIRST_DAY, 200, { clientOn: (day) => (day < changeDay ? base.client : changed), pushDays: new Set([changeDay]) });
+    // On 2026-04-11 the current generation (5, slot b) is valid until 2026-07-19: the re-anchored schedule declares
+    // generation 0 in slot a only, so slot b's password is deleted (slot a's, generation 4, had ended already).
+    expect(sim.model.validDrops.map((d) => [d.day, d.name, isoDayOf(d.end)])).toEqual([[changeDay, "power-automate-secret-b", "2026-07-19"]]);
+  });
+});
+
+describe("a client added on any day, with the deploy gate", () => {
+  const JOIN_DAYS = Array.from({ length: 365 }, (_, i) => i);
+
+  describe.each([...exampleScenarios("dev"), ...exampleScenarios("prod")])("$label", (scenario) => {
+    const withoutStart: ClientConfig = { ...scenario.client, secret: { lifetimeDays: scenario.client.secret.lifetimeDays, rotateAfterDays: scenario.client.secret.rotateAfterDays } };
+
+    it("is refused without a start date exactly when its first secret would expire inside the warning window, with the line to add", () => {
+      const problems: string[] = [];
+      let refusedDays = 0;
+      for (const join of JOIN_DAYS) {
+        const at = FIRST_DAY.getTime() + join * DAY_MS;
+        const sim = simulate({ ...scenario, client: withoutStart }, "scheduled", new Date(at), 1, { gate: {} });
+        const firstEnd = Math.min(...secretDeclarations(withoutStart, new Date(at), VAULT).passwords.map((p) => Date.parse(p.endDate)));
+        const inside = (firstEnd - at) / DAY_MS <= scenario.warnDays;
+        const refused = sim.days[0].refused;
+        if (inside) refusedDays++;
+        if (inside !== (refused.length > 0)) problems.push(`${isoDayOf(at)}: inside ${inside}, refused ${refused.length}`);
+        if (refused.length > 0 && !refused[0].message.includes(`\`startDate: ${isoDayOf(at)}\``)) problems.push(`${isoDayOf(at)}: ${refused[0].message}`);
+      }
+      expect(problems).toEqual([]);
+      // Every day of the warning window's share of each overlap in the year is refused: not none, not all.
+      expect(refusedDays).toBeGreaterThan(0);
+      expect(refusedDays).toBeLessThan(JOIN_DAYS.length);
+    });
+
+    it("with the start date the gate asks for, starts with one secret that outlives the window and keeps the invariants for two lifetimes", () => {
+      const problems: string[] = [];
+      const overlap = overlapOf(scenario.client);
+      // Everything of a start-dated client is relative to its start date: a join day every week of the year covers
+      // every weekday and month (the full year is covered above, where the anchor's schedule matters).
+      for (const join of JOIN_DAYS.filter((d) => d % 7 === 0)) {
+        const at = FIRST_DAY.getTime() + join * DAY_MS;
+        const client: ClientConfig = { ...withoutStart, secret: { ...withoutStart.secret, startDate: isoDayOf(at) } };
+        const sim = simulate({ ...scenario, client }, "scheduled", new Date(at), 2 * client.secret.lifetimeDays, { gate: {} });
+        const where = `joined ${isoDayOf(at)}`;
+        if (sim.days.some((d) => d.refused.length > 0)) problems.push(`${where}: refused`);
+        if (sim.model.validDrops.length > 0) problems.push(`${where}: valid secret dropped`);
+        if (sim.days[0].after.bestRemainingDays !== client.secret.lifetimeDays) problems.push(`${where}: first secret ${sim.days[0].after.bestRemainingDays} days`);
+        for (const d of sim.days) {
+          if (d.after.bestRemainingDays < overlap || !d.after.vaultValueValidAllDay || d.dueReasons.includes("stale")) problems.push(`${where}: ${isoDayOf(d.at)} ${JSON.stringify(d.after)}`);
+        }
+      }
+      expect(problems).toEqual([]);
+    });
   });
 });
