@@ -65,10 +65,10 @@ describe("list-stacks.sh", () => {
 });
 
 describe("plan-gate.sh (the deploy gate)", () => {
-  const plan = (code: number) =>
+  const plan = (code: number, expected = "run --silent plan -- --stack prod --format markdown --deploy-gate --outputs outputs.json") =>
     fake(
       "npm",
-      `[ "$*" = "run --silent plan -- --stack prod --format markdown --deploy-gate" ] || { echo "unexpected: $*" >&2; exit 99; }
+      `[ "$*" = "${expected}" ] || { echo "unexpected: $*" >&2; exit 99; }
 echo "### Offline plan: stack \\\`prod\\\`"
 echo "**:x: 1 mandatory policy violation**"
 echo "warning: program: something to know" >&2
@@ -77,7 +77,7 @@ exit ${code}`,
 
   it("shows the findings in the log and the job summary when the plan fails, and fails with its exit code", () => {
     plan(1);
-    const r = run("plan-gate.sh", ["prod"]);
+    const r = run("plan-gate.sh", ["prod", "outputs.json"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe(
       "### Offline plan: stack `prod`\n**:x: 1 mandatory policy violation**\n" +
@@ -89,7 +89,7 @@ exit ${code}`,
 
   it("adds the plan's error output to the summary when the plan could not run", () => {
     plan(3);
-    const r = run("plan-gate.sh", ["prod"]);
+    const r = run("plan-gate.sh", ["prod", "outputs.json"]);
     expect(r.code).toBe(3);
     expect(r.stdout).toContain("::error title=Offline plan (prod)::the plan failed (exit code 3)");
     expect(r.summary).toContain(":x: The plan failed (exit code 3):\n\n```\nwarning: program: something to know\n```\n");
@@ -97,17 +97,50 @@ exit ${code}`,
 
   it("passes with the findings shown and no error", () => {
     plan(0);
-    const r = run("plan-gate.sh", ["prod"]);
+    const r = run("plan-gate.sh", ["prod", "outputs.json", ""]);
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain("::error");
     expect(r.summary).toContain("**:x: 1 mandatory policy violation**");
   });
+
+  it("passes the clients whose valid secrets may go to --allow-drop, with a warning", () => {
+    plan(0, "run --silent plan -- --stack prod --format markdown --deploy-gate --outputs outputs.json --allow-drop power-automate,reporting");
+    const r = run("plan-gate.sh", ["prod", "outputs.json", "power-automate,reporting"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe(
+      "::warning title=Deploy gate (prod)::valid client secrets of power-automate,reporting may be dropped by this deploy (allow-secret-drop)",
+    );
+  });
+});
+
+describe("stack-outputs.sh", () => {
+  it("writes the outputs of the stack, qualified with PULUMI_ORG", () => {
+    fake("pulumi", `[ "$*" = "stack output --json --stack acme/dev" ] || exit 98\necho '{"clients":{}}'`);
+    const r = run("stack-outputs.sh", ["dev", "out.json"], { PULUMI_ORG: "acme" });
+    expect(r.code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, "out.json"), "utf8")).toBe('{"clients":{}}\n');
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith("out.json"))).toEqual(["out.json"]);
+  });
+
+  it("exits 4 with a notice for a stack not created yet, and 1 with the CLI's message for anything else", () => {
+    fake("pulumi", `echo "error: no stack named 'qa' found" >&2; exit 255`);
+    const missing = run("stack-outputs.sh", ["qa", "out.json"]);
+    expect(missing).toMatchObject({ code: 4, stdout: "::notice title=Stack qa not created::qa does not exist in the Pulumi backend yet (README.md, Adding an environment)\n" });
+    fake("pulumi", `echo "error: PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions" >&2; exit 255`);
+    const token = run("stack-outputs.sh", ["dev", "out.json"]);
+    expect(token.code).toBe(1);
+    expect(token.stderr).toContain("PULUMI_ACCESS_TOKEN must be set");
+    expect(token.stdout).toBe("::error title=Deployed outputs (dev)::could not read the outputs of dev (see the log above)\n");
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith("out.json"))).toEqual([]);
+  });
 });
 
 describe("due-stacks.sh (which stacks the deploy workflow deploys)", () => {
+  const due = (json: Record<string, unknown>) => JSON.stringify({ due: false, stale: false, reasons: [], blocked: [], ...json });
+
   beforeEach(() => {
     stacks("dev", "prod", "qa");
-    // `pulumi stack output`: dev and prod are deployed, qa cannot be read (e.g. never created).
+    // `pulumi stack output`: dev and prod are deployed, qa does not exist in the backend.
     fake(
       "pulumi",
       `[ "$1 $2 $3 $4" = "stack output --json --stack" ] || exit 98
@@ -116,60 +149,101 @@ case "$5" in
   *) echo "error: no stack named '$5' found" >&2; exit 255 ;;
 esac`,
     );
-    // `npm run due`: prod is due (rotation), dev is not, a stack without outputs ({}) is due as not deployed.
+    // `npm run due`: prod is due (rotation), dev is not.
     fake(
       "npm",
-      `stack=$6; outputs=$8
-[ "$1 $2 $3 $4 $5 $7 $9 \${10}" = "run --silent due -- --stack --outputs --format json" ] || { echo "unexpected: $*" >&2; exit 99; }
-if [ "$(cat "$outputs")" = "{}" ]; then
-  echo '{"due":true,"reasons":[{"client":"a","kind":"new-client","message":"a: no deployed secret yet"}]}'
-elif [ "$stack" = "prod" ]; then
-  echo '{"due":true,"reasons":[{"client":"a","kind":"rotation","message":"a: generation 7 is not deployed"}]}'
+      `stack=$6
+[ "$1 $2 $3 $4 $5 $7 $8 $9 \${10}" = "run --silent due -- --stack --outputs .due/$stack.outputs.json --format json" ] || { echo "unexpected: $*" >&2; exit 99; }
+if [ "$stack" = "prod" ]; then
+  echo '${due({ due: true, reasons: [{ client: "a", kind: "rotation", message: "a: generation 7 is not deployed" }] })}'
 else
-  echo '{"due":false,"reasons":[]}'
+  echo '${due({ reasons: [{ client: "a", kind: "expiring", message: "a: expires in 20 days" }] })}'
 fi`,
     );
   });
 
-  it("picks every stack for a push or a manual run", () => {
-    const r = run("due-stacks.sh", ["all"]);
+  it("picks every stack for a push or a manual run, a missing one included (its deploy says what to do)", () => {
+    const r = run("due-stacks.sh", ["all"], { PULUMI_ORG: "acme" });
     expect(r.code).toBe(0);
-    expect(r.output).toBe('stacks=["dev","prod","qa"]\n');
+    expect(r.output).toBe('stacks=["dev","prod","qa"]\nstale=[]\n');
   });
 
-  it("on the schedule picks the due stacks, with their reasons in the log and the summary", () => {
+  it("on the schedule picks the due stacks, skips a missing one with a notice, with the reasons and notes in the log and the summary", () => {
     const r = run("due-stacks.sh", ["due"], { PULUMI_ORG: "acme" });
     expect(r.code).toBe(0);
-    expect(r.output).toBe('stacks=["prod","qa"]\n');
-    expect(r.stdout).toContain("::notice title=Deployed outputs (qa)::could not read the outputs of acme/qa: counted as not deployed");
+    expect(r.output).toBe('stacks=["prod"]\nstale=[]\n');
+    expect(r.stdout).toContain("::notice title=Stack qa not created::acme/qa does not exist in the Pulumi backend yet");
     expect(r.stdout).toContain("  - [rotation] a: generation 7 is not deployed\n");
     expect(r.summary).toBe(
       [
-        "### Scheduled deploy: stacks due today",
+        "### Stacks (due): what is due today",
         "- `dev`: nothing due",
+        "  - [expiring] a: expires in 20 days",
         "- `prod`: due",
         "  - [rotation] a: generation 7 is not deployed",
-        "- `qa`: due",
-        "  - [new-client] a: no deployed secret yet",
+        "- `qa`: not created in the Pulumi backend yet",
         "",
       ].join("\n"),
     );
   });
 
-  it("picks nothing on a day with nothing due", () => {
-    fake("npm", `echo '{"due":false,"reasons":[]}'`);
-    const r = run("due-stacks.sh", ["due"], { PULUMI_ORG: "acme" });
-    expect(r.code).toBe(0);
-    expect(r.output).toBe("stacks=[]\n");
+  it("reports a stale stack loudly in every mode, and check fails for it", () => {
+    fake(
+      "npm",
+      `echo '${due({ due: true, stale: true, reasons: [{ client: "a", kind: "rotation", message: "a: waiting" }, { client: "a", kind: "stale", message: "a: the daily deploys did not run." }], blocked: [{ client: "b", kind: "new-client-expires-early", message: "b: add startDate" }] })}'`,
+    );
+    for (const mode of ["all", "due"]) {
+      const r = run("due-stacks.sh", [mode], { PULUMI_ORG: "acme", ONLY_STACK: "prod" });
+      expect(r.code).toBe(0);
+      expect(r.output).toBe('stacks=["prod"]\nstale=["prod"]\n');
+      expect(r.stdout).toContain("::error title=Rotations fell behind (prod)::a: the daily deploys did not run.\n");
+      expect(r.summary).toContain("- `prod`: :x: STALE: the scheduled deploys did not run\n  - [rotation] a: waiting\n  - [stale] a: the daily deploys did not run.\n  - [deploy gate would refuse] b: add startDate\n");
+    }
+    const check = run("due-stacks.sh", ["check"], { PULUMI_ORG: "acme", ONLY_STACK: "prod" });
+    expect(check.code).toBe(1);
+    expect(check.output).toBe("");
+    fake("npm", `echo '${due({})}'`);
+    expect(run("due-stacks.sh", ["check"], { PULUMI_ORG: "acme", ONLY_STACK: "prod" }).code).toBe(0);
   });
 
-  it("fails when the due check itself fails, and on an unknown mode", () => {
-    fake("npm", `echo "error: k2-oauth:clients[0].secret.lifetimeDays: expected at most 730 days" >&2; exit 2`);
+  it("counts a stack whose due check fails as due, with an error, and goes on with the others", () => {
+    fake(
+      "npm",
+      `if [ "$6" = "dev" ]; then echo "error: k2-oauth:clients[0].secret.lifetimeDays: expected a whole number of days from 1 to 730" >&2; exit 2; fi
+echo '${due({})}'`,
+    );
+    const r = run("due-stacks.sh", ["due"], { PULUMI_ORG: "acme" });
+    expect(r.code).toBe(0);
+    expect(r.output).toBe('stacks=["dev"]\nstale=[]\n');
+    expect(r.stdout).toContain("::error title=Due check (dev)::npm run due failed (exit code 2): counted as due, so that its deploy shows the problem");
+    expect(r.stderr).toContain("expected a whole number of days from 1 to 730");
+  });
+
+  it("fails the pick when outputs cannot be read for another reason than a missing stack (no token: never 'deploy everything')", () => {
+    fake("pulumi", `echo "error: PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions" >&2; exit 255`);
     const r = run("due-stacks.sh", ["due"]);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toContain("::error title=Due check (dev)::npm run due failed (exit code 2)");
-    expect(r.stderr).toContain("expected at most 730 days");
+    expect(r.code).toBe(1);
     expect(r.output).toBe("");
+    expect(r.stdout).toContain("::error title=Deployed outputs (dev)::could not read the outputs of dev");
+  });
+
+  it("takes one stack with ONLY_STACK, refuses an unknown one, and refuses allow-secret-drop without it", () => {
+    expect(run("due-stacks.sh", ["all"], { PULUMI_ORG: "acme", ONLY_STACK: "dev" }).output).toBe('stacks=["dev"]\nstale=[]\n');
+    const unknown = run("due-stacks.sh", ["all"], { ONLY_STACK: "staging" });
+    expect(unknown).toMatchObject({ code: 2, output: "", stdout: `::error title=Unknown stack::'staging' is not one of ["dev","prod","qa"] (stacks/Pulumi.<stack>.yaml)\n` });
+    const drop = run("due-stacks.sh", ["all"], { ALLOW_SECRET_DROP: "a" });
+    expect(drop).toMatchObject({
+      code: 2,
+      output: "",
+      stdout: "::error title=allow-secret-drop::allow-secret-drop lets valid secrets go: name the one stack it is for in only-stack\n",
+    });
+  });
+
+  it("picks nothing on a day with nothing due, and rejects an unknown mode", () => {
+    fake("npm", `echo '${due({})}'`);
+    const r = run("due-stacks.sh", ["due"], { PULUMI_ORG: "acme" });
+    expect(r.code).toBe(0);
+    expect(r.output).toBe("stacks=[]\nstale=[]\n");
     expect(run("due-stacks.sh", ["sometimes"]).code).toBe(2);
   });
 });

@@ -171,27 +171,41 @@ describe("pull-request workflow", () => {
     for (const step of s.slice(exists + 1)) {
       expect(step.if, step.name ?? step.uses).toBe("steps.credentials.outputs.available == 'true' && steps.stack.outputs.exists == 'true'");
     }
+    // Last: whether the deployed stack kept up with its rotations (a disabled schedule runs nothing else).
+    expect(s[s.length - 1]).toMatchObject({ run: "bash .github/scripts/due-stacks.sh check", env: { ONLY_STACK: "${{ matrix.stack }}" } });
   });
 });
 
 describe("deploy workflows", () => {
-  it("deploy on every push to main, daily on a schedule, and by hand", () => {
+  it("deploy on every push to main, daily on a schedule, and by hand (all, the due ones, or one stack with an explicit secret drop)", () => {
     const wf = workflows["deploy.yml"];
     expect(wf.on).toEqual({
       push: { branches: ["main"] },
       schedule: [{ cron: "17 5 * * *" }],
-      workflow_dispatch: { inputs: { "only-due": { description: expect.any(String), type: "boolean", default: false } } },
+      workflow_dispatch: {
+        inputs: {
+          "only-due": { description: expect.any(String), type: "boolean", default: false },
+          "only-stack": { description: expect.any(String), type: "string", default: "" },
+          "allow-secret-drop": { description: expect.any(String), type: "string", default: "" },
+        },
+      },
     });
   });
 
-  it("pick every stack on a push, only the due ones on the schedule, from stacks/", () => {
+  it("run the tests on pushes and manual runs, not on the schedule (a flaky test must not hold a rotation back)", () => {
+    expect(workflows["deploy.yml"].jobs.test.if).toBe("github.event_name != 'schedule'");
+  });
+
+  it("pick every stack on a push, only the due ones on the schedule, from stacks/, and report the stale ones", () => {
     const job = workflows["deploy.yml"].jobs.stacks;
-    expect(job.outputs).toEqual({ stacks: "${{ steps.pick.outputs.stacks }}" });
+    expect(job.outputs).toEqual({ stacks: "${{ steps.pick.outputs.stacks }}", stale: "${{ steps.pick.outputs.stale }}" });
     const s = job.steps ?? [];
     const pick = s.find((x) => x.run?.includes("due-stacks.sh"));
     expect(pick?.run).toBe('bash .github/scripts/due-stacks.sh "$MODE"');
     expect(pick?.env).toEqual({
       MODE: "${{ (github.event_name == 'schedule' || inputs.only-due) && 'due' || 'all' }}",
+      ONLY_STACK: "${{ inputs.only-stack }}",
+      ALLOW_SECRET_DROP: "${{ inputs.allow-secret-drop }}",
       PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}",
       PULUMI_ORG: "${{ vars.PULUMI_ORG }}",
     });
@@ -201,36 +215,48 @@ describe("deploy workflows", () => {
     expect(order((x) => x.uses?.startsWith("pulumi/actions@") === true && x.with === undefined)).toBeLessThan(order((x) => x === pick));
   });
 
-  it("deploy the picked stacks one at a time, each in the environment of its name, after the tests", () => {
+  it("deploy the picked stacks one at a time, each in the environment of its name, none stopping the others", () => {
     const deploy = workflows["deploy.yml"].jobs.deploy;
     expect(deploy.uses).toBe("./.github/workflows/deploy-stack.yml");
     expect(needsOf(deploy).sort()).toEqual(["stacks", "test"]);
-    expect(deploy.if).toBe("needs.stacks.outputs.stacks != '[]'");
-    expect(deploy.strategy).toEqual({ "fail-fast": true, "max-parallel": 1, matrix: { stack: "${{ fromJSON(needs.stacks.outputs.stacks) }}" } });
+    expect(deploy.if).toBe(
+      "${{ !cancelled() && needs.stacks.result == 'success' && needs.stacks.outputs.stacks != '[]' && (needs.test.result == 'success' || needs.test.result == 'skipped') }}",
+    );
+    expect(deploy.strategy).toEqual({ "fail-fast": false, "max-parallel": 1, matrix: { stack: "${{ fromJSON(needs.stacks.outputs.stacks) }}" } });
     // prod keeps its required reviewers: the environment is the stack's name.
-    expect(deploy.with).toEqual({ stack: "${{ matrix.stack }}", environment: "${{ matrix.stack }}" });
+    expect(deploy.with).toEqual({ stack: "${{ matrix.stack }}", environment: "${{ matrix.stack }}", "allow-drop": "${{ inputs.allow-secret-drop }}" });
     expect(deploy.permissions).toMatchObject({ "id-token": "write" });
   });
 
-  it("gate each update on the offline plan with --deploy-gate and run pulumi up with the policy pack in the environment", () => {
+  it("fail the run after the deploys when a stack fell behind its rotations", () => {
+    const job = workflows["deploy.yml"].jobs["kept-up"];
+    expect(needsOf(job).sort()).toEqual(["deploy", "stacks"]);
+    expect(job.if).toBe("${{ always() && needs.stacks.result == 'success' && needs.stacks.outputs.stale != '[]' }}");
+    expect(job.steps?.[0].env).toEqual({ STALE: "${{ needs.stacks.outputs.stale }}" });
+    expect(job.steps?.[0].run).toMatch(/::error title=Scheduled deploys fell behind::[\s\S]*\nexit 1\n$/);
+  });
+
+  it("gate each update on the offline plan with --deploy-gate against the deployed outputs, then pulumi up with the policy pack", () => {
     const wf = workflows["deploy-stack.yml"];
     expect(Object.keys(wf.on)).toEqual(["workflow_call"]);
+    expect((wf.on.workflow_call as { inputs: Json }).inputs["allow-drop"]).toEqual({ description: expect.any(String), required: false, type: "string", default: "" });
     const job = wf.jobs.up;
     expect(job.environment).toBe("${{ inputs.environment }}");
     expect(wf.permissions).toMatchObject({ "id-token": "write" });
     const s = job.steps ?? [];
     const order = (pred: (x: Step) => boolean): number => s.findIndex(pred);
-    const plan = order((x) => x.run === 'bash .github/scripts/plan-gate.sh "$STACK"');
     const exists = order((x) => x.run === 'bash .github/scripts/stack-exists.sh "$STACK" --required');
+    const outputs = order((x) => x.run === 'bash .github/scripts/stack-outputs.sh "$STACK" outputs.json');
+    const plan = order((x) => x.run === 'bash .github/scripts/plan-gate.sh "$STACK" outputs.json "$ALLOW_DROP"');
     const login = order((x) => x.uses?.startsWith("azure/login@") === true);
     const up = order((x) => x.uses?.startsWith("pulumi/actions@") === true && x.with?.command === "up");
-    expect(plan).toBeGreaterThan(-1);
-    expect(plan).toBeLessThan(exists);
-    expect(exists).toBeLessThan(login);
+    expect(exists).toBeGreaterThan(-1);
+    expect(exists).toBeLessThan(outputs);
+    expect(outputs).toBeLessThan(plan);
+    expect(plan).toBeLessThan(login);
     expect(login).toBeLessThan(up);
-    expect(fs.readFileSync(path.join(ROOT, ".github", "scripts", "plan-gate.sh"), "utf8")).toContain(
-      'npm run --silent plan -- --stack "$stack" --format markdown --deploy-gate > plan.md 2> plan.err',
-    );
+    expect(s[outputs].env).toMatchObject({ PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}", PULUMI_ORG: "${{ vars.PULUMI_ORG }}" });
+    expect(s[plan].env).toEqual({ STACK: "${{ inputs.stack }}", ALLOW_DROP: "${{ inputs.allow-drop }}" });
     expect(s[up].with).toMatchObject({ command: "up", policyPacks: "policies" });
   });
 });
