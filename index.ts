@@ -8,11 +8,14 @@ import { InboundOAuth } from "./components/inboundOAuth";
 import { planDay } from "./components/planDay";
 import { loadProgramConfig } from "./components/programConfig";
 import { pinnedProviders } from "./components/providers";
+import { providerSettings } from "./components/providerSettings";
 import { describeSecrets } from "./components/rotation";
 
 const { config, k2AdminPassword } = loadProgramConfig();
 const now = planDay();
-const providers = pinnedProviders("k2-oauth", { tenantId: config.tenantId, cloud: config.cloud });
+const target = { tenantId: config.tenantId, cloud: config.cloud };
+// The stack's own azuread:* and azure-native:* config goes to the pinned providers (the engine gives it only to default ones).
+const providers = pinnedProviders("k2-oauth", target, undefined, providerSettings(pulumi.runtime.allConfig(), target));
 const oauth = new InboundOAuth("k2-oauth", { config, k2AdminPassword, now }, { providers: [providers.azuread, providers.azureNative] });
 
 export const tenantId = config.tenantId;

@@ -11,6 +11,7 @@ import * as azuread from "@pulumi/azuread";
 import { getClientConfigOutput } from "@pulumi/azure-native/authorization/getClientConfig";
 import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
 import type { Cloud } from "./entra";
+import type { ProviderSettings } from "./providerSettings";
 
 /**
  * azuread's `environment` per cloud. @pulumi/azuread 6.9.1 (provider.d.ts) accepts `global` (also `public`),
@@ -35,39 +36,44 @@ export interface PinnedProviders {
 }
 
 /**
- * The name the Pulumi engine gives the default provider of a package version (`default_6_9_1`: pulumi/pulumi
- * pkg/resource/deploy/providers/provider.go, ProviderRequest.DefaultName).
+ * The name the Pulumi engine gives the default provider of a package version: `default_6_9_1`, and for a prerelease or
+ * build each part of it (`default_10_0_12_alpha_1`): pulumi/pulumi pkg/resource/deploy/providers/provider.go,
+ * ProviderRequest.DefaultName (which also appends a plugin download URL; this project's packages have none).
  */
 export function defaultProviderName(version: string): string {
-  const core = /^(\d+)\.(\d+)\.(\d+)/.exec(version);
-  if (core === null) throw new Error(`not a semantic version: '${version}'`);
-  return `default_${core[1]}_${core[2]}_${core[3]}`;
+  const m = /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$/.exec(version);
+  if (m === null) throw new Error(`not a semantic version: '${version}'`);
+  const parts = [m[1], m[2], m[3], ...(m[4]?.split(".") ?? []), ...(m[5]?.split(".") ?? [])].map((p) => (/^\d+$/.test(p) ? String(Number(p)) : p));
+  return `default_${parts.join("_")}`;
 }
 
 /**
  * The package versions whose default providers hold the resources of stacks deployed before this project declared
- * its providers: every such release pinned exactly these (package.json).
+ * its providers: every such release pinned exactly these. A fact about the past: they must not follow upgrades of
+ * @pulumi/azuread or @pulumi/azure-native in package.json (the alias would then name a provider no deployed stack has,
+ * and those stacks would replace every resource on their first deploy with the pinned providers).
  */
 export const DEFAULT_PROVIDER_VERSIONS = { azuread: "6.9.1", azureNative: "3.28.0" } as const;
 
 /**
- * The azuread and azure-native providers for a tenant and cloud, named `<name>-azuread` and `<name>-azure-native`.
- * Credentials still come from the environment (Azure CLI, OIDC, ARM_CLIENT_ID...): only tenant and cloud are pinned.
+ * The azuread and azure-native providers for a tenant and cloud, named `<name>-azuread` and `<name>-azure-native`,
+ * with the stack's own settings for them (`settings`: providerSettings.ts, from its `azuread:*` and `azure-native:*`
+ * config). Credentials otherwise come from the environment (Azure CLI, OIDC, ARM_CLIENT_ID...).
  *
  * Each one carries an alias to the default provider that held the stack's resources before the providers were
  * explicit (DEFAULT_PROVIDER_VERSIONS): such a stack moves its resources to the pinned providers without replacing any
  * (the engine treats an aliased provider as the same provider: pulumi/pulumi pkg/resource/deploy/step_generator.go,
  * providerChanged). A new stack has no such provider; the alias then matches nothing.
  */
-export function pinnedProviders(name: string, target: ProviderTarget, opts?: pulumi.CustomResourceOptions): PinnedProviders {
+export function pinnedProviders(name: string, target: ProviderTarget, opts?: pulumi.CustomResourceOptions, settings?: ProviderSettings): PinnedProviders {
   const azureadProvider = new azuread.Provider(
     `${name}-azuread`,
-    { tenantId: target.tenantId, environment: AZUREAD_ENVIRONMENTS[target.cloud] },
+    { ...settings?.azuread, tenantId: target.tenantId, environment: AZUREAD_ENVIRONMENTS[target.cloud] },
     pulumi.mergeOptions(opts, { aliases: [{ name: defaultProviderName(DEFAULT_PROVIDER_VERSIONS.azuread) }] }),
   );
   const azureNativeProvider = new AzureNativeProvider(
     `${name}-azure-native`,
-    { tenantId: target.tenantId, environment: AZURE_NATIVE_ENVIRONMENTS[target.cloud] },
+    { ...settings?.azureNative, tenantId: target.tenantId, environment: AZURE_NATIVE_ENVIRONMENTS[target.cloud] },
     pulumi.mergeOptions(opts, { aliases: [{ name: defaultProviderName(DEFAULT_PROVIDER_VERSIONS.azureNative) }] }),
   );
   return { azuread: azureadProvider, azureNative: azureNativeProvider };
