@@ -15,7 +15,8 @@ import { formatConfigPath, type StackConfig } from "./config";
 import { TYPE_INBOUND_OAUTH } from "./contracts";
 import { v1AuthorizeUrl, v1Endpoints, type V1Endpoints } from "./entra";
 import { verifySignedInTenant } from "./providers";
-import { ScheduleNotStartedError, secretSchedule } from "./rotation";
+import { withValueGiven } from "./configMessages";
+import { isoDay, ScheduleNotStartedError, secretSchedule } from "./rotation";
 
 export interface InboundOAuthArgs {
   config: StackConfig;
@@ -121,8 +122,11 @@ function assertClientsStarted(config: StackConfig, now: Date): void {
       secretSchedule(client.secret, now);
     } catch (err) {
       if (!(err instanceof ScheduleNotStartedError)) throw err;
+      const today = isoDay(err.day);
       throw new pulumi.RunError(
-        `${formatConfigPath(["clients", i, "secret", "startDate"])}: ${err.message}; set it to the day the client is added (today or earlier)`,
+        `${formatConfigPath(["clients", i, "secret", "startDate"])}: ` +
+          withValueGiven(`expected the day the client is added, ${today} (the day planned) or earlier, like ${today}`, err.startDate) +
+          " (no secret exists before a client's start date)",
       );
     }
   });

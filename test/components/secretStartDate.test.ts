@@ -51,7 +51,7 @@ describe("InboundOAuth with a start date", () => {
   it("refuses a start date after the day planned, naming the key", () => {
     const config = validateStackConfig(raw({ startDate: "2026-12-01" }));
     expect(() => new InboundOAuth("too-early", { config, now: new Date(Date.UTC(2026, 10, 29)) })).toThrow(
-      "k2-oauth:clients[1].secret.startDate: startDate 2026-12-01 is after the day being planned (2026-11-29): no secret exists before a client's start date; set it to the day the client is added (today or earlier)",
+      "k2-oauth:clients[1].secret.startDate: expected the day the client is added, 2026-11-29 (the day planned) or earlier, like 2026-11-29; got '2026-12-01' (no secret exists before a client's start date)",
     );
   });
 });
