@@ -11,24 +11,26 @@ export const TYPE_BEARER_TOKEN_RESOURCE = "pulumi-nodejs:dynamic/k2:BearerTokenR
 
 /**
  * Where each input of the Bearer Token resource comes from in the stack config (declareK2Side in ./bearerToken.ts;
- * test/k2/inputConfigKeys.test.ts changes each key and watches its input change): what to change when the provider's
- * check rejects an input. Inputs not listed are fixed by the program (KB002784's values).
+ * test/k2/inputConfigKeys.test.ts changes each key and watches its input change): the keys to change when the
+ * provider's check rejects an input, the one that decides most first. Inputs not listed are fixed by the program
+ * (KB002784's values).
  */
-export const BEARER_TOKEN_INPUT_CONFIG_KEYS: Readonly<Record<string, string>> = {
-  k2Url: "k2-oauth:k2.url",
-  resourceName: "k2-oauth:k2.bearerTokenResource.name",
-  authorizationEndpoint: "k2-oauth:tenantId and k2-oauth:cloud",
-  tokenEndpoint: "k2-oauth:tenantId and k2-oauth:cloud",
-  metadataEndpoint: "k2-oauth:tenantId and k2-oauth:cloud",
-  "parameters.audience": "k2-oauth:k2Api.audience",
-  "credentials.username": "k2-oauth:k2.admin.username",
-  "credentials.password": "k2-oauth:k2.admin.password",
-  "management.serviceUrl": "k2-oauth:k2.smartObjectServices.url (default: port 8888 of k2-oauth:k2.url)",
-  "management.mapping": "k2-oauth:k2.smartObjectServices.mapping",
+export const BEARER_TOKEN_INPUT_CONFIG_KEYS: Readonly<Record<string, readonly string[]>> = {
+  k2Url: ["k2-oauth:k2.url"],
+  resourceName: ["k2-oauth:k2.bearerTokenResource.name"],
+  authorizationEndpoint: ["k2-oauth:tenantId", "k2-oauth:cloud"],
+  tokenEndpoint: ["k2-oauth:tenantId", "k2-oauth:cloud"],
+  metadataEndpoint: ["k2-oauth:tenantId", "k2-oauth:cloud"],
+  "parameters.audience": ["k2-oauth:k2Api.audience"],
+  "credentials.username": ["k2-oauth:k2.admin.username"],
+  "credentials.password": ["k2-oauth:k2.admin.password"],
+  // Without smartObjectServices.url, the service URL is port 8888 of k2.url.
+  "management.serviceUrl": ["k2-oauth:k2.smartObjectServices.url", "k2-oauth:k2.url"],
+  "management.mapping": ["k2-oauth:k2.smartObjectServices.mapping"],
 };
 
-/** Per dynamic resource type: the stack config key of each input (see above). */
-export const DYNAMIC_INPUT_CONFIG_KEYS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+/** Per dynamic resource type: the stack config keys of each input (see above). */
+export const DYNAMIC_INPUT_CONFIG_KEYS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
   [TYPE_BEARER_TOKEN_RESOURCE]: BEARER_TOKEN_INPUT_CONFIG_KEYS,
 };
 

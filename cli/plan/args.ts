@@ -64,7 +64,7 @@ export const PLAN_COMMAND = defineCommand({
     [0, "no mandatory policy violation"],
     [1, "mandatory policy violations or provider check failures (or, with --deploy-gate, a deploy blocker)"],
     [2, "invalid config (stack file or policy config) or usage"],
-    [3, "the plan could not be completed (the program crashed, the policy pack did not start, an SDK internal the plan relies on changed)"],
+    [3, "the plan could not be completed (the program crashed, the policy pack did not start, a dynamic provider could not be loaded or its check threw, an SDK internal the plan relies on changed)"],
   ],
   positionalHint: "name the stack with --stack <name>",
 });

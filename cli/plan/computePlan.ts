@@ -18,12 +18,14 @@ import { diffPlans } from "./diff";
 import { PlanConfigError, PlanFailedError, UsageError } from "./errors";
 import type { CheckOutcome, PlanDiff, PlanResult, PolicyOutcome, ProgramOutcome, RecordedResource } from "./model";
 import type { OfflineLookupContext } from "./offlineMocks";
+import type { ProgramRequest } from "./programChild";
 import { placeholdersUsed } from "./placeholders";
 import type { HeadStart } from "./headStart";
 import { openPolicyRun, packWarnings } from "./policy";
 import { readProject, type ProjectInfo } from "./project";
 import { DEFAULT_PROGRAM_TIMEOUT_MS, ProgramRunError, runProgramOffline, type ProgramProcess } from "./runProgram";
-import { makeScrubber, plaintextSecrets, scrubDeep, type Scrubber } from "./scrub";
+import { plaintextSecrets } from "./plaintextSecrets";
+import { makeScrubber, scrubDeep, type Scrubber } from "./scrub";
 import { displayInputs, SECRET_MASK, UNKNOWN_MASK } from "./wire";
 import { resolveCommit, withRefTree } from "./worktree";
 
@@ -60,7 +62,7 @@ function loadStack(stack: string, root: string): LoadedStack {
 }
 
 /** The offline answers to the program's lookups for a stack: its K2 API scope, and its own tenant as the signed-in one. */
-export function lookupContext(stack: LoadedStack): OfflineLookupContext {
+function lookupContext(stack: LoadedStack): OfflineLookupContext {
   const k2Api = stack.config.k2Api;
   const scope = typeof k2Api === "object" && k2Api !== null ? (k2Api as { scope?: unknown }).scope : undefined;
   const tenantId = stack.config.tenantId;
@@ -76,6 +78,25 @@ function readDeployed(gate: NonNullable<PlanOptions["deployGate"]>, clients: rea
   return deployedSecretsOf(loadStackOutputs(gate.outputs.file, gate.outputs.label));
 }
 
+/** What the program's process needs to run the project's program for a stack, as of `date` (default: today). */
+export function programRequest(project: ProjectInfo, stack: LoadedStack, date?: string): ProgramRequest {
+  return {
+    programDir: project.root,
+    main: project.main,
+    project: project.name,
+    stack: stack.stack,
+    engineConfig: stack.engineConfig,
+    secretKeys: stack.secretKeys,
+    lookups: lookupContext(stack),
+    ...(date !== undefined ? { planDate: date } : {}),
+  };
+}
+
+/** The program of the project at `root` run offline for the stack `stack` (its stack file unchecked), as the plan runs it. */
+export function runStackOffline(root: string, stack: string, timeoutMs: number = DEFAULT_PROGRAM_TIMEOUT_MS): Promise<ProgramOutcome> {
+  return runProgramOffline(programRequest(readProject(root), loadStackFile(stack, root)), timeoutMs);
+}
+
 function runStackProgram(
   project: ProjectInfo,
   stack: LoadedStack,
@@ -84,16 +105,7 @@ function runStackProgram(
   onResource?: (resource: RecordedResource) => void,
   started?: ProgramProcess,
 ): Promise<ProgramOutcome> {
-  const request = {
-    programDir: project.root,
-    main: project.main,
-    project: project.name,
-    stack: stack.stack,
-    engineConfig: stack.engineConfig,
-    secretKeys: stack.secretKeys,
-    lookups: lookupContext(stack),
-    planDate: date,
-  };
+  const request = programRequest(project, stack, date);
   return started !== undefined ? started.run(request, timeoutMs, onResource) : runProgramOffline(request, timeoutMs, onResource);
 }
 
@@ -105,14 +117,14 @@ function programLog(outcome: ProgramOutcome, label: string): string[] {
     .map((l) => `${label}: ${l.replace(/^warning: \[runtime\] /, "")}`);
 }
 
-/** The stack config key an input comes from: the property itself, or the nearest listed parent of it. */
-function configKeyOf(type: string, property: string): string | undefined {
+/** The stack config keys an input comes from: those of the property itself, or of the nearest listed parent of it. */
+function configKeysOf(type: string, property: string): readonly string[] {
   const keys = DYNAMIC_INPUT_CONFIG_KEYS[type];
-  if (keys === undefined) return undefined;
+  if (keys === undefined) return [];
   for (let p = property; p !== ""; p = p.includes(".") ? p.slice(0, p.lastIndexOf(".")) : "") {
     if (keys[p] !== undefined) return keys[p];
   }
-  return undefined;
+  return [];
 }
 
 /** The display value at a check failure's property (`parameters.audience`); a secret anywhere on the way is `[secret]`. */
@@ -135,7 +147,6 @@ export function checkOutcome(resources: readonly RecordedResource[]): CheckOutco
     failures: checked.flatMap((r) => {
       const inputs = displayInputs(r.wireInputs);
       return (r.checkFailures ?? []).map((f) => {
-        const configKey = configKeyOf(r.type, f.property);
         const given = givenAt(inputs, f.property);
         return {
           urn: r.urn,
@@ -143,7 +154,7 @@ export function checkOutcome(resources: readonly RecordedResource[]): CheckOutco
           name: r.name,
           property: f.property,
           reason: f.reason,
-          ...(configKey !== undefined ? { configKey } : {}),
+          configKeys: [...configKeysOf(r.type, f.property)],
           ...(given !== undefined ? { given } : {}),
         };
       });

@@ -88,7 +88,14 @@ export async function runOffline(
     pulumi.runtime.setAllConfig(request.engineConfig, request.secretKeys);
     // setMocks installs the SDK's MockMonitor (its shape is checked by recordRegistrations). Dynamic resources get
     // their provider's check before they are answered and recorded, as in a preview.
-    recording = recordRegistrations(pulumi.runtime.getMonitor(), request.stack, request.project, light.probe.version, onResource, providerChecks(light));
+    recording = recordRegistrations(
+      pulumi.runtime.getMonitor(),
+      request.stack,
+      request.project,
+      light.probe.version,
+      onResource,
+      providerChecks(light, { config: request.engineConfig, project: request.project }),
+    );
 
     const main = path.resolve(request.programDir, request.main);
     await pulumi.runtime.runInPulumiStack(async () => {

@@ -7,6 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import * as analyzer from "../../cli/analyzer/wire";
 import { parsePlanArgs } from "../../cli/plan/args";
 import { diffPlans } from "../../cli/plan/diff";
 import { UsageError } from "../../cli/plan/errors";
@@ -14,7 +15,8 @@ import type { RecordedResource } from "../../cli/plan/model";
 import { engineUrn } from "../../cli/plan/recordingMonitor";
 import { useColor } from "../../cli/plan/render/style";
 import { leaves } from "../../cli/plan/render/values";
-import { makeScrubber, plaintextSecrets } from "../../cli/plan/scrub";
+import { plaintextSecrets } from "../../cli/plan/plaintextSecrets";
+import { makeScrubber } from "../../cli/plan/scrub";
 import * as wire from "../../cli/plan/wire";
 import { thrown } from "../helpers/thrown";
 
@@ -72,6 +74,8 @@ describe("wire format", () => {
     expect(wire.ARCHIVE_SIG).toBe(rpc.specialArchiveSig);
     expect(wire.OUTPUT_VALUE_SIG).toBe(rpc.specialOutputValueSig);
     expect(wire.UNKNOWN_VALUE).toBe(rpc.unknownValue);
+    // The analyzer client's encoding takes the same constants.
+    expect([analyzer.SIG_KEY, analyzer.SECRET_SIG, analyzer.UNKNOWN]).toEqual([rpc.specialSigKey, rpc.specialSecretSig, rpc.unknownValue]);
   });
 
   it("masks secrets at any depth, unknowns and dynamic provider code", () => {

@@ -1,6 +1,6 @@
 /**
  * The json format (docs/plan.md, "Formats"): `{ stack, resources: [{ urn, type, name, parent, inputs }],
- * checks: { resourcesChecked, failures: [{ urn, type, name, property, reason, configKey, given }] },
+ * checks: { resourcesChecked, failures: [{ urn, type, name, property, reason, configKeys, given }] },
  * policy: { violations: [{ policy, level, urn, message }] } }` plus extra fields. Wire-form inputs are never
  * included: only display inputs, where secrets are `[secret]`.
  */
@@ -29,7 +29,7 @@ export function planJson(result: PlanResult): Record<string, unknown> {
         name: f.name,
         property: f.property,
         reason: f.reason,
-        configKey: f.configKey ?? null,
+        configKeys: f.configKeys,
         given: f.given ?? null,
       })),
     },

@@ -148,9 +148,9 @@ export function renderMarkdown(result: PlanResult): string {
         result.checks.failures.map((f) => [
           ":x: failed",
           code(f.name),
-          f.property === "" ? "_(the check itself)_" : code(f.property),
+          f.property === "" ? "_(no input named)_" : code(f.property),
           cell(checkFailureText(f)),
-          f.configKey !== undefined ? code(f.configKey) : "",
+          f.configKeys.map(code).join(" or "),
         ]),
       ),
       "",
@@ -168,7 +168,7 @@ export function renderMarkdown(result: PlanResult): string {
       ...table(
         ["Level", "Policy", "Resource", "Message"],
         ordered.map((v) => [
-          v.level === "mandatory" ? ":x: mandatory" : `:warning: ${v.enforcementLevel === "remediate" ? "remediate" : "advisory"}`,
+          v.level === "mandatory" ? `:x: mandatory${v.enforcementLevel === "remediate" ? " (remediate)" : ""}` : ":warning: advisory",
           code(`${v.policyPack}/${v.policy}`),
           v.urn !== undefined ? code(v.urn.split("::").pop() ?? v.urn) : "_(stack)_",
           cell(v.message),

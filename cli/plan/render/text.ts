@@ -38,9 +38,9 @@ function checkLines(result: PlanResult, paint: Paint): string[] {
   }
   out.push(paint("mandatory", `  failed (${failures.length})`));
   for (const f of failures) {
-    out.push(paint("mandatory", `    x ${f.name}  ${f.property === "" ? "(the check itself)" : f.property}`));
+    out.push(paint("mandatory", `    x ${f.name}  ${f.property === "" ? "(no input named)" : f.property}`));
     for (const line of checkFailureText(f).split("\n")) out.push(`        ${line}`);
-    if (f.configKey !== undefined) out.push(`        change: ${f.configKey}`);
+    if (f.configKeys.length > 0) out.push(`        change: ${f.configKeys.join(" or ")}`);
   }
   return out;
 }
