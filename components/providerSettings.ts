@@ -20,17 +20,12 @@ import { AZURE_NATIVE_ENVIRONMENTS, AZUREAD_ENVIRONMENTS, type ProviderTarget } 
 
 type Kind = "text" | "secret" | "flag" | "list";
 
-/** The arguments of @pulumi/azuread 6.9.1's Provider (provider.d.ts) that a stack may set, by kind. */
-const AZUREAD_KEYS: Readonly<Record<Exclude<keyof azuread.ProviderArgs, "tenantId" | "environment">, Kind>> = {
-  adoPipelineServiceConnectionId: "text",
-  clientCertificate: "secret",
+/** Arguments both providers take, with the same kind. */
+const COMMON_KEYS = {
   clientCertificatePassword: "secret",
   clientCertificatePath: "text",
   clientId: "text",
-  clientIdFilePath: "text",
   clientSecret: "secret",
-  clientSecretFilePath: "text",
-  disableTerraformPartnerId: "flag",
   metadataHost: "text",
   msiEndpoint: "text",
   oidcRequestToken: "secret",
@@ -38,33 +33,31 @@ const AZUREAD_KEYS: Readonly<Record<Exclude<keyof azuread.ProviderArgs, "tenantI
   oidcToken: "secret",
   oidcTokenFilePath: "text",
   partnerId: "text",
-  useAksWorkloadIdentity: "flag",
-  useCli: "flag",
   useMsi: "flag",
   useOidc: "flag",
+} as const satisfies Readonly<Record<string, Kind>>;
+
+/** The arguments of @pulumi/azuread 6.9.1's Provider (provider.d.ts) that a stack may set, by kind. */
+const AZUREAD_KEYS: Readonly<Record<Exclude<keyof azuread.ProviderArgs, "tenantId" | "environment">, Kind>> = {
+  ...COMMON_KEYS,
+  adoPipelineServiceConnectionId: "text",
+  clientCertificate: "secret",
+  clientIdFilePath: "text",
+  clientSecretFilePath: "text",
+  disableTerraformPartnerId: "flag",
+  useAksWorkloadIdentity: "flag",
+  useCli: "flag",
 };
 
 /** The arguments of @pulumi/azure-native 3.28.0's Provider (provider.d.ts) that a stack may set, by kind. */
 const AZURE_NATIVE_KEYS: Readonly<Record<Exclude<keyof AzureNativeProviderArgs, "tenantId" | "environment">, Kind>> = {
+  ...COMMON_KEYS,
   auxiliaryTenantIds: "list",
-  clientCertificatePassword: "secret",
-  clientCertificatePath: "text",
-  clientId: "text",
-  clientSecret: "secret",
   disableInstanceDiscovery: "flag",
   disablePulumiPartnerId: "flag",
   location: "text",
-  metadataHost: "text",
-  msiEndpoint: "text",
-  oidcRequestToken: "secret",
-  oidcRequestUrl: "text",
-  oidcToken: "secret",
-  oidcTokenFilePath: "text",
-  partnerId: "text",
   subscriptionId: "text",
   useDefaultAzureCredential: "flag",
-  useMsi: "flag",
-  useOidc: "flag",
 };
 
 export interface ProviderSettings {
@@ -136,7 +129,8 @@ export function providerSettings(all: Readonly<Record<string, string>>, pinned: 
     }
     const kind = space.keys[key];
     if (kind === undefined) {
-      issues.push({ path: fullKey, message: `is not an argument of the ${ns} provider, so it cannot be passed to the pinned one; expected one of ${Object.keys(space.keys).join(", ")}` });
+      const known = Object.keys(space.keys).sort().join(", ");
+      issues.push({ path: fullKey, message: `is not an argument of the ${ns} provider, so it cannot be passed to the pinned one; expected one of ${known}` });
       continue;
     }
     const value = typed(fullKey, text, kind, issues);

@@ -28,6 +28,11 @@ function fake(name: string, body: string): void {
   fs.writeFileSync(path.join(bin, name), `#!/usr/bin/env bash\n${body}\n`, { mode: 0o755 });
 }
 
+/** A `pulumi` that cannot log in (no PULUMI_ACCESS_TOKEN), whatever it is asked. */
+function pulumiWithoutToken(): void {
+  fake("pulumi", `echo "error: PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions" >&2; exit 255`);
+}
+
 function stacks(...names: string[]): void {
   for (const n of names) fs.writeFileSync(path.join(dir, "stacks", `Pulumi.${n}.yaml`), "config: {}\n");
 }
@@ -126,7 +131,7 @@ describe("stack-outputs.sh", () => {
     fake("pulumi", `echo "error: no stack named 'qa' found" >&2; exit 255`);
     const missing = run("stack-outputs.sh", ["qa", "out.json"]);
     expect(missing).toMatchObject({ code: 4, stdout: "::notice title=Stack qa not created::qa does not exist in the Pulumi backend yet (README.md, Adding an environment)\n" });
-    fake("pulumi", `echo "error: PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions" >&2; exit 255`);
+    pulumiWithoutToken();
     const token = run("stack-outputs.sh", ["dev", "out.json"]);
     expect(token.code).toBe(1);
     expect(token.stderr).toContain("PULUMI_ACCESS_TOKEN must be set");
@@ -220,7 +225,7 @@ echo '${due({})}'`,
   });
 
   it("fails the pick when outputs cannot be read for another reason than a missing stack (no token: never 'deploy everything')", () => {
-    fake("pulumi", `echo "error: PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions" >&2; exit 255`);
+    pulumiWithoutToken();
     const r = run("due-stacks.sh", ["due"]);
     expect(r.code).toBe(1);
     expect(r.output).toBe("");
@@ -270,7 +275,7 @@ describe("stack-exists.sh", () => {
   });
 
   it("fails on any other problem, with the CLI's message", () => {
-    fake("pulumi", `echo "error: PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions" >&2; exit 255`);
+    pulumiWithoutToken();
     const r = run("stack-exists.sh", ["dev"]);
     expect(r.code).toBe(1);
     expect(r.output).toBe("");
