@@ -1,15 +1,19 @@
 /**
  * A stack's expiry warning window: `warnDays` of the policy entra-client-secret-expiry-advisory in
  * `policies/config/<stack>.json`, read and validated the way the policy pack is configured (cli/analyzer/policyConfig.ts
- * with the rule's own config schema and default), so that `npm run due`, the deploy gate and the plan's schedule
- * warnings use the window the pack warns with. An invalid value is an error (fail closed), never the default.
+ * with the rule's config schema and default), so that `npm run due`, the deploy gate and the plan's schedule warnings
+ * use the window the pack warns with. An invalid value is an error (fail closed), never the default.
+ *
+ * The rule's name and schema are restated here from policies/lib/config.ts rather than imported with the rule: the
+ * rule module loads @pulumi/policy and with it the whole Pulumi SDK, a second the plan's process must not spend.
+ * test/cli/warnDays.test.ts pins both to the rule.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { clientSecretExpiryAdvisory } from "../policies/rules/clientSecretExpiryAdvisory";
+import { configSchemaOf } from "../policies/lib/config";
 import { loadPolicyConfigFile, reconcilePolicyConfig, type PolicySchemaInfo } from "./analyzer/policyConfig";
 
-export const EXPIRY_ADVISORY_POLICY = clientSecretExpiryAdvisory.name;
+export const EXPIRY_ADVISORY_POLICY = "entra-client-secret-expiry-advisory";
 
 export interface WarnDays {
   warnDays: number;
@@ -18,13 +22,8 @@ export interface WarnDays {
 }
 
 /** The advisory as the pack reports it in GetAnalyzerInfo: its name, level and config schema (with the default). */
-function advisorySchema(): PolicySchemaInfo {
-  const schema = clientSecretExpiryAdvisory.configSchema;
-  return {
-    name: EXPIRY_ADVISORY_POLICY,
-    enforcementLevel: clientSecretExpiryAdvisory.enforcementLevel ?? "advisory",
-    configSchema: { properties: { ...(schema?.properties ?? {}) }, required: [...(schema?.required ?? [])] },
-  };
+export function advisorySchema(): PolicySchemaInfo {
+  return { name: EXPIRY_ADVISORY_POLICY, enforcementLevel: "advisory", configSchema: { ...configSchemaOf("warnDays", "recommendedLifetimeDays"), required: [] } };
 }
 
 /** Throws PolicyConfigError (cli/analyzer/policyConfig.ts) for a file that is not valid, or a warnDays out of range. */
