@@ -143,6 +143,8 @@ export interface StartPolicyPackOptions {
   organization?: string;
   /** True for a preview (default), false for an update. */
   dryRun?: boolean;
+  /** Further environment variables for the pack process (e.g. K2_OAUTH_PLAN_DATE, its clock). */
+  env?: Record<string, string>;
   /** Receives the pack's log lines: engine log messages, stdout and stderr. */
   onLog?: (line: string) => void;
 }
@@ -388,6 +390,7 @@ export async function startPolicyPack(opts: StartPolicyPackOptions): Promise<Pol
         PULUMI_STACK: stack,
         PULUMI_DRY_RUN: String(dryRun),
         ...(opts.organization !== undefined ? { PULUMI_NODEJS_ORGANIZATION: opts.organization, PULUMI_ORGANIZATION: opts.organization } : {}),
+        ...opts.env,
       },
       onLine: (stream, line) => onLog(stream === "stderr" ? `stderr: ${line}` : line),
       describeLogs: () => (engineErrors.length > 0 ? `engine log:\n${engineErrors.join("\n")}` : ""),

@@ -56,6 +56,8 @@ export const TYPE_AZUREAD_SERVICE_PRINCIPAL_PASSWORD = "azuread:index/servicePri
 export const TYPE_AZUREAD_DELEGATED_PERMISSION_GRANT =
   "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant";
 export const TYPE_AZUREAD_GET_SERVICE_PRINCIPAL = "azuread:index/getServicePrincipal:getServicePrincipal";
+/** The azure-native provider's view of the identity it signed in with (tenant from the token's `tid` claim). */
+export const TYPE_AZURE_NATIVE_GET_CLIENT_CONFIG = "azure-native:authorization:getClientConfig";
 export const TYPE_KEYVAULT_SECRET = "azure-native:keyvault:Secret";
 
 /** Key Vault copies of client secrets carry this content type and these tags. */
@@ -65,6 +67,13 @@ export const TAG_CLIENT_ID = "entra-client-id";
 export const TAG_KEY_ID = "entra-key-id";
 export const TAG_SLOT = "k2-oauth-slot";
 export const TAG_GENERATION = "k2-oauth-generation";
+
+/**
+ * Environment variable naming the UTC day (`YYYY-MM-DD`) a preview is planned as of: the secret schedule of the
+ * program (planDay.ts, previews only) and the policy pack's clock (policies/lib/clock.ts) both follow it. `npm run plan`
+ * sets it for the program and the pack it starts (`--date`, default today).
+ */
+export const PLAN_DATE_ENV = "K2_OAUTH_PLAN_DATE";
 
 /**
  * What the components record as their own inputs (and outputs, for AnalyzeStack, which sees outputs): the stack's

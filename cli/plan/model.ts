@@ -147,9 +147,26 @@ export interface PlaceholderNote {
   meaning: string;
 }
 
+/** Something that must not reach `pulumi up` (`--deploy-gate`). */
+export interface GateBlocker {
+  urn?: string;
+  /** What it is about, for the text output: a resource name, or `client <name>`. */
+  subject: string;
+  message: string;
+}
+
+export interface GateResult {
+  /** Empty: the gate passes. */
+  blockers: GateBlocker[];
+  /** Valid secrets this deploy drops because `--allow-drop` names their client: shown, not blocking. */
+  allowed: GateBlocker[];
+}
+
 export interface PlanResult {
   stack: string;
   project: string;
+  /** The UTC day planned as of (`YYYY-MM-DD`): the schedule and the policy pack's clock used it. */
+  date: string;
   stackFile: string;
   resources: PlannedResource[];
   /** The dynamic providers' checks, which `pulumi preview` runs before any policy. */
@@ -160,4 +177,6 @@ export interface PlanResult {
   /** Offline stand-ins for values only the cloud knows. */
   placeholders: PlaceholderNote[];
   diff?: PlanDiff;
+  /** With `--deploy-gate`: what blocks a deploy (empty: the gate passes). */
+  gate?: GateResult;
 }

@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { PLAN_DATE_ENV } from "../../components/contracts";
 import { loadPolicyConfigFile, prepareResource, providerUrn, startPolicyPack, type AnalyzerResource, type PolicyFinding, type PolicyPackSession } from "../analyzer";
 import type { PolicyOutcome, RecordedResource, Violation } from "./model";
 
@@ -68,6 +69,8 @@ export interface PolicyPackOptions {
   root: string;
   stack: string;
   project: string;
+  /** The UTC day (`YYYY-MM-DD`) the pack's clock is set to (policies/lib/clock.ts); absent: real time. */
+  date?: string;
   onLog?: (line: string) => void;
 }
 
@@ -79,6 +82,7 @@ export function startPack(opts: PolicyPackOptions): Promise<PolicyPackSession> {
     stack: opts.stack,
     project: opts.project,
     dryRun: true,
+    ...(opts.date !== undefined ? { env: { [PLAN_DATE_ENV]: opts.date } } : {}),
     ...(opts.onLog !== undefined ? { onLog: opts.onLog } : {}),
   });
 }

@@ -1,6 +1,11 @@
-/** Date handling for client-secret rules: strict RFC 3339 parsing (what azuread accepts) and day arithmetic. */
+/**
+ * Date handling for the rules: strict RFC 3339 parsing (what azuread accepts) and day arithmetic. Days, epoch seconds
+ * and calendar days are the project's own (components/rotation.ts: one parser for stack config, plan --date and the
+ * pack's clock).
+ */
+import { DAY_MS } from "../../components/rotation";
 
-export const DAY_MS = 86_400_000;
+export { DAY_MS, epochSeconds, isoDay, parseUtcDay, utcDay } from "../../components/rotation";
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
@@ -25,37 +30,11 @@ export function daysBetween(from: Date, to: Date): number {
   return (to.getTime() - from.getTime()) / DAY_MS;
 }
 
-/** `2026-01-31` for messages. */
-export function isoDay(at: Date): string {
-  return at.toISOString().slice(0, 10);
-}
-
 /** Whole days for messages: 12.4 -> "12 days", 0.5 -> "less than a day". */
 export function formatDays(days: number): string {
   if (Math.abs(days) < 1) return "less than a day";
   const n = Math.floor(Math.abs(days));
   return `${n} day${n === 1 ? "" : "s"}`;
-}
-
-export function epochSeconds(at: Date): number {
-  return Math.floor(at.getTime() / 1000);
-}
-
-const CALENDAR_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Midnight UTC of a calendar day written `YYYY-MM-DD`; undefined for anything else, including days that do not exist. */
-export function parseUtcDay(text: string): Date | undefined {
-  const m = CALENDAR_DAY.exec(text);
-  if (m === null) return undefined;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const at = new Date(Date.UTC(year, month - 1, day));
-  if (at.getUTCFullYear() !== year || at.getUTCMonth() !== month - 1 || at.getUTCDate() !== day) return undefined;
-  return at;
-}
-
-/** Midnight UTC of the day that contains `at`. */
-export function utcDay(at: Date): Date {
-  return new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
 }
 
 /** The same calendar day one year later (29 February rolls over to 1 March). */

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validateStackConfig } from "../../components/config";
 import { BEARER_TOKEN_INPUT_CONFIG_KEYS, TYPE_BEARER_TOKEN_RESOURCE } from "../../components/contracts";
 import { DEFAULT_SMARTOBJECT_MAPPING } from "../../components/k2/mapping";
+import { pinnedProviders } from "../../components/providers";
 import { installMocks, resolve, settle } from "../helpers/pulumiMocks";
 import { K2_API_CLIENT_ID, TENANT } from "./fixtures";
 
@@ -41,7 +42,10 @@ function raw(): Raw {
 /** The Bearer Token resource's inputs for a config (secrets unwrapped), declared by the real component. */
 async function inputsFor(name: string, cfg: Raw, password = "Passw0rd-one"): Promise<Record<string, unknown>> {
   const before = recorded.length;
-  const oauth = new mod.InboundOAuth(name, { config: validateStackConfig(cfg), k2AdminPassword: pulumi.secret(password) });
+  const config = validateStackConfig(cfg);
+  // As index.ts declares it: through providers pinned to the config's tenant and cloud (signed in to that tenant).
+  const providers = pinnedProviders(name, { tenantId: config.tenantId, cloud: config.cloud });
+  const oauth = new mod.InboundOAuth(name, { config, k2AdminPassword: pulumi.secret(password) }, { providers: [providers.azuread, providers.azureNative] });
   await resolve(oauth.k2Side);
   if (oauth.bearerTokenResource !== undefined) await resolve(oauth.bearerTokenResource.urn);
   await settle();

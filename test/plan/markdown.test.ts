@@ -46,6 +46,7 @@ describe("the markdown plan", () => {
   const result: PlanResult = {
     stack: "dev",
     project: "k2-oauth",
+    date: "2027-02-14",
     stackFile: "stacks/Pulumi.dev.yaml",
     resources: [],
     checks: {

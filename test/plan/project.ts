@@ -168,6 +168,7 @@ export function planResult(parts: Partial<PlanResult> = {}): PlanResult {
   return {
     stack: "dev",
     project: "k2-oauth",
+    date: "2027-02-14",
     stackFile: "stacks/Pulumi.dev.yaml",
     resources: [],
     checks: { resourcesChecked: 0, failures: [] },

@@ -68,7 +68,7 @@ describe("Bearer Token inputs that fail the provider's check", () => {
         "",
       ].join("\n"),
     );
-    expect(text.out).toMatch(/^Summary: 17 resources; 1 provider check failure; 1 mandatory and \d+ advisory policy violations\.$/m);
+    expect(text.out).toMatch(/^Summary: 18 resources; 1 provider check failure; 1 mandatory and \d+ advisory policy violations\.$/m);
   });
 
   it("markdown: the verdict counts it, and a table row says what to change", () => {

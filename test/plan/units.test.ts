@@ -24,11 +24,21 @@ const secret = (value: unknown) => ({ [wire.SIG_KEY]: wire.SECRET_SIG, value });
 
 describe("parsePlanArgs", () => {
   it("reads stack, format and against", () => {
-    expect(parsePlanArgs(["--stack", "dev"])).toEqual({ stack: "dev", format: "text", help: false });
-    expect(parsePlanArgs(["--stack", "prod", "--format", "json", "--against", "origin/main"])).toEqual({
+    expect(parsePlanArgs(["--stack", "dev"])).toEqual({ stack: "dev", format: "text", deployGate: false, help: false });
+    expect(parsePlanArgs(["--stack", "prod", "--format", "json", "--against", "origin/main", "--deploy-gate", "--outputs", "o.json"])).toEqual({
       stack: "prod",
       format: "json",
       against: "origin/main",
+      deployGate: true,
+      outputs: "o.json",
+      help: false,
+    });
+    expect(parsePlanArgs(["--stack", "prod", "--deploy-gate", "--outputs", "o.json", "--allow-drop", " power-automate, reporting"])).toEqual({
+      stack: "prod",
+      format: "text",
+      deployGate: true,
+      outputs: "o.json",
+      allowDrop: ["power-automate", "reporting"],
       help: false,
     });
   });
@@ -42,6 +52,7 @@ describe("parsePlanArgs", () => {
     [["dev"], "unexpected argument 'dev'; name the stack with --stack <name>"],
     [["--stack", "dev", "--against", ""], "--against needs a value: --against <git-ref>"],
     [["--stack", "dev", "--against"], "--against needs a value: --against <git-ref>"],
+    [["--stack", "dev", "--deploy-gate=yes"], "--deploy-gate takes no value, got '--deploy-gate=yes'"],
   ])("rejects %j as a usage error", (argv, message) => {
     const error = thrown(() => parsePlanArgs(argv));
     expect(error).toBeInstanceOf(UsageError);
@@ -49,8 +60,8 @@ describe("parsePlanArgs", () => {
   });
 
   it("--help and -h win over anything else", () => {
-    expect(parsePlanArgs(["--stack", "dev", "-h"])).toEqual({ stack: "", format: "text", help: true });
-    expect(parsePlanArgs(["--bogus", "--help"])).toEqual({ stack: "", format: "text", help: true });
+    expect(parsePlanArgs(["--stack", "dev", "-h"])).toEqual({ stack: "", format: "text", deployGate: false, help: true });
+    expect(parsePlanArgs(["--bogus", "--help"])).toEqual({ stack: "", format: "text", deployGate: false, help: true });
   });
 });
 

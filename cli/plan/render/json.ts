@@ -10,6 +10,7 @@ export function planJson(result: PlanResult): Record<string, unknown> {
   return {
     stack: result.stack,
     project: result.project,
+    date: result.date,
     stackFile: result.stackFile,
     resources: result.resources.map((r) => ({
       urn: r.urn,
@@ -51,6 +52,15 @@ export function planJson(result: PlanResult): Record<string, unknown> {
     warnings: result.warnings,
     placeholders: result.placeholders,
     ...(result.diff !== undefined ? { diff: result.diff } : {}),
+    ...(result.gate !== undefined
+      ? {
+          gate: {
+            passed: result.gate.blockers.length === 0,
+            blockers: result.gate.blockers.map((b) => ({ urn: b.urn ?? null, subject: b.subject, message: b.message })),
+            allowed: result.gate.allowed.map((b) => ({ urn: b.urn ?? null, subject: b.subject, message: b.message })),
+          },
+        }
+      : {}),
   };
 }
 

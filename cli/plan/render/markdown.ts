@@ -91,7 +91,7 @@ export function renderMarkdown(result: PlanResult): string {
   const out: string[] = [];
   const counts = countViolations(result.policy.violations);
   const { diff } = result;
-  out.push(`### Offline plan: stack \`${result.stack}\``, "");
+  out.push(`### Offline plan: stack \`${result.stack}\` as of ${result.date}`, "");
   const checkFailures = result.checks.failures.length;
   const failedChecks = checkFailures > 0 ? `**:x: ${checkFailures} provider check failure${checkFailures === 1 ? "" : "s"}**, ` : "";
   out.push(
@@ -101,6 +101,16 @@ export function renderMarkdown(result: PlanResult): string {
         ? `${failedChecks}no mandatory policy violations${counts.advisory > 0 ? ` (${counts.advisory} advisory)` : ""}`
         : `:white_check_mark: No mandatory policy violations${counts.advisory > 0 ? ` (${counts.advisory} advisory)` : ""}`,
   );
+  if (result.gate !== undefined) {
+    const { blockers } = result.gate;
+    out.push("");
+    out.push(blockers.length === 0 ? ":white_check_mark: Deploy gate passed" : `**:no_entry: Deploy blocked** (${blockers.length}):`);
+    for (const b of blockers) out.push(`- ${cell(b.message)}`);
+    if (result.gate.allowed.length > 0) {
+      out.push("", `**:warning: Valid secrets dropped on purpose** (\`--allow-drop\`, ${result.gate.allowed.length}):`);
+      for (const b of result.gate.allowed) out.push(`- ${cell(b.message)}`);
+    }
+  }
   out.push("");
   out.push(
     `_${result.resources.length} resources from \`${result.stackFile}\`, evaluated offline with the Pulumi SDK's mock runtime (no cloud, no credentials); ` +
