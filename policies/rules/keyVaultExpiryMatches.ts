@@ -1,8 +1,10 @@
 /**
- * keyvault-secret-expiry-matches-entra (stack): each Key Vault copy of a client secret expires exactly when the
- * secret it copies does. The copy names its secret with the `entra-key-id` tag (the password's keyId); its
- * properties.attributes.expires must equal the password's endDate in epoch seconds.
- * A tag naming a key that no secret of this stack has is not judged (the secret may belong to another stack).
+ * keyvault-secret-expiry-matches-entra (stack): each Key Vault copy of a client secret holds its application's current
+ * secret and expires exactly when it does. The copy names its secret with the `entra-key-id` tag (the password's
+ * keyId); that password must be the newest of its application (the one consumers should use: this project keeps one
+ * vault secret per client whose latest version is the current secret), and properties.attributes.expires must equal
+ * its endDate in epoch seconds. A tag naming a key that no secret of this stack has is not judged (the secret may
+ * belong to another stack).
  */
 import type { PolicyResource } from "@pulumi/policy";
 import {
@@ -16,6 +18,7 @@ import { epochSeconds, formatDays, parseRfc3339 } from "../lib/dates";
 import { stackRule } from "../lib/define";
 import { DOCS } from "../lib/docs";
 import { isClientSecretCopy } from "../lib/keyVault";
+import { secretGroups, type DatedSecret } from "../lib/secrets";
 import { link, ofType } from "../lib/stack";
 import { keysOf, read, type Read } from "../lib/values";
 
@@ -31,7 +34,7 @@ export const keyVaultExpiryMatchesEntra = stackRule({
   name: "keyvault-secret-expiry-matches-entra",
   displayName: "Key Vault copies expire with their Entra ID secret",
   description:
-    "Each Key Vault copy of a client secret must name the secret it copies (tag entra-key-id = the password's keyId) and expire when it does (properties.attributes.expires = the password's endDate in epoch seconds).",
+    "Each Key Vault copy of a client secret must name the secret it copies (tag entra-key-id = the password's keyId), hold the newest (current) secret of its application, and expire when it does (properties.attributes.expires = the password's endDate in epoch seconds).",
   enforcementLevel: "mandatory",
   severity: "medium",
   remediationSteps:
@@ -39,8 +42,14 @@ export const keyVaultExpiryMatchesEntra = stackRule({
   url: DOCS.keyVaultSecrets,
   settings: [],
   tags: ["key-vault", "secrets"],
-  check({ resources, outcome, notApplicable }) {
+  check({ resources, now, outcome, notApplicable }) {
     const vaultSecrets = ofType(resources, TYPE_KEYVAULT_SECRET);
+    /** Per password-holding resource: the newest secret of its application, read once when first needed. */
+    let newest: Map<PolicyResource, DatedSecret> | undefined;
+    const newestOf = (holder: PolicyResource): DatedSecret | undefined => {
+      newest ??= new Map(secretGroups(resources, now, outcome).flatMap((g) => g.secrets.map((s) => [s.holder, g.secrets[g.secrets.length - 1]] as const)));
+      return newest.get(holder);
+    };
     const passwords = ofType(resources, TYPE_AZUREAD_APPLICATION_PASSWORD, TYPE_AZUREAD_SERVICE_PRINCIPAL_PASSWORD).concat(
       ofType(resources, TYPE_AZUREAD_APPLICATION).filter((app) => {
         const block = read(app.props, "password");
@@ -74,6 +83,13 @@ export const keyVaultExpiryMatchesEntra = stackRule({
       // A missing or malformed expires is keyvault-client-secret-expires' finding.
       if (typeof expires.value !== "number") continue;
       for (const password of linked.targets) {
+        const current = newestOf(password);
+        if (current !== undefined && current.holder !== password) {
+          outcome.fail(
+            `${copy.name} holds ${password.name}, not the newest client secret of its application (${current.name}): consumers reading the vault get the older one; point the copy (value, ${TAG_KEY_ID} and expires) at the newest secret`,
+            copy.urn,
+          );
+        }
         const endDate = secretField(password, "endDate");
         if (!endDate.known) {
           outcome.undecidable(`${password.name} endDate (to compare with ${copy.name}'s expiry)`);

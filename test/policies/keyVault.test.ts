@@ -97,6 +97,28 @@ describe("keyvault-secret-expiry-matches-entra", () => {
     expect(messages(early)).toEqual(["pa-secret-a-kv expires 60 seconds before the client secret it copies, pa-secret-a, ends; set properties.attributes.expires to that secret's endDate in epoch seconds"]);
   });
 
+  it("requires the copy to hold its application's newest (current) secret", async () => {
+    const app: StackInput = { type: contracts.TYPE_AZUREAD_APPLICATION, name: "pa-app", props: applicationProps("pa") };
+    const appId = `/applications/${String(app.props.objectId)}`;
+    const slot = (name: string, keyId: string, start: number, endDays: number): StackInput => ({
+      type: contracts.TYPE_AZUREAD_APPLICATION_PASSWORD,
+      name,
+      props: { ...passwordProps(daysFromNow(start), daysFromNow(endDays), { applicationId: appId }), keyId },
+    });
+    const older = slot("pa-secret-a", KEY_A, -150, 30);
+    const newer = slot("pa-secret-b", KEY_B, -2, 178);
+    const copyOf = (keyId: string, endDays: number) => copy("pa-secret-kv", vaultSecretProps(keyId, Math.floor(daysFromNow(endDays).getTime() / 1000)));
+    expect(await runStackRule(keyVaultExpiryMatchesEntra, [app, older, newer, copyOf(KEY_B, 178)])).toEqual({ violations: [] });
+    const stale = await runStackRule(keyVaultExpiryMatchesEntra, [app, older, newer, copyOf(KEY_A, 30)]);
+    expect(stale.violations).toEqual([
+      {
+        message:
+          "pa-secret-kv holds pa-secret-a, not the newest client secret of its application (pa-secret-b): consumers reading the vault get the older one; point the copy (value, entra-key-id and expires) at the newest secret",
+        urn: urnOf({ type: contracts.TYPE_KEYVAULT_SECRET, name: "pa-secret-kv" }),
+      },
+    ]);
+  });
+
   it("requires the entra-key-id tag on a client secret copy", async () => {
     const untagged = vaultSecretProps(KEY_A, endSeconds, { tags: { [contracts.TAG_CLIENT]: "pa" } });
     expect(messages(await runStackRule(keyVaultExpiryMatchesEntra, [password("pa-secret-a", KEY_A, end), copy("kv", untagged)]))).toEqual([
