@@ -75,10 +75,10 @@ describe("a stack without a policy config", () => {
     const out = io.out();
     if (format === "text") {
       expect(out.split("\n")[2]).toBe(`warning: ${notice}`);
-      expect(out).toContain("Policy findings (policies, its defaults (no config file); 17 resources analysed)");
+      expect(out).toContain("Policy findings (policies, its defaults (no config file); 18 resources analysed)");
     } else if (format === "markdown") {
       expect(out).toContain(`> :warning: ${notice}`);
-      expect(out).toContain("_Pack `policies` with its defaults (no config file for this stack); 17 resources analysed");
+      expect(out).toContain("_Pack `policies` with its defaults (no config file for this stack); 18 resources analysed");
     } else {
       const json = JSON.parse(out) as { warnings: string[]; policy: { configFile: string | null; defaults: boolean } };
       expect(json.warnings[0]).toBe(notice);
