@@ -74,8 +74,8 @@ async function recording(retry = {}) {
 
 (async () => {
   const result = { shipped: await shipped(), recording: await recording(), shortTimeout: await recording({ timeoutMs: 1000 }) };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
-  process.exit(0);
+  // Exit once the line is flushed: a pipe takes a large write in parts, and exiting at once can cut it off.
+  process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
 })().catch((e) => {
   process.stderr.write(`${e && e.stack ? e.stack : String(e)}\n`);
   process.exit(1);
