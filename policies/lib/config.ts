@@ -248,10 +248,32 @@ function allowedScope(entry: string): AllowedScope {
   return { kind: "scope", resourceAppId, scopeId, entry };
 }
 
-/** The JSON schema of a policy's config: its settings and the common ones. */
-export function configSchemaOf(names: readonly SettingName[]): { properties: Record<string, PolicyConfigJSONSchema> } {
+/** Schema keywords the pack reports to the CLI (GetAnalyzerInfo): what it can check and word without raw text. */
+const REPORTED_KEYWORDS = new Set(["type", "enum", "minimum", "maximum", "default", "description", "items"]);
+
+/**
+ * A setting's schema as the pack reports it: only type, enum, bounds, default, description (and list items the same
+ * way). The CLI validates a stack's policy config against the reported schema before Configure and prints its
+ * validator's own text: for `pattern` the raw regular expression, for a nested `additionalProperties` or `required`
+ * "Additional property x is not allowed". Those checks stay in the pack's own schema (`configSchemaOf(names,
+ * "internal")`), which its Configure gate (./configGate.ts) applies with the pack's wording.
+ */
+function reported(schema: PolicyConfigJSONSchema): PolicyConfigJSONSchema {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (!REPORTED_KEYWORDS.has(key)) continue;
+    out[key] = key === "items" && typeof value === "object" && value !== null && !Array.isArray(value) ? reported(value as PolicyConfigJSONSchema) : structuredClone(value);
+  }
+  return out as PolicyConfigJSONSchema;
+}
+
+/**
+ * The JSON schema of a policy's config: its settings and the common ones; as reported to the CLI (the default), or
+ * the pack's own strict one (`internal`: patterns, lengths, nested strictness) that its config check applies.
+ */
+export function configSchemaOf(names: readonly SettingName[], which: "reported" | "internal" = "reported"): { properties: Record<string, PolicyConfigJSONSchema> } {
   const properties: Record<string, PolicyConfigJSONSchema> = {};
-  for (const name of names) properties[name] = structuredClone(SETTINGS[name].schema);
+  for (const name of names) properties[name] = which === "internal" ? structuredClone(SETTINGS[name].schema) : reported(SETTINGS[name].schema);
   return { properties };
 }
 
