@@ -103,8 +103,8 @@ describe("the publishable policy pack", () => {
     const loose = resource(contracts.TYPE_AZUREAD_APPLICATION, "loose-app", applicationProps("loose", { web: { redirectUris: ["http://loose.example.com/cb"] } }));
     const stack = [inboundRes, clientRes, app, loose];
     const [fromPublished, fromRepo] = await Promise.all([
-      Promise.all([published.analyze(loose), published.analyzeStack(stack)]),
-      Promise.all([inRepo.analyze(loose), inRepo.analyzeStack(stack)]),
+      Promise.all([published.analyze(loose), published.analyze(app), published.analyzeStack(stack)]),
+      Promise.all([inRepo.analyze(loose), inRepo.analyze(app), inRepo.analyzeStack(stack)]),
     ]);
     expect(fromPublished).toEqual(fromRepo);
     const policies = fromPublished.flat().map((f) => `${f.level} ${f.policyName} ${f.urn?.split("::").pop() ?? ""}`);
