@@ -4,6 +4,11 @@
  * policy configs name them.
  */
 
+/** The K2 API's audience when the stack sets none (K2 KB002784: Resource Parameter `audience`). */
+export const DEFAULT_AUDIENCE = "https://api.k2.com/";
+/** The K2 API's delegated scope value when the stack sets none. */
+export const DEFAULT_SCOPE = "user_impersonation";
+
 export const TYPE_INBOUND_OAUTH = "k2oauth:index:InboundOAuth";
 export const TYPE_CLIENT_APP = "k2oauth:index:ClientApp";
 /** Dynamic resource: module `k2`, type `BearerTokenResource`. */

@@ -6,8 +6,8 @@
  *
  * Pins (tenantId, cloud, audience, the K2 API) have no default on purpose: the CLI fills in defaults, so a pin with
  * a default could not be told apart from no pin. Without a pin a rule takes the value the stack itself records
- * (./expectations.ts). The pack does not import components/config.ts (it would load zod at start-up); the shared
- * defaults below are pinned to it by test/policies/metadata.test.ts.
+ * (./expectations.ts). The K2 API defaults come from components/contracts.ts, which the program's config model uses
+ * too (the pack does not import components/config.ts: it would load zod at start-up).
  */
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { CLOUDS, GUID_SCHEMA_PATTERN } from "../../components/entra";
@@ -15,10 +15,8 @@ import { isoDay, oneYearAfter, parseUtcDay, utcDay } from "./dates";
 import { DURATION_PATTERN, parseDuration, type Duration } from "./duration";
 import { GRAPH_SIGN_IN_SCOPES, MICROSOFT_GRAPH_APP_ID } from "./wellKnown";
 
-/** Same value as components/config.ts DEFAULT_AUDIENCE (K2 KB002784: Resource Parameter `audience`). */
-export const DEFAULT_AUDIENCE = "https://api.k2.com/";
-/** Same value as components/config.ts DEFAULT_SCOPE. */
-export const DEFAULT_SCOPE = "user_impersonation";
+export { DEFAULT_AUDIENCE, DEFAULT_SCOPE } from "../../components/contracts";
+import { DEFAULT_AUDIENCE, DEFAULT_SCOPE } from "../../components/contracts";
 /** Entra ID's guidance for credential lifetimes (app management policies use `P180D` in their examples). */
 export const DEFAULT_MAX_LIFETIME = "P180D";
 /** Entra ID's cap for client secrets: 24 months. */

@@ -76,8 +76,11 @@ describe("policy metadata", () => {
   });
 
   it("uses the same defaults as the program's config model", () => {
-    expect(packConfig.DEFAULT_AUDIENCE).toBe(DEFAULT_AUDIENCE);
-    expect(packConfig.DEFAULT_SCOPE).toBe(DEFAULT_SCOPE);
+    // The K2 API defaults have one source, components/contracts.ts, that the pack and the program's config model import.
+    expect([packConfig.DEFAULT_AUDIENCE, packConfig.DEFAULT_SCOPE]).toEqual([DEFAULT_AUDIENCE, DEFAULT_SCOPE]);
+    for (const file of [["policies", "lib", "config.ts"], ["components", "config.ts"]]) {
+      expect(read(...file), file.join("/")).not.toMatch(/"https:\/\/api\.k2\.com\/"|"user_impersonation"/);
+    }
     expect(packConfig.ENTRA_MAX_LIFETIME).toBe(`P${MAX_SECRET_LIFETIME_DAYS}D`);
   });
 });
