@@ -31,6 +31,10 @@ import { read, readList, type Read } from "../lib/values";
 const ROLE = "requests an app role (an application permission, which acts without any user): far more than a K2 client needs; remove it";
 const NOT_ALLOWED = 'requests a delegated scope the policy\'s allowedScopes does not list; remove it, or add it to allowedScopes as "<API application id>/<scope id>" if the client needs it';
 
+/** The note for "k2" in allowedScopes where no ClientApp of this project records the K2 API it stands for. */
+export const K2_UNRECORDED =
+  'allowedScopes lists "k2", the K2 API scope this project\'s ClientApp components record, but the stack has none: "k2" allows nothing here, so list the K2 API scope as "<API application id>/<scope id>"';
+
 interface Allowed {
   /** `<api app id>/<scope id>`, lower-case. */
   pairs: Set<string>;
@@ -162,7 +166,9 @@ export const appLeastPrivilege = stackRule({
     const accesses = ofType(resources, TYPE_AZUREAD_APPLICATION_API_ACCESS);
     const grants = ofType(resources, TYPE_AZUREAD_DELEGATED_PERMISSION_GRANT);
     if (apps.length + accesses.length + grants.length === 0) notApplicable("the stack declares no API permissions or grants");
-    const allowed = allowedOf(settings.allowedScopes, ofType(resources, TYPE_CLIENT_APP));
+    const clients = ofType(resources, TYPE_CLIENT_APP);
+    const allowed = allowedOf(settings.allowedScopes, clients);
+    if (allowed.k2Listed && clients.length === 0 && apps.length + accesses.length > 0) outcome.advise(K2_UNRECORDED);
     for (const app of apps) checkApplication("stack", app, allowed, outcome);
     for (const access of accesses) checkApiAccess("stack", access, allowed, outcome);
     for (const grant of grants) checkGrant(grant, allowed, outcome);

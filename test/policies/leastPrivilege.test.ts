@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GRAPH_SIGN_IN_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../../policies/lib/wellKnown";
-import { appLeastPrivilege } from "../../policies/rules/leastPrivilege";
+import { appLeastPrivilege, K2_UNRECORDED } from "../../policies/rules/leastPrivilege";
 import { applicationProps, clientApp, contracts, guidFor, inboundOAuth, K2_API_CLIENT_ID, K2_API_SP_OBJECT_ID, K2_SCOPE_ID } from "./helpers/fixtures";
 import { messages, runResourceRule, runRule, runStackRule, UNKNOWN, urnOf, type StackInput } from "./helpers/policyHarness";
 
@@ -59,6 +59,18 @@ describe("entra-app-least-privilege", () => {
     const other = client([k2("99999999-0000-0000-0000-0000000000bb")]);
     expect(await runResourceRule(appLeastPrivilege, { type: other[2].type, props: other[2].props, name: "pa-app", urn: appUrn })).toEqual({ violations: [] });
     expect(messages(await runStackRule(appLeastPrivilege, other))).toEqual([expect.stringContaining("pa-app: requiredResourceAccesses[0].resourceAccesses[0] requests a delegated scope")]);
+  });
+
+  it("notes once that \"k2\" allows nothing in a stack without this project's clients, and not where a ClientApp records the K2 API", async () => {
+    const plain: StackInput[] = [{ type: contracts.TYPE_AZUREAD_APPLICATION, name: "plain-app", props: applicationProps("plain", { requiredResourceAccesses: [k2()] }) }];
+    const r = await run(plain);
+    expect(r.advisories).toEqual([{ message: K2_UNRECORDED }]);
+    expect(messages(r)).toEqual([expect.stringContaining("plain-app: requiredResourceAccesses[0].resourceAccesses[0] requests a delegated scope")]);
+    expect(K2_UNRECORDED).toBe(
+      'allowedScopes lists "k2", the K2 API scope this project\'s ClientApp components record, but the stack has none: "k2" allows nothing here, so list the K2 API scope as "<API application id>/<scope id>"',
+    );
+    expect(await run(plain, { allowedScopes: [`${K2_API_CLIENT_ID}/${K2_SCOPE_ID}`] })).toEqual({ violations: [] });
+    expect((await run(client([k2()]))).advisories).toBeUndefined();
   });
 
   it("refuses delegated scopes outside allowedScopes, and allows them once listed by ids", async () => {
