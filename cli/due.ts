@@ -84,7 +84,7 @@ export function decide(args: { root: string; stack: string; outputs: string; dat
   const deployed = deployedSecretsOf(loadStackOutputs(path.resolve(args.root, args.outputs), args.outputs));
   const date = args.date ?? isoDay(new Date());
   const day = parseUtcDay(date) ?? new Date();
-  const { warnDays } = expiryWarnDays(args.root, args.stack);
+  const { warnDays } = expiryWarnDays(args.root, args.stack, day);
   const result = dueReasons(parsed.config.clients, deployed, day, warnDays);
   const { blockers } = secretChecks({ clients: parsed.config.clients, deployed, day, warnDays, stackFile: path.relative(args.root, loaded.file).split(path.sep).join("/") });
   return { stack: args.stack, date, warnDays, ...result, blocked: blockers };

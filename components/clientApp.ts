@@ -9,7 +9,7 @@ import * as azuread from "@pulumi/azuread";
 // Only the keyvault module: loading all of @pulumi/azure-native costs seconds.
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import type { ClientConfig, KeyVaultConfig } from "./config";
-import { TAG_CLIENT, TAG_CLIENT_ID, TAG_GENERATION, TAG_KEY_ID, TAG_SLOT, TYPE_CLIENT_APP, type ClientAppRecord } from "./contracts";
+import { clientResourceName, TAG_CLIENT, TAG_CLIENT_ID, TAG_GENERATION, TAG_KEY_ID, TAG_SLOT, TYPE_CLIENT_APP, type ClientAppRecord } from "./contracts";
 import { rfc3339, type SlotName } from "./rotation";
 import { secretDeclarations, type PasswordDeclaration, type VaultSecretDeclaration } from "./secretDeclarations";
 
@@ -94,7 +94,7 @@ export class ClientApp extends pulumi.ComponentResource {
     const child = { parent: this };
 
     this.application = new azuread.Application(
-      `${client.name}-app`,
+      clientResourceName(client.name, "application"),
       {
         displayName: client.displayName,
         signInAudience: "AzureADMyOrg",
@@ -113,7 +113,7 @@ export class ClientApp extends pulumi.ComponentResource {
     this.clientId = this.application.clientId;
 
     this.servicePrincipal = new azuread.ServicePrincipal(
-      `${client.name}-sp`,
+      clientResourceName(client.name, "servicePrincipal"),
       { clientId: this.application.clientId, owners: client.owners, appRoleAssignmentRequired: false },
       child,
     );
@@ -124,7 +124,7 @@ export class ClientApp extends pulumi.ComponentResource {
     // reference-property objects are not present" (Entra replication), until the create timeout: a generous timeout
     // turns a replication delay into a wait instead of a failed consent.
     this.consent = new azuread.ServicePrincipalDelegatedPermissionGrant(
-      `${client.name}-consent`,
+      clientResourceName(client.name, "consent"),
       {
         servicePrincipalObjectId: this.servicePrincipal.objectId,
         resourceServicePrincipalObjectId: k2Api.servicePrincipalObjectId,

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { describeIssue, dotPath, fallbackMessage, formatConfigPath, namespaceIssues, quoteValue, type ConfigIssue, type SectionKeys } from "./configMessages";
 import { CLOUDS, GUID_PATTERN } from "./entra";
 import { parseUtcDay } from "./rotation";
+import { DEFAULT_AUDIENCE, DEFAULT_SCOPE } from "./contracts";
 
 export { CONFIG_NAMESPACE, formatConfigPath, type ConfigIssue } from "./configMessages";
 
@@ -17,8 +18,7 @@ export { CONFIG_NAMESPACE, formatConfigPath, type ConfigIssue } from "./configMe
 export const CONFIG_KEYS = ["tenantId", "cloud", "k2Api", "k2", "keyVault", "clients"] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
-export const DEFAULT_AUDIENCE = "https://api.k2.com/";
-export const DEFAULT_SCOPE = "user_impersonation";
+export { DEFAULT_AUDIENCE, DEFAULT_SCOPE } from "./contracts";
 export const DEFAULT_BEARER_TOKEN_RESOURCE_NAME = "K2 API";
 export const MAX_SECRET_LIFETIME_DAYS = 730;
 export const DEFAULT_SECRET = { lifetimeDays: 180, rotateAfterDays: 150 } as const;

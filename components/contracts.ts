@@ -4,6 +4,11 @@
  * policy configs name them.
  */
 
+/** The K2 API's audience when the stack sets none (K2 KB002784: Resource Parameter `audience`). */
+export const DEFAULT_AUDIENCE = "https://api.k2.com/";
+/** The K2 API's delegated scope value when the stack sets none. */
+export const DEFAULT_SCOPE = "user_impersonation";
+
 export const TYPE_INBOUND_OAUTH = "k2oauth:index:InboundOAuth";
 export const TYPE_CLIENT_APP = "k2oauth:index:ClientApp";
 /** Dynamic resource: module `k2`, type `BearerTokenResource`. */
@@ -110,3 +115,32 @@ export const CLIENT_CONFIG_KEYS = {
   lifetimeDays: "secret.lifetimeDays",
   rotateAfterDays: "secret.rotateAfterDays",
 } as const;
+
+/**
+ * The names a ClientApp gives its resources: `<client name>-<suffix>` (the Application `pa-app`, the passwords
+ * `pa-secret-a` and `pa-secret-b`, the Key Vault copy `pa-secret-kv`). The policy pack reads a client's name back
+ * from a resource's own name in Analyze, where the ClientApp's record is not visible, to name the client to change.
+ */
+export const CLIENT_RESOURCE_SUFFIXES = {
+  application: "app",
+  servicePrincipal: "sp",
+  consent: "consent",
+  passwordA: "secret-a",
+  passwordB: "secret-b",
+  vaultSecret: "secret-kv",
+} as const;
+
+export type ClientResourcePart = keyof typeof CLIENT_RESOURCE_SUFFIXES;
+
+export function clientResourceName(clientName: string, part: ClientResourcePart): string {
+  return `${clientName}-${CLIENT_RESOURCE_SUFFIXES[part]}`;
+}
+
+/** The client a ClientApp's resource belongs to, from the resource's name; undefined when the name has no such suffix. */
+export function clientNameOfResource(resourceName: string, parts: readonly ClientResourcePart[]): string | undefined {
+  for (const part of parts) {
+    const suffix = `-${CLIENT_RESOURCE_SUFFIXES[part]}`;
+    if (resourceName.endsWith(suffix) && resourceName.length > suffix.length) return resourceName.slice(0, -suffix.length);
+  }
+  return undefined;
+}

@@ -4,7 +4,7 @@
  * tests judge exactly what the component creates without loading the providers' SDKs.
  */
 import type { ClientConfig, KeyVaultConfig } from "./config";
-import { CLIENT_SECRET_CONTENT_TYPE } from "./contracts";
+import { CLIENT_SECRET_CONTENT_TYPE, clientResourceName } from "./contracts";
 import { epochSeconds, rfc3339, secretSchedule, type SecretSchedule, type SlotName } from "./rotation";
 
 /**
@@ -74,7 +74,7 @@ export interface SecretDeclarations {
  */
 export function secretDeclarations(client: ClientConfig, now: Date, vault: KeyVaultConfig | undefined): SecretDeclarations {
   const schedule = secretSchedule(client.secret, now);
-  const passwordName = (slot: SlotName): string => `${client.name}-secret-${slot}`;
+  const passwordName = (slot: SlotName): string => clientResourceName(client.name, slot === "a" ? "passwordA" : "passwordB");
   const passwords = schedule.active.map((gen): PasswordDeclaration => {
     const endDate = rfc3339(gen.endDate);
     return {
@@ -93,7 +93,7 @@ export function secretDeclarations(client: ClientConfig, now: Date, vault: KeyVa
     vault === undefined
       ? undefined
       : {
-          resourceName: `${client.name}-secret-kv`,
+          resourceName: clientResourceName(client.name, "vaultSecret"),
           resourceGroupName: vault.resourceGroupName,
           vaultName: vault.vaultName,
           secretName: keyVaultSecretName(client.name),
