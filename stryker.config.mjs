@@ -40,6 +40,11 @@ export default {
     "policies/rules/*.ts",
     "policies/lib/*.ts",
   ],
+  // A static mutant (module-level code run once at import: the zod schema's construction, message tables) cannot be
+  // traced to the tests that cover it, so each would re-run every listed test: ~90 s apiece, 8 hours for the core
+  // files on two cores. They are left out (reported as ignored); the values they hold are asserted through the
+  // functions that use them.
+  ignoreStatic: true,
   incremental: true,
   incrementalFile: "reports/mutation/incremental.json",
   reporters: ["progress", "clear-text", "html"],

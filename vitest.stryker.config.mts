@@ -3,33 +3,57 @@
  * files are reached from nearly every suite, and the suites that start processes (the plan and the policy pack over
  * the analyzer protocol, the serialized provider, the CLIs through `npm run`) take minutes each and cannot see a
  * mutant anyway (the child processes load the original files, not Stryker's instrumented ones).
+ *
+ * Two projects. Tests of pure functions share one module graph (`isolate: false`): Stryker switches mutants on at run
+ * time, so nothing needs loading again between mutants. Tests that install Pulumi's mock runtime (process-global) or
+ * start test doubles keep a fresh module graph per file, as in `npm test`.
  */
 import { defineConfig } from "vitest/config";
 
+const ISOLATED = [
+  "test/components/clientApp.test.ts",
+  "test/components/configMessages.test.ts",
+  "test/components/providerSettings.test.ts",
+  "test/components/providers.test.ts",
+  "test/components/secretStartDate.test.ts",
+  "test/k2/inboundOAuth.test.ts",
+  "test/k2/inputConfigKeys.test.ts",
+  "test/verify/aadsts.test.ts",
+  "test/verify/tokenFailures.test.ts",
+  "test/verify/passing.test.ts",
+];
+
+const SHARED = [
+  "test/components/*.test.ts",
+  "test/k2/*.test.ts",
+  "test/plan/units.test.ts",
+  "test/verify/claims.test.ts",
+  "test/verify/aadstsMap.test.ts",
+  "test/policies/*.test.ts",
+];
+
+const NOT_FOR_MUTANTS = [
+  // Run the provider as the engine does: serialized, in a plain Node process.
+  "test/k2/serialization.test.ts",
+  "test/k2/serializedProvider.test.ts",
+  // Start the policy pack over the analyzer protocol.
+  "test/policies/analyzer.test.ts",
+  "test/policies/analyzerQueue.test.ts",
+  "test/policies/*.e2e.test.ts",
+];
+
+const common = {
+  globalSetup: ["test/globalSetup.ts"],
+  setupFiles: ["test/mutation/workerSetup.ts"],
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+};
+
 export default defineConfig({
   test: {
-    include: [
-      "test/components/*.test.ts",
-      "test/k2/*.test.ts",
-      "test/plan/units.test.ts",
-      "test/verify/aadsts.test.ts",
-      "test/verify/tokenFailures.test.ts",
-      "test/verify/passing.test.ts",
-      "test/policies/*.test.ts",
+    projects: [
+      { test: { ...common, name: "shared", include: SHARED, exclude: [...NOT_FOR_MUTANTS, ...ISOLATED], isolate: false } },
+      { test: { ...common, name: "isolated", include: ISOLATED, isolate: true } },
     ],
-    exclude: [
-      // Run the provider as the engine does: serialized, in a plain Node process.
-      "test/k2/serialization.test.ts",
-      "test/k2/serializedProvider.test.ts",
-      // Start the policy pack over the analyzer protocol.
-      "test/policies/analyzer.test.ts",
-      "test/policies/analyzerQueue.test.ts",
-      "test/policies/*.e2e.test.ts",
-    ],
-    globalSetup: ["test/globalSetup.ts"],
-    setupFiles: ["test/mutation/workerSetup.ts"],
-    isolate: true,
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
   },
 });
