@@ -2,7 +2,9 @@
  * The tests Stryker runs against each mutant (stryker.config.mjs). A dedicated list, not `vitest related`: the core
  * files are reached from nearly every suite, and the suites that start processes (the plan and the policy pack over
  * the analyzer protocol, the serialized provider, the CLIs through `npm run`) take minutes each and cannot see a
- * mutant anyway (the child processes load the original files, not Stryker's instrumented ones).
+ * mutant anyway (the child processes load the original files, not Stryker's instrumented ones). verify's claims and
+ * AADSTS map are mutated against their unit tests (claims.test.ts, aadstsMap.test.ts), not against the runs of the
+ * whole command with its Entra ID and K2 doubles.
  *
  * Two projects. Tests of pure functions share one module graph (`isolate: false`): Stryker switches mutants on at run
  * time, so nothing needs loading again between mutants. Tests that install Pulumi's mock runtime (process-global) or
@@ -18,9 +20,6 @@ const ISOLATED = [
   "test/components/secretStartDate.test.ts",
   "test/k2/inboundOAuth.test.ts",
   "test/k2/inputConfigKeys.test.ts",
-  "test/verify/aadsts.test.ts",
-  "test/verify/tokenFailures.test.ts",
-  "test/verify/passing.test.ts",
 ];
 
 const SHARED = [

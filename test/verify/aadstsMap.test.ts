@@ -142,6 +142,17 @@ describe("Entra's error bodies", () => {
     expect(describeEntraError(e!)).toBe("invalid_request: ");
   });
 
+  it("takes the first number among the error codes over the description's code", () => {
+    expect(parseEntraError(JSON.stringify({ error: "invalid_grant", error_description: "no code here", error_codes: ["x", 50126] }))?.code).toBe(50126);
+    expect(parseEntraError(JSON.stringify({ error: "invalid_grant", error_description: "AADSTS65001: x", error_codes: [50126] }))?.code).toBe(50126);
+  });
+
+  it("drops the code and the blanks after it only at the start of the message", () => {
+    const e = { error: "invalid_grant", code: 50126, traceId: undefined, correlationId: undefined };
+    expect(describeEntraError({ ...e, message: "AADSTS50126:   Error validating credentials." })).toBe("AADSTS50126 invalid_grant: Error validating credentials.");
+    expect(describeEntraError({ ...e, message: "See AADSTS50034: not found" })).toBe("AADSTS50126 invalid_grant: See AADSTS50034: not found");
+  });
+
   it("is not an error body: JSON without a string error, null, a number, text", () => {
     expect(parseEntraError(JSON.stringify({ error: 400 }))).toBeUndefined();
     expect(parseEntraError("null")).toBeUndefined();

@@ -137,6 +137,17 @@ describe("validateClaims: the audience", () => {
     });
   });
 
+  it("a list with the K2 API's client id among others is still explained as the client id", async () => {
+    const c = await checksOf({ ...V1, aud: ["https://other.example/", K2_API] });
+    expect(c["token-audience"]).toMatchObject({ status: "fail", cause: "wrong audience: the token was requested with the K2 API's client id as resource, not its identifier URI" });
+  });
+
+  it("several trailing slashes count as the trailing slash, on either side", async () => {
+    const slash = "wrong audience: aud differs from k2Api.audience only by the trailing slash, and K2 compares them exactly";
+    expect((await checksOf({ ...V1, aud: `${AUDIENCE}/` }))["token-audience"]).toMatchObject({ status: "fail", cause: slash });
+    expect((await checksOf({ ...V1, aud: AUDIENCE }, { audience: `${AUDIENCE}/` }))["token-audience"]).toMatchObject({ status: "fail", cause: slash });
+  });
+
   it("missing, or a list of two that includes it", async () => {
     const { aud: _aud, ...noAud } = V1;
     expect((await checksOf(noAud))["token-audience"]).toMatchObject({ status: "fail", detail: `aud is missing, expected ${AUDIENCE}` });
@@ -169,6 +180,15 @@ describe("validateClaims: a v2 token", () => {
     const v2Issuer = `https://login.microsoftonline.com/${TENANT}/v2.0/`;
     const c = await checksOf({ ...V1, iss: v2Issuer }, { expectedIssuer: undefined });
     expect(c["token-issuer"]).toEqual({ id: "token-issuer", title: "iss is the v1 issuer", status: "fail", detail: `iss is ${v2Issuer}`, cause: V2_CAUSE, fix: V2_FIX });
+  });
+});
+
+describe("validateClaims: what looks like a v2 issuer where the v1 issuer is unknown", () => {
+  it("ends in /v2.0, with or without the slash; /v2.0 inside the path is no v2 issuer", async () => {
+    const v2 = `https://login.microsoftonline.com/${TENANT}/v2.0`;
+    expect((await checksOf({ ...V1, iss: v2 }, { expectedIssuer: undefined }))["token-issuer"]).toMatchObject({ status: "fail", detail: `iss is ${v2}`, cause: V2_CAUSE });
+    const inside = `https://sts.example/v2.0/${TENANT}/`;
+    expect((await checksOf({ ...V1, iss: inside }, { expectedIssuer: undefined }))["token-issuer"]).toMatchObject({ status: "undecided" });
   });
 });
 
@@ -227,6 +247,10 @@ describe("validateClaims: the scope", () => {
   it("other scopes only (a scope that contains the K2 one is not it)", async () => {
     const c = await checksOf({ ...V1, scp: `openid  ${SCOPE}.read` });
     expect(c["token-scope"]).toEqual({ id: "token-scope", title, status: "fail", detail: `scp is openid ${SCOPE}.read, expected it to include ${SCOPE}`, ...missing });
+  });
+
+  it("other scopes and roles: a delegated token without the K2 scope, not an app-only one", async () => {
+    expect((await checksOf({ ...V1, scp: "openid", roles: ["Workflow.Read"] }))["token-scope"]).toEqual({ id: "token-scope", title, status: "fail", detail: `scp is openid, expected it to include ${SCOPE}`, ...missing });
   });
 
   it("no scope: missing, or an app-only token with roles", async () => {
@@ -289,6 +313,31 @@ describe("validateClaims: signature and lifetime", () => {
         fix: "check this machine's clock (and the K2 server's), then get a fresh token",
       },
     ]);
+  });
+
+  it("a not-before within the allowance and no exp: valid, said so", async () => {
+    const { exp: _exp, ...noExp } = V1;
+    expect((await checksOf({ ...noExp, nbf: NOW_S + 10 }))["token-lifetime"]).toMatchObject({
+      status: "pass",
+      detail: "valid until (no exp) (nbf 10 s ahead of this clock, within the 5-minute skew allowance)",
+    });
+  });
+
+  it("another time claim that fails (iat not a number) is no clock skew", async () => {
+    const c = await checksOf({ ...V1, iat: "yesterday" as unknown as number });
+    expect(c["token-lifetime"]).toEqual({
+      id: "token-lifetime",
+      title: "not expired",
+      status: "fail",
+      detail: "claim iat failed: invalid",
+      cause: "the token is not valid yet or has malformed time claims (often a clock set wrong here)",
+      fix: "check this machine's clock (and the K2 server's), then get a fresh token",
+    });
+  });
+
+  it("an error jose raises for a reason not listed here is not taken for a bad signature", async () => {
+    const broken: JSONWebKeySet = { keys: [{ kty: "RSA", kid: "tenant-key", alg: "RS256", n: "AA", e: "AQAB" }] };
+    await expect(validateClaims(await sign(V1), input({ keys: broken }))).rejects.toThrow(new TypeError("RS256 requires key modulusLength to be 2048 bits or larger"));
   });
 
   it("no exp: valid, said so", async () => {
