@@ -6,13 +6,13 @@
  * AADSTS map are mutated against their unit tests (claims.test.ts, aadstsMap.test.ts), not against the runs of the
  * whole command with its Entra ID and K2 doubles.
  *
- * Two projects. Tests of pure functions share one module graph (`isolate: false`): Stryker switches mutants on at run
- * time, so nothing needs loading again between mutants. Tests that install Pulumi's mock runtime (process-global) or
- * start test doubles keep a fresh module graph per file, as in `npm test`.
+ * Every test file gets a fresh module graph (`isolate: true`), as in `npm test`: with a shared one, module-level code
+ * (constants, tables) would run once and keep the first value it computed, so its mutants would survive falsely.
+ * The tests that install Pulumi's mock runtime are listed apart (PULUMI_MOCKS) so that a quick run can leave them out.
  */
 import { defineConfig } from "vitest/config";
 
-const ISOLATED = [
+const PULUMI_MOCKS = [
   "test/components/clientApp.test.ts",
   "test/components/configMessages.test.ts",
   "test/components/providerSettings.test.ts",
@@ -22,7 +22,7 @@ const ISOLATED = [
   "test/k2/inputConfigKeys.test.ts",
 ];
 
-const SHARED = [
+const UNIT = [
   "test/components/*.test.ts",
   "test/k2/*.test.ts",
   "test/plan/units.test.ts",
@@ -49,7 +49,7 @@ const common = {
 };
 
 /**
- * MUTATE_QUICK=1 leaves the isolated tests out: each of them loads the Pulumi SDK afresh for every mutant it covers,
+ * MUTATE_QUICK=1 leaves the PULUMI_MOCKS tests out: each of them loads the Pulumi SDK afresh for every mutant it covers,
  * which on a loaded machine is most of a run's time. Mutants only they can kill (in the components) then survive.
  */
 const quick = process.env.MUTATE_QUICK === "1";
@@ -57,8 +57,8 @@ const quick = process.env.MUTATE_QUICK === "1";
 export default defineConfig({
   test: {
     projects: [
-      { test: { ...common, name: "shared", include: SHARED, exclude: [...NOT_FOR_MUTANTS, ...ISOLATED], isolate: false } },
-      ...(quick ? [] : [{ test: { ...common, name: "isolated", include: ISOLATED, isolate: true } }]),
+      { test: { ...common, name: "unit", include: UNIT, exclude: [...NOT_FOR_MUTANTS, ...PULUMI_MOCKS], isolate: true } },
+      ...(quick ? [] : [{ test: { ...common, name: "pulumi", include: PULUMI_MOCKS, isolate: true } }]),
     ],
   },
 });

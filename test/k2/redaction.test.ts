@@ -109,6 +109,47 @@ describe("k2MessageFrom and redact", () => {
   });
 });
 
+describe("redaction's edges", () => {
+  it("quotes: named (&quot; &apos;) and numeric (&#39;) forms of a secret with both kinds of quote", () => {
+    expect(secretForms(`it's "x"`)).toEqual(
+      expect.arrayContaining(["it&apos;s &quot;x&quot;", "it&#39;s &quot;x&quot;", `it's "x"`]),
+    );
+    expect(redact("a it&apos;s &quot;x&quot; b it&#39;s &quot;x&quot; c", [`it's "x"`])).toBe("a [redacted] b [redacted] c");
+  });
+
+  it("a secret of exactly 3 characters is removed; a longer secret that contains a shorter one is removed whole", () => {
+    expect(redact("pw abc ab", ["abc", "ab"])).toBe("pw [redacted] ab");
+    expect(redact("k=secret-long", ["secret", "secret-long"])).toBe("k=[redacted]");
+  });
+
+  it("the cut: exactly 300 characters are shown whole, 301 are cut", () => {
+    expect(k2MessageFrom("y".repeat(300))).toBe("y".repeat(300));
+    expect(k2MessageFrom("y".repeat(301))).toBe(`${"y".repeat(300)}…`);
+  });
+
+  it("decodes the references a server may use: named, decimal, hexadecimal in either case; leaves out-of-range ones", () => {
+    expect(k2MessageFrom("a&lt;b&gt;c &quot;d&quot; &apos;e&apos; f&amp;g h&nbsp;i &#65;&#x42;&#X43; &#0; &#x110000; &bogus;")).toBe(
+      `a<b>c "d" 'e' f&g h i ABC &#0; &#x110000; &bogus;`,
+    );
+    expect(k2MessageFrom("&#x10FFFF;").codePointAt(0)).toBe(0x10ffff);
+  });
+
+  it("strips scripts and styles with their content, over several lines", () => {
+    expect(k2MessageFrom("<p>before</p><script>\nvar a = 1;\n</script><style>\np { x: 1 }\n</style><p>after</p>")).toBe("before after");
+  });
+
+  it("withholds K2's text when a secret shows once decoded: JSON escapes, percent runs, + for space", () => {
+    const password = "p\n\t/\"x";
+    const jsonForm = '"p\\n\\t\\/\\"x"'.slice(1, -1);
+    expect(k2MessageFrom(`said ${jsonForm.replace("\\/", "\\u002F")} no`, [password])).toBe(K2_TEXT_WITHHELD);
+    expect(k2MessageFrom("said x%E2%82%ACy%ZZ", ["x€y"])).toBe(K2_TEXT_WITHHELD);
+  });
+
+  it("without secrets, K2's text is shown as it is", () => {
+    expect(k2MessageFrom("Stryker was here")).toBe("Stryker was here");
+  });
+});
+
 describe("connection failures in words", () => {
   it.each([
     ["ECONNREFUSED", "the connection was refused (nothing accepts connections on that host and port)"],
