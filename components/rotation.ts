@@ -109,6 +109,7 @@ export function generationDates(input: ScheduleInput, generation: number, anchor
 
 function assertValid(input: ScheduleInput): void {
   const { lifetimeDays: l, rotateAfterDays: r } = input;
+  // Stryker disable next-line ConditionalExpression: for whole numbers, r < 1 implies r >= l or 2 * r < l as well.
   if (!Number.isInteger(l) || !Number.isInteger(r) || r < 1 || r >= l || 2 * r < l) {
     throw new Error(
       `invalid secret schedule: expected whole days with rotateAfterDays < lifetimeDays <= 2 * rotateAfterDays, got lifetimeDays=${l}, rotateAfterDays=${r}`,

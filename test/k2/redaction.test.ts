@@ -146,6 +146,25 @@ describe("redaction's edges", () => {
     expect(k2MessageFrom("said x%e2%82%acy %C3%28", ["x€y "])).toBe(K2_TEXT_WITHHELD);
   });
 
+  it("each reading decides alone: a secret seen in one decoding, or only once normalised, withholds K2's text", () => {
+    // Numeric references no redaction form covers; the secret's plain text is empty, so only the decoded reading finds it.
+    expect(k2MessageFrom("&#60;x&#62;", ["<x>"])).toBe(K2_TEXT_WITHHELD);
+    // The secret's plain text is exactly 3 characters, found only in the percent-decoded reading.
+    expect(k2MessageFrom("x a b y", ["a  b"])).toBe(K2_TEXT_WITHHELD);
+    expect(k2MessageFrom("x a%20b y", ["a  b"])).toBe(K2_TEXT_WITHHELD);
+    // A 3-character secret behind a character reference.
+    expect(k2MessageFrom("a&#98;c", ["abc"])).toBe(K2_TEXT_WITHHELD);
+    // `+` read as a space in form encoding.
+    expect(k2MessageFrom("said a+b/c", ["a b/c"])).toBe(K2_TEXT_WITHHELD);
+  });
+
+  it("near misses stay: a plain text under 3 characters, a 2-character secret, a percent run that is not UTF-8", () => {
+    expect(k2MessageFrom("a banana", ["<i>a"])).toBe("a banana");
+    expect(k2MessageFrom("ab cd", ["ab"])).toBe("ab cd");
+    expect(k2MessageFrom("bad %C3%28 run", ["undefined"])).toBe("bad %C3%28 run");
+    expect(k2MessageFrom("a<script>x</script>b")).toBe("a b");
+  });
+
   it("without secrets, K2's text is shown as it is", () => {
     expect(k2MessageFrom("Stryker was here")).toBe("Stryker was here");
   });
