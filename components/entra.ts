@@ -320,7 +320,7 @@ export function bearerTokenEndpointProblems(
       });
     }
     if (c.kind !== kind) {
-      const message = `${field} is not a ${kind} endpoint; expected https://<login host>${form}`;
+      const message = `${field} is not ${kind === "authorize" ? "an" : "a"} ${kind} endpoint; expected https://<login host>${form}`;
       problems.push({ field, message, reason: message });
     }
     if (c.hasQuery) {

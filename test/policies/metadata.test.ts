@@ -143,8 +143,9 @@ describe("per-stack policy config", () => {
 
     it(`policies/config/${file} copies nothing from stacks/Pulumi.${stack}.yaml: the tenant and K2 API come from the stack`, () => {
       const cfg = JSON.parse(read("policies", "config", file)) as Record<string, Record<string, unknown> | string>;
-      for (const entry of Object.values(cfg)) {
-        if (typeof entry !== "object") continue;
+      const entries = Object.values(cfg).filter((entry) => typeof entry === "object");
+      expect(entries.length, `${file} configures policies`).toBeGreaterThan(0);
+      for (const entry of entries) {
         for (const pin of ["tenantId", "cloud", "audience", "k2ApiClientId", "k2ApiServicePrincipalObjectId", "scope"]) expect(entry, `${file} pins ${pin}`).not.toHaveProperty(pin);
       }
       expect(loadStackFile(stack, REPO_ROOT).config.tenantId).toMatch(/^[0-9a-f-]{36}$/);

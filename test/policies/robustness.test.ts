@@ -45,6 +45,12 @@ const resourcePolicies = POLICIES.filter((p): p is ResourceValidationPolicy => "
 const stackPolicies = POLICIES.filter((p): p is StackValidationPolicy => "validateStack" in p && typeof p.validateStack === "function");
 
 describe("malformed inputs", () => {
+  it("reach every rule of the pack: each is a resource rule, a stack rule or both", () => {
+    expect(resourcePolicies.length).toBeGreaterThan(0);
+    expect(stackPolicies.length).toBeGreaterThan(0);
+    expect(POLICIES.filter((p) => !resourcePolicies.includes(p as ResourceValidationPolicy) && !stackPolicies.includes(p as StackValidationPolicy)).map((p) => p.name)).toEqual([]);
+  });
+
   it("never make a resource rule fail internally", async () => {
     for (const policy of resourcePolicies) {
       for (const type of TYPES) {
