@@ -5,6 +5,7 @@
 import type { Policies } from "@pulumi/policy";
 import { k2ApiAdminConsent } from "./rules/adminConsent";
 import { appImplicitGrant } from "./rules/appImplicitGrant";
+import { appLeastPrivilege } from "./rules/appLeastPrivilege";
 import { appOwners } from "./rules/appOwners";
 import { appRedirectUris } from "./rules/appRedirectUris";
 import { appSingleTenant } from "./rules/appSingleTenant";
@@ -29,6 +30,7 @@ export const POLICIES: Policies = [
   appImplicitGrant,
   appSingleTenant,
   appOwners,
+  appLeastPrivilege,
   keyVaultSecretExpires,
   k2ApiAdminConsent,
   keyVaultExpiryMatchesEntra,

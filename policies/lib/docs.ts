@@ -16,6 +16,8 @@ export const DOCS = {
   signInAudience: "https://learn.microsoft.com/en-us/entra/identity-platform/supported-accounts-validation",
   /** Microsoft: assigning application owners. */
   appOwners: "https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/overview-assign-app-owners",
+  /** Microsoft: least privileged access for applications (request only the permissions an app needs). */
+  leastPrivilege: "https://learn.microsoft.com/en-us/entra/identity-platform/secure-least-privileged-access",
   /** Microsoft: granting tenant-wide admin consent. */
   adminConsent: "https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/grant-admin-consent",
   /** Microsoft: Key Vault secrets and their attributes (exp / expires). */

@@ -19,23 +19,8 @@ import { stackRule } from "../lib/define";
 import { DOCS } from "../lib/docs";
 import type { Outcome } from "../lib/outcome";
 import { applicationIdKeys, clientIdKeys, link, ofType, referrers, servicePrincipalKeys } from "../lib/stack";
+import { MICROSOFT_API_CLIENT_IDS } from "../lib/microsoftApis";
 import { read, readList, sameId } from "../lib/values";
-
-/**
- * Microsoft's own APIs, never the K2 API: used only when `k2ApiClientId` is not configured, to avoid treating
- * Microsoft Graph permissions (often user-consented, e.g. User.Read) as K2 ones.
- */
-export const MICROSOFT_API_CLIENT_IDS: ReadonlySet<string> = new Set([
-  "00000003-0000-0000-c000-000000000000", // Microsoft Graph
-  "00000002-0000-0000-c000-000000000000", // Azure AD Graph (retired)
-  "00000003-0000-0ff1-ce00-000000000000", // Office 365 SharePoint Online
-  "00000002-0000-0ff1-ce00-000000000000", // Office 365 Exchange Online
-  "797f4846-ba00-4fd7-ba43-dac1f8f63013", // Azure Service Management
-  "cfa8b339-82a2-471a-a3c9-0fc0be7a4093", // Azure Key Vault
-  "e406a681-f3d4-42a8-90b6-c2b029497af1", // Azure Storage
-  "00000007-0000-0000-c000-000000000000", // Dynamics CRM
-  "00000009-0000-0000-c000-000000000000", // Power BI Service
-]);
 
 interface Settings {
   k2ApiClientId: string | undefined;

@@ -87,6 +87,7 @@ describe("per-stack policy config", () => {
       expect(cfg["k2-bearer-token-v1-endpoints"].cloud).toBe(config.cloud ?? "public");
       const k2Api = config.k2Api as Record<string, unknown>;
       expect(cfg["k2-api-admin-consent"].k2ApiClientId).toBe(k2Api.clientId);
+      expect(cfg["entra-app-least-privilege"].k2ApiClientId).toBe(k2Api.clientId);
       expect(cfg["k2-api-admin-consent"].scope).toBe(k2Api.scope ?? DEFAULT_SCOPE);
       expect(cfg["k2-bearer-token-audience"].audience).toBe(k2Api.audience ?? DEFAULT_AUDIENCE);
     });
