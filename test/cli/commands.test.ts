@@ -12,6 +12,8 @@ import { DISCOVER_COMMAND, runDiscover } from "../../cli/discover";
 import { PLAN_COMMAND } from "../../cli/plan/args";
 import { main as planMain } from "../../cli/plan";
 import { VERIFY_COMMAND } from "../../cli/verify/options";
+import { ADOPT_COMMAND } from "../../cli/adopt/options";
+import { runAdopt } from "../../cli/adopt/run";
 import { runVerify } from "../../cli/verify/run";
 import { BENCH_COMMAND } from "../../bench/args";
 import { main as benchMain } from "../../bench/index";
@@ -19,7 +21,7 @@ import { readMarkdown } from "../helpers/markdown";
 import { REPO_ROOT } from "../helpers/program";
 
 /** The commands, by npm script. A new command script must be added here, which makes it follow the convention. */
-const COMMANDS: Record<string, CommandSpec> = { plan: PLAN_COMMAND, verify: VERIFY_COMMAND, discover: DISCOVER_COMMAND, bench: BENCH_COMMAND };
+const COMMANDS: Record<string, CommandSpec> = { plan: PLAN_COMMAND, verify: VERIFY_COMMAND, discover: DISCOVER_COMMAND, bench: BENCH_COMMAND, adopt: ADOPT_COMMAND };
 
 interface Captured {
   code: number;
@@ -46,6 +48,12 @@ const IN_PROCESS: Record<string, (argv: string[]) => Promise<Captured>> = {
     const err: string[] = [];
     const code = await runDiscover(argv, { root: REPO_ROOT, env: {}, now: () => new Date(0), out: (l) => out.push(`${l}\n`), err: (l) => err.push(`${l}\n`) });
     return { code, stdout: out.join(""), stderr: err.join("") };
+  },
+  async adopt(argv) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const { exitCode } = await runAdopt(argv, { cwd: REPO_ROOT, env: {}, stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
+    return { code: exitCode, stdout: out.join(""), stderr: err.join("") };
   },
   async bench(argv) {
     const out: string[] = [];

@@ -7,3 +7,11 @@ export function thrown(fn: () => unknown): unknown {
   }
   return undefined;
 }
+
+/** What `promise` rejects with (undefined when it resolves): the async form of `thrown`. */
+export function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+}

@@ -1,0 +1,329 @@
+/**
+ * What adopt reads from the tenant (Graph double) and makes of it: a client entry that declares each app exactly as it
+ * is, with the ids to import, or the reasons it is left to be managed by hand; unique names; the policy findings to
+ * expect; existing secrets as metadata; consents left as they are.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { decideAdoption, unsupportedAppSettings, unsupportedServicePrincipalSettings, type AdoptionContext, type ClientEntry } from "../../cli/adopt/adoption";
+import { createGraphReader, type GraphObject } from "../../cli/adopt/graph";
+import { readTenant, type ReadOptions, type TenantRead } from "../../cli/adopt/tenant";
+import { GraphDouble, type GraphJson } from "../doubles/graphServer";
+import { rejection } from "../helpers/thrown";
+import { AUDIENCE, K2_API_CLIENT_ID, TENANT } from "../helpers/testTenant";
+import {
+  ALICE,
+  BOB,
+  grant,
+  GRAPH_APP_ID,
+  GRAPH_SP_ID,
+  K2_API_SP_ID,
+  K2_ENTRY,
+  K2_SCOPE_ID,
+  legacyApps,
+  portalApp,
+  POWER_AUTOMATE,
+  REPORTS,
+  REPORTS_EU,
+  seedTenant,
+  servicePrincipalJson,
+  user,
+  USER_READ_ENTRY,
+  USER_READ_ID,
+  type HandMadeApp,
+} from "./tenantFixtures";
+
+const TOKEN = "token-for-the-adoption-tests";
+const CONTEXT: AdoptionContext = { scope: { value: "user_impersonation", id: K2_SCOPE_ID }, existing: [], today: "2026-11-29" };
+const OPTIONS: ReadOptions = { k2ApiClientId: K2_API_CLIENT_ID, audience: AUDIENCE, tenantId: TENANT, skipUnreadable: false, progress: () => undefined };
+
+/** A Graph double holding exactly `apps` (and the K2 API and Microsoft Graph), read the way adopt reads it. */
+async function tenantOf(apps: HandMadeApp[], prepare: (g: GraphDouble) => void = () => undefined, options: Partial<ReadOptions> = {}): Promise<TenantRead> {
+  const graph = await GraphDouble.start();
+  try {
+    graph.acceptToken = (t) => t === TOKEN;
+    seedTenant(graph, apps);
+    prepare(graph);
+    const http = { attempts: 2, timeoutMs: 5_000, backoffMs: () => 0, maxRetryAfterMs: 0, sleep: async () => undefined, fetch: globalThis.fetch };
+    return await readTenant(createGraphReader({ root: graph.url, token: TOKEN, http, maxPages: 10 }), { ...OPTIONS, ...options });
+  } finally {
+    await graph.close();
+  }
+}
+
+/** One hand-made app with a service principal and tenant-wide consent, with parts changed. */
+function handMade(parts: { app?: Partial<Parameters<typeof portalApp>[0]>; sp?: GraphJson; grants?: GraphJson[]; owners?: GraphJson[] } = {}): HandMadeApp {
+  const ids = { id: "0e000000-0000-4000-8000-000000000001", appId: "0e000000-0000-4000-8000-0000000000a1", spId: "0e000000-0000-4000-8000-0000000000b1" };
+  return {
+    app: portalApp({ id: ids.id, appId: ids.appId, displayName: "K2 - Forms", redirectUris: ["https://forms.contoso.example/signin"], requiredResourceAccess: [K2_ENTRY], ...parts.app }),
+    owners: parts.owners ?? [user(ALICE)],
+    servicePrincipal: {
+      json: servicePrincipalJson({ id: ids.spId, appId: ids.appId, displayName: "K2 - Forms" }, parts.sp),
+      owners: parts.owners ?? [user(ALICE)],
+      grants: parts.grants ?? [grant("FormsGrant", ids.spId, K2_API_SP_ID, "user_impersonation")],
+    },
+  };
+}
+
+describe("the legacy tenant: three hand-made apps", () => {
+  let tenant: TenantRead;
+  beforeAll(async () => {
+    tenant = await tenantOf(legacyApps());
+  });
+
+  it("reads the K2 API, every app requesting it (in display-name order) and the other APIs they request", () => {
+    expect(tenant.k2Api).toEqual({ id: K2_API_SP_ID, appId: K2_API_CLIENT_ID, displayName: "K2 API", scopes: new Map([[K2_SCOPE_ID, "user_impersonation"]]), roles: new Map() });
+    expect(tenant.apps.map((a) => [a.displayName, a.id, a.owners, a.servicePrincipal?.id])).toEqual([
+      ["K2 - Power Automate", POWER_AUTOMATE.id, [{ id: ALICE.id, label: ALICE.upn }], POWER_AUTOMATE.spId],
+      ["K2 - Reports", REPORTS.id, [], REPORTS.spId],
+      ["K2 - Reports", REPORTS_EU.id, [{ id: ALICE.id, label: ALICE.upn }, { id: BOB.id, label: BOB.upn }], undefined],
+    ]);
+    expect([...tenant.otherApis.keys()]).toEqual([GRAPH_APP_ID]);
+    expect(tenant.otherApis.get(GRAPH_APP_ID)?.scopes.get(USER_READ_ID)).toBe("User.Read");
+  });
+
+  it("writes each app as it is, with the ids to import", () => {
+    const adoption = decideAdoption(tenant, CONTEXT);
+    const entries: ClientEntry[] = [
+      {
+        name: "k2-power-automate",
+        displayName: "K2 - Power Automate",
+        redirectUris: ["https://global.consent.azure-apim.net/redirect"],
+        owners: [ALICE.id],
+        requiredResourceAccess: [{ resourceAppId: GRAPH_APP_ID, resourceAccess: [{ id: USER_READ_ID, type: "Scope" }] }],
+        secret: { lifetimeDays: 180, rotateAfterDays: 150, startDate: "2026-11-29" },
+        adopt: { applicationObjectId: POWER_AUTOMATE.id, servicePrincipalObjectId: POWER_AUTOMATE.spId, grantId: POWER_AUTOMATE.grantId },
+      },
+      {
+        name: "k2-reports",
+        displayName: "K2 - Reports",
+        redirectUris: ["https://reports.contoso.example/signin-oidc", "https://reports.contoso.example/"],
+        owners: [],
+        implicitGrant: { accessTokens: true, idTokens: true },
+        servicePrincipal: { owners: [BOB.id], appRoleAssignmentRequired: true },
+        secret: { lifetimeDays: 180, rotateAfterDays: 150, startDate: "2026-11-29" },
+        adopt: { applicationObjectId: REPORTS.id, servicePrincipalObjectId: REPORTS.spId, grantId: REPORTS.grantId },
+      },
+      {
+        name: "k2-reports-2",
+        displayName: "K2 - Reports",
+        redirectUris: ["https://reports-eu.contoso.example/signin-oidc"],
+        owners: [ALICE.id, BOB.id],
+        secret: { lifetimeDays: 180, rotateAfterDays: 150, startDate: "2026-11-29" },
+        adopt: { applicationObjectId: REPORTS_EU.id },
+      },
+    ];
+    expect(adoption.clients.map((c) => c.entry)).toEqual(entries);
+    expect(adoption.skipped).toEqual([]);
+    expect(adoption.sharedDisplayNames).toEqual([{ displayName: "K2 - Reports", names: ["k2-reports", "k2-reports-2"] }]);
+  });
+
+  it("says what the first pulumi up imports and creates", () => {
+    const [pa, reports, eu] = decideAdoption(tenant, CONTEXT).clients;
+    expect(pa.imports).toEqual([
+      { what: "app registration", id: POWER_AUTOMATE.id, importId: `/applications/${POWER_AUTOMATE.id}` },
+      { what: "service principal", id: POWER_AUTOMATE.spId, importId: `/servicePrincipals/${POWER_AUTOMATE.spId}` },
+      { what: "tenant-wide consent", id: POWER_AUTOMATE.grantId, importId: `/oauth2PermissionGrants/${POWER_AUTOMATE.grantId}` },
+    ]);
+    expect(pa.creates).toEqual([]);
+    expect(reports.imports.map((i) => i.importId)).toEqual([`/applications/${REPORTS.id}`, `/servicePrincipals/${REPORTS.spId}`, `/oauth2PermissionGrants/${REPORTS.grantId}`]);
+    expect(eu.imports.map((i) => i.importId)).toEqual([`/applications/${REPORTS_EU.id}`]);
+    expect(eu.creates).toEqual(["its service principal (the app has none in this tenant)", "tenant-wide consent to the K2 API scope"]);
+  });
+
+  it("names the policy findings to expect and the change to make after the adoption", () => {
+    const findings = decideAdoption(tenant, CONTEXT).clients.flatMap((c) => c.findings);
+    expect(findings).toEqual([
+      {
+        policy: "entra-app-least-privilege",
+        level: "advisory",
+        resource: "k2-power-automate-app",
+        message: "the app also requests Microsoft Graph: User.Read (delegated)",
+        change: `if its consumer does not need it, remove the requiredResourceAccess entry ${GRAPH_APP_ID} from client k2-power-automate`,
+      },
+      {
+        policy: "entra-app-implicit-grant",
+        level: "mandatory",
+        resource: "k2-reports-app",
+        message: "the app issues access tokens through the implicit grant",
+        change: "once its consumers use the authorization code flow, set implicitGrant.accessTokens: false for client k2-reports (adopt keeps it on: turning it off at import would break a consumer that uses it)",
+      },
+      {
+        policy: "entra-app-owners",
+        level: "advisory",
+        resource: "k2-reports-app",
+        message: "the app has no owners",
+        change: "add the object ids of the people who look after it to owners of client k2-reports",
+      },
+    ]);
+  });
+
+  it("reports existing secrets as metadata, and consents it leaves as they are", () => {
+    const [pa, reports, eu] = decideAdoption(tenant, CONTEXT).clients;
+    expect(pa.credentials).toEqual([
+      { kind: "client secret", keyId: "5ec00000-0000-4000-8000-000000000001", displayName: "Power Automate connector", endDate: "2027-01-31T10:00:00Z" },
+      { kind: "client secret", keyId: "5ec00000-0000-4000-8000-000000000002", displayName: "first secret", endDate: "2025-02-01T10:00:00Z" },
+    ]);
+    expect(pa.leftAsIs).toEqual(["tenant-wide consent to Microsoft Graph: User.Read"]);
+    expect(reports.credentials.map((c) => c.keyId)).toEqual(["5ec00000-0000-4000-8000-000000000003"]);
+    expect(eu.credentials).toEqual([]);
+  });
+
+  it("leaves apps the stack already adopted as they are, and keeps their names taken", () => {
+    const adoption = decideAdoption(tenant, { ...CONTEXT, existing: [{ name: "k2-reports", displayName: "K2 - Reports", applicationObjectId: REPORTS_EU.id.toUpperCase() }] });
+    expect(adoption.alreadyAdopted).toEqual([{ name: "k2-reports", displayName: "K2 - Reports", id: REPORTS_EU.id }]);
+    expect(adoption.clients.map((c) => c.entry.name)).toEqual(["k2-power-automate", "k2-reports-2"]);
+    expect(adoption.sharedDisplayNames).toEqual([{ displayName: "K2 - Reports", names: ["k2-reports-2", "k2-reports"] }]);
+  });
+
+  it("does not add an app the stack already declares by hand under its display name (a pulumi up would create a second one)", () => {
+    const adoption = decideAdoption(tenant, { ...CONTEXT, existing: [{ name: "power-automate", displayName: "K2 - Power Automate", applicationObjectId: undefined }] });
+    expect(adoption.skipped).toEqual([
+      {
+        id: POWER_AUTOMATE.id,
+        appId: POWER_AUTOMATE.appId,
+        displayName: "K2 - Power Automate",
+        reasons: [
+          `the stack already declares client 'power-automate' with this display name but without adopt ids: a pulumi up would create a second app. Add adopt.applicationObjectId: ${POWER_AUTOMATE.id} to that client (and adopt again to check it), or remove the client`,
+        ],
+      },
+    ]);
+  });
+});
+
+describe("apps this project cannot declare exactly are left, with the reason", () => {
+  const reasonsFor = async (app: HandMadeApp) => {
+    const adoption = decideAdoption(await tenantOf([app]), CONTEXT);
+    expect(adoption.clients).toEqual([]);
+    return adoption.skipped[0]?.reasons;
+  };
+
+  it("a setting the components do not declare, with what to remove", async () => {
+    expect(await reasonsFor(handMade({ app: { overrides: { identifierUris: ["api://forms"], notes: "made by Bob" }, web: { logoutUrl: "https://forms.contoso.example/logout" } } }))).toEqual([
+      "it sets what this project does not declare, so the first pulumi up would remove it: identifierUris: 'api://forms'; notes: 'made by Bob'; web.logoutUrl: 'https://forms.contoso.example/logout'. Remove these settings in the Entra admin center if nothing needs them, then run adopt again",
+    ]);
+  });
+
+  it.each<[string, GraphObject, string[]]>([
+    ["app roles", { appRoles: [{ id: "r", value: "Forms.Admin" }] }, ["appRoles: 'Forms.Admin'"]],
+    ["an exposed API", { api: { oauth2PermissionScopes: [{ value: "forms.read" }], requestedAccessTokenVersion: 2, acceptMappedClaims: true, knownClientApplications: ["k"] } }, [
+      "api.knownClientApplications: 'k'", "api.acceptMappedClaims: true", "api.oauth2PermissionScopes: 'forms.read'", "api.requestedAccessTokenVersion: 2",
+    ]],
+    ["requestedAccessTokenVersion 1 or unset is what the provider reads as empty", { api: { requestedAccessTokenVersion: 1 } }, []],
+    ["SPA and public client redirect URIs", { spa: { redirectUris: ["https://spa"] }, publicClient: { redirectUris: ["http://localhost"] } }, ["publicClient.redirectUris: 'http://localhost'", "spa.redirectUris: 'https://spa'"]],
+    ["optional claims and group claims", { optionalClaims: { idToken: [{ name: "email" }], accessToken: [], saml2Token: [] }, groupMembershipClaims: "SecurityGroup" }, ["groupMembershipClaims: 'SecurityGroup'", "optionalClaims.idToken: 'email'"]],
+    ["flags", { isFallbackPublicClient: true, isDeviceOnlyAuthSupported: true, oauth2RequirePostResponse: true }, ["isDeviceOnlyAuthSupported: true", "isFallbackPublicClient: true", "oauth2RequirePostResponse: true"]],
+    ["info URLs, description, service management reference", { info: { marketingUrl: "https://m", supportUrl: "https://s" }, description: "d", serviceManagementReference: "ref" }, [
+      "description: 'd'", "serviceManagementReference: 'ref'", "info.marketingUrl: 'https://m'", "info.supportUrl: 'https://s'",
+    ]],
+  ])("%s", (_, overrides, expected) => {
+    expect(unsupportedAppSettings(portalApp({ id: "i", appId: "a", displayName: "d", overrides }))).toEqual(expected);
+  });
+
+  it("service principal settings the components do not declare", () => {
+    expect(unsupportedServicePrincipalSettings(servicePrincipalJson({ id: "s", appId: "a", displayName: "d" }))).toEqual([]);
+    expect(
+      unsupportedServicePrincipalSettings(
+        servicePrincipalJson(
+          { id: "s", appId: "a", displayName: "d" },
+          { accountEnabled: false, notes: "n", loginUrl: "https://l", notificationEmailAddresses: ["ops@contoso.example"], preferredSingleSignOnMode: "saml", samlSingleSignOnSettings: { relayState: "r" }, alternativeNames: ["x"], description: "d" },
+        ),
+      ),
+    ).toEqual([
+      "servicePrincipal.accountEnabled: false (sign-in disabled)",
+      "servicePrincipal.alternativeNames: 'x'",
+      "servicePrincipal.description: 'd'",
+      "servicePrincipal.loginUrl: 'https://l'",
+      "servicePrincipal.notes: 'n'",
+      "servicePrincipal.notificationEmailAddresses: 'ops@contoso.example'",
+      "servicePrincipal.preferredSingleSignOnMode: 'saml'",
+      "servicePrincipal.samlSingleSignOnSettings.relayState: 'r'",
+    ]);
+  });
+
+  it("more of the K2 API than its delegated scope", async () => {
+    const k2Role = { resourceAppId: K2_API_CLIENT_ID, resourceAccess: [{ id: K2_SCOPE_ID, type: "Scope" }, { id: "3a000000-0000-4000-8000-0000000000ff", type: "Role" }] };
+    expect(await reasonsFor(handMade({ app: { requiredResourceAccess: [k2Role] } }))).toEqual([
+      "it requests K2 API: user_impersonation (delegated), K2 API: 3a000000-0000-4000-8000-0000000000ff (application permission) of the K2 API, where this project declares exactly the delegated scope 'user_impersonation'",
+    ]);
+  });
+
+  it("a tenant-wide consent with other scopes than the one declared", async () => {
+    expect(await reasonsFor(handMade({ grants: [grant("g", "0e000000-0000-4000-8000-0000000000b1", K2_API_SP_ID, "user_impersonation offline_access")] }))).toEqual([
+      "its tenant-wide consent to the K2 API grants 'user_impersonation offline_access', where this project declares exactly 'user_impersonation'",
+    ]);
+  });
+
+  it("an API listed without any permission", async () => {
+    expect(await reasonsFor(handMade({ app: { requiredResourceAccess: [K2_ENTRY, { resourceAppId: GRAPH_APP_ID, resourceAccess: [] }] } }))).toEqual([
+      `it lists the API ${GRAPH_APP_ID} without any permission`,
+    ]);
+  });
+});
+
+describe("consents that stay as they are", () => {
+  it("user consents to the K2 API and consents to other APIs are listed, the tenant-wide K2 consent imported", async () => {
+    const sp = "0e000000-0000-4000-8000-0000000000b1";
+    const tenant = await tenantOf([
+      handMade({
+        app: { requiredResourceAccess: [USER_READ_ENTRY, K2_ENTRY] },
+        grants: [grant("K2All", sp, K2_API_SP_ID, "user_impersonation"), grant("K2Bob", sp, K2_API_SP_ID, "user_impersonation", "Principal", BOB.id), grant("GraphAlice", sp, GRAPH_SP_ID, "User.Read", "Principal", ALICE.id)],
+      }),
+    ]);
+    const [client] = decideAdoption(tenant, CONTEXT).clients;
+    expect(client.entry.adopt.grantId).toBe("K2All");
+    expect(client.leftAsIs).toEqual(["1 user consent to the K2 API (per user, not tenant-wide)", "a user's consent to Microsoft Graph: User.Read"]);
+  });
+
+  it("without tenant-wide consent to the K2 API, the first pulumi up grants it", async () => {
+    const [client] = decideAdoption(await tenantOf([handMade({ grants: [] })]), CONTEXT).clients;
+    expect(client.entry.adopt).toEqual({ applicationObjectId: "0e000000-0000-4000-8000-000000000001", servicePrincipalObjectId: "0e000000-0000-4000-8000-0000000000b1" });
+    expect(client.creates).toEqual(["tenant-wide consent to the K2 API scope (there is none yet)"]);
+  });
+
+  it("a service principal with the app's owners needs no servicePrincipal key; a multi-tenant app keeps its audience (and is flagged)", async () => {
+    const [client] = decideAdoption(await tenantOf([handMade({ app: { overrides: { signInAudience: "AzureADMultipleOrgs" } } })]), CONTEXT).clients;
+    expect(client.entry.servicePrincipal).toBeUndefined();
+    expect(client.entry.signInAudience).toBe("AzureADMultipleOrgs");
+    expect(client.findings.map((f) => [f.policy, f.level, f.message])).toEqual([["entra-app-single-tenant", "advisory", "the app's sign-in audience is AzureADMultipleOrgs"]]);
+  });
+});
+
+describe("a tenant adopt cannot work with", () => {
+  it("without the K2 API service principal: stops and says why, by appId and by identifier", async () => {
+    const noK2 = (g: GraphDouble) => g.servicePrincipals.splice(0, 1);
+    expect(((await rejection(tenantOf([], noK2))) as Error).message).toBe(
+      `tenant ${TENANT} has no service principal for the K2 API with appId ${K2_API_CLIENT_ID} (k2-oauth:k2Api.clientId). Without it no app can have been given the K2 API permission. ` +
+        "Either K2 API was never added to this tenant (an administrator adds it with the consent link of K2 KB002784), or k2-oauth:k2Api.clientId names another app: take the Application ID of the \"K2 API\" enterprise application. Nothing was written.",
+    );
+    expect(((await rejection(tenantOf([], noK2, { k2ApiClientId: undefined }))) as Error).message).toBe(
+      `tenant ${TENANT} has no service principal for the K2 API with the identifier ${AUDIENCE} (k2-oauth:k2Api.audience). Without it no app can have been given the K2 API permission. ` +
+        "Either K2 API was never added to this tenant (an administrator adds it with the consent link of K2 KB002784), or it uses another identifier: set k2-oauth:k2Api.clientId in the stack file. Nothing was written.",
+    );
+  });
+
+  it("finds the K2 API by its identifier when the stack does not name it, and stops when two claim it", async () => {
+    expect((await tenantOf([], undefined, { k2ApiClientId: undefined })).k2Api.appId).toBe(K2_API_CLIENT_ID);
+    const twice = (g: GraphDouble) => g.servicePrincipals.push(servicePrincipalJson({ id: "dup", appId: "dddddddd-0000-4000-8000-000000000000", displayName: "K2 API (copy)" }, { servicePrincipalNames: [AUDIENCE] }));
+    expect(((await rejection(tenantOf([], twice, { k2ApiClientId: undefined }))) as Error).message).toBe(
+      `tenant ${TENANT} has 2 service principals with the identifier ${AUDIENCE} (k2-oauth:k2Api.audience) (appIds ${K2_API_CLIENT_ID}, dddddddd-0000-4000-8000-000000000000); set k2-oauth:k2Api.clientId in the stack file to the one K2 uses, then run adopt again. Nothing was written.`,
+    );
+  });
+
+  it("an app Graph refuses to show (403): stops naming it, or with skipUnreadable leaves it out with the reason", async () => {
+    const deny = (g: GraphDouble) => g.deny(REPORTS.spId);
+    const e = (await rejection(tenantOf(legacyApps(), deny))) as Error;
+    expect(e.name).toBe("AdoptError");
+    expect(e.message).toMatch(
+      new RegExp(
+        `^could not read the owners of the service principal of app 'K2 - Reports' \\(${REPORTS.id}\\): GET http://127\\.0\\.0\\.1:\\d+/v1\\.0/servicePrincipals/${REPORTS.spId}/owners answered HTTP 403 \\(Authorization_RequestDenied: Insufficient privileges to complete the operation\\.\\) \\[request-id [0-9a-f-]+\\]; adopt needs .+\\. Nothing was written\\. To adopt the other apps and leave 'K2 - Reports' \\(${REPORTS.id}\\) to be managed by hand, run adopt again with --skip-unreadable\\.$`,
+      ),
+    );
+    const tenant = await tenantOf(legacyApps(), deny, { skipUnreadable: true });
+    const adoption = decideAdoption(tenant, CONTEXT);
+    expect(adoption.clients.map((c) => c.entry.name)).toEqual(["k2-power-automate", "k2-reports"]);
+    expect(adoption.clients[1].entry.adopt.applicationObjectId).toBe(REPORTS_EU.id);
+    expect(adoption.skipped.map((s) => [s.id, s.reasons.length, s.reasons[0].startsWith("Microsoft Graph refused to show all of it (--skip-unreadable): could not read the owners of the service principal")])).toEqual([
+      [REPORTS.id, 1, true],
+    ]);
+  });
+});
