@@ -33,6 +33,8 @@ export interface K2SideInput {
   config: StackConfig;
   endpoints: Pick<V1Endpoints, "authorizationEndpoint" | "tokenEndpoint" | "metadataEndpoint">;
   password: string;
+  /** The SmartObject Services root instead of the stack's (`--service-url`). */
+  serviceUrl?: string;
   /** Project root: the mapping file's path is relative to it. */
   root: string;
   retry?: Partial<RetryPolicy>;
@@ -58,7 +60,7 @@ export async function readK2Side(input: K2SideInput): Promise<K2SideRead> {
   }
   const declaredName = k2.bearerTokenResource?.name ?? DEFAULT_BEARER_TOKEN_RESOURCE_NAME;
   const k2Api = createK2Management(
-    { transport: "smartobject-rest", serviceUrl: k2.smartObjectServices?.url ?? defaultSmartObjectServicesUrl(k2.url), mapping },
+    { transport: "smartobject-rest", serviceUrl: input.serviceUrl ?? k2.smartObjectServices?.url ?? defaultSmartObjectServicesUrl(k2.url), mapping },
     { username: k2.admin.username, password: input.password },
     retryPolicy(input.retry),
   );

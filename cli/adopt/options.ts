@@ -5,6 +5,7 @@
 import { defineCommand, parseCommandLine, UsageError } from "../args";
 import { normaliseLoginHost } from "../verify/options";
 import { CLOUDS, isGuid, type Cloud } from "../../components/entra";
+import { serviceUrlProblem } from "../../components/k2/bearerTokenChecks";
 
 export { UsageError } from "../args";
 
@@ -29,6 +30,12 @@ export const ADOPT_COMMAND = defineCommand({
     { name: "stack", value: "<name>", required: true, help: "the stack whose stacks/Pulumi.<name>.yaml to write (created when missing)" },
     { name: "tenant", value: "<id>", help: "the tenant id (GUID); needed when the stack file does not name one" },
     { name: "k2", help: "also read the existing K2 Five Bearer Token resource (password in K2_ADMIN_PASSWORD)" },
+    {
+      name: "service-url",
+      value: "<url>",
+      inSynopsis: false,
+      help: "with --k2: SmartObject Services root (default: k2.smartObjectServices.url, else the K2 host on port 8888)",
+    },
     { name: "format", value: "<format>", choices: ["text", "json"], inSynopsis: false, help: "report format (default text)" },
     { name: "dry-run", inSynopsis: false, help: "report what would be written, and write nothing" },
     {
@@ -80,6 +87,8 @@ export interface AdoptOptions {
   stack: string;
   tenant: string | undefined;
   k2: boolean;
+  /** With --k2: the SmartObject Services root instead of the stack's. */
+  serviceUrl: string | undefined;
   format: "text" | "json";
   dryRun: boolean;
   skipUnreadable: boolean;
@@ -165,12 +174,19 @@ export function parseAdoptOptions(args: readonly string[], env: Readonly<Record<
       throw new UsageError(`--timeout-ms: expected a whole number of milliseconds between 1 and 600000, got '${v["timeout-ms"]}'`);
     }
   }
+  const serviceUrl = nonEmpty(v["service-url"]);
+  if (serviceUrl !== undefined) {
+    if (!v.k2) throw new UsageError("--service-url is the K2 SmartObject Services root for --k2; add --k2 or leave it out");
+    const problem = serviceUrlProblem(serviceUrl);
+    if (problem !== undefined) throw new UsageError(`--service-url: ${problem}; got '${serviceUrl}'`);
+  }
   const loginHost = nonEmpty(v["login-host"]);
   const graphUrl = nonEmpty(v["graph-url"]);
   return {
     stack: v.stack,
     tenant: tenant?.toLowerCase(),
     k2: v.k2,
+    serviceUrl: serviceUrl?.replace(/\/+$/, ""),
     format: v.format === "json" ? "json" : "text",
     dryRun: v["dry-run"],
     skipUnreadable: v["skip-unreadable"],

@@ -250,7 +250,9 @@ async function adopt(options: AdoptOptions, io: AdoptIo, redactor: Redactor, err
   if (options.k2) {
     const password = options.credentials.k2AdminPassword ?? "";
     err("Reading the K2 Bearer Token resource...\n");
-    k2Side = await readK2Side({ config: side.config, endpoints, password, root });
+    // What the stack declares: the cloud's login host, whatever adopt signed in through.
+    const declared = v1Endpoints(side.cloud, side.tenantId);
+    k2Side = await readK2Side({ config: side.config, endpoints: declared, password, root, serviceUrl: options.serviceUrl, retry: { delay: sleep } });
   }
 
   const k2ResourceName = k2Side?.kind === "renamed" ? k2Side.resource.name : undefined;
