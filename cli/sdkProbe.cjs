@@ -124,7 +124,7 @@ function gettersCalled(body, variable) {
 }
 
 /** What the recording monitor reads from a RegisterResourceRequest, and answers in its response (recordingMonitor.ts). */
-const REQUEST_FIELDS_READ = ["Type", "Name", "Parent", "Custom", "Provider", "DependenciesList", "Object"];
+const REQUEST_FIELDS_READ = ["Type", "Name", "Parent", "Custom", "Provider", "DependenciesList", "Object", "Importid"];
 const RESPONSE_GETTERS_ANSWERED = ["getId", "getObject", "getPropertydependenciesMap", "getResult", "getUnknown", "getUrn"];
 
 const CHECKS = {
