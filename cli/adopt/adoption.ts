@@ -75,6 +75,8 @@ export interface AdoptedClient {
   creates: string[];
   findings: ExpectedFinding[];
   credentials: CredentialNote[];
+  /** The owners as the report names them (user principal names), of the app and, when they differ, its service principal. */
+  owners: { app: string; servicePrincipal: string | undefined };
   /** Consents and other things that stay as they are, unmanaged. */
   leftAsIs: string[];
   /** Human names of the other APIs' permissions, by `resourceAppId/id`, for the stack file's comments and the report. */
@@ -225,6 +227,7 @@ function credentialsOf(app: GraphObject): CredentialNote[] {
   return [...notes("client secret", objects(app, "passwordCredentials")), ...notes("certificate", objects(app, "keyCredentials"))];
 }
 
+/** Owners as the report names them: `alice@contoso.example`, or `none`. */
 function ownerList(owners: readonly Owner[]): string {
   return owners.length === 0 ? "none" : owners.map((o) => o.label).join(", ");
 }
@@ -320,7 +323,8 @@ function decide(app: AppRead, tenant: TenantRead, ctx: AdoptionContext): Decided
     if (grantId !== undefined) imports.push({ what: "tenant-wide consent", id: grantId, importId: `/oauth2PermissionGrants/${grantId}` });
     else creates.push("tenant-wide consent to the K2 API scope (there is none yet)");
   }
-  return { entry, adopted: { imports, creates, findings: [], credentials: credentialsOf(app.object), leftAsIs, permissionNames } };
+  const ownerLabels = { app: ownerList(app.owners), servicePrincipal: sp !== undefined && entry.servicePrincipal?.owners !== undefined ? ownerList(sp.owners) : undefined };
+  return { entry, adopted: { imports, creates, findings: [], credentials: credentialsOf(app.object), owners: ownerLabels, leftAsIs, permissionNames } };
 }
 
 /** The findings this project's policy pack will report for an adopted client, with the change that settles each. */
@@ -408,5 +412,3 @@ export function decideAdoption(tenant: TenantRead, ctx: AdoptionContext): Adopti
   const sharedDisplayNames = [...groups].filter(([, names]) => names.length > 1).map(([displayName, names]) => ({ displayName, names }));
   return { clients, skipped, alreadyAdopted, sharedDisplayNames };
 }
-
-export { ownerList };

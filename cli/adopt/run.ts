@@ -261,9 +261,9 @@ async function adopt(options: AdoptOptions, io: AdoptIo, redactor: Redactor, err
     side.newFile === undefined ? undefined : { ...side.newFile, k2Api: { clientId: tenant.k2Api.appId, scope: side.scope, audience: side.audience } };
   const changes = toWrite.length > 0 || k2ResourceName !== undefined;
   // A new file needs at least one client to be valid config: with none adopted, there is nothing to create.
-  const file: AdoptReport["file"] = !changes || (!side.exists && toWrite.length === 0) ? "unchanged" : side.exists ? "updated" : "created";
+  const file: AdoptReport["file"] = !side.exists ? (toWrite.length === 0 ? "not created" : "created") : changes ? "updated" : "unchanged";
   let configProblems: ConfigIssue[] = [];
-  if (file !== "unchanged") {
+  if (file === "created" || file === "updated") {
     const text = stackText({
       stack: options.stack,
       existingText: side.text,

@@ -164,6 +164,11 @@ describe("the legacy tenant: three hand-made apps", () => {
       { kind: "client secret", keyId: "5ec00000-0000-4000-8000-000000000002", displayName: "first secret", endDate: "2025-02-01T10:00:00Z" },
     ]);
     expect(pa.leftAsIs).toEqual(["tenant-wide consent to Microsoft Graph: User.Read"]);
+    expect([pa.owners, reports.owners, eu.owners]).toEqual([
+      { app: ALICE.upn, servicePrincipal: undefined },
+      { app: "none", servicePrincipal: BOB.upn },
+      { app: `${ALICE.upn}, ${BOB.upn}`, servicePrincipal: undefined },
+    ]);
     expect(reports.credentials.map((c) => c.keyId)).toEqual(["5ec00000-0000-4000-8000-000000000003"]);
     expect(eu.credentials).toEqual([]);
   });

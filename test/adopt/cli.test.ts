@@ -56,6 +56,7 @@ describe("adopt: the legacy tenant", () => {
       `Tenant ${TENANT}: K2 API 'K2 API' (appId 22222222-3333-4444-5555-666666666666), delegated scope user_impersonation`,
       "3 app registrations request the K2 API: 3 adopted now, 0 adopted before, 0 left to be managed by hand",
     ]);
+    expect(lines).toContain("    owners: none; of its service principal: bob@contoso.example");
     expect(lines).toContain("      client secret 'Power Automate connector' (key id 5ec00000-0000-4000-8000-000000000001) expires 2027-01-31 (in 63 days)");
     expect(lines).toContain("      client secret 'first secret' (key id 5ec00000-0000-4000-8000-000000000002) expired 2025-02-01 (666 days ago)");
     expect(lines).toContain("      client secret 'reports' (key id 5ec00000-0000-4000-8000-000000000003) expires 2026-12-15 (in 16 days)");
@@ -117,6 +118,25 @@ describe("adopt: the legacy tenant", () => {
       "k2-oauth:clients": undefined,
     });
     expect((config["k2-oauth:clients"] as unknown[]).length).toBe(3);
+  });
+});
+
+describe("adopt: nothing to adopt", () => {
+  it("no app requests the K2 API: no stack file is created (a stack needs a client)", async () => {
+    const r0 = root({});
+    const apps = d.graph.applications.splice(0);
+    try {
+      const r = await run(["--stack", "legacy", "--tenant", TENANT, "--k2-url", "https://k2.contoso.example", "--k2-edition", "cloud", ...doubleArgs(d, r0)]);
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout.split("\n").slice(0, 3)).toEqual([
+        "Adopt: stack legacy (stacks/Pulumi.legacy.yaml: not created)",
+        `Tenant ${TENANT}: K2 API 'K2 API' (appId 22222222-3333-4444-5555-666666666666), delegated scope user_impersonation`,
+        "0 app registrations request the K2 API: 0 adopted now, 0 adopted before, 0 left to be managed by hand",
+      ]);
+      expect(fs.readdirSync(path.join(r0, "stacks"))).toEqual([]);
+    } finally {
+      d.graph.applications.push(...apps);
+    }
   });
 });
 
