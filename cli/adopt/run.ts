@@ -97,40 +97,32 @@ function existingClients(raw: unknown): ExistingClient[] {
 const NEW_FILE_FLAGS = ["cloud", "k2Url", "k2Edition", "k2Admin"] as const;
 const FLAG_NAMES: Record<(typeof NEW_FILE_FLAGS)[number], string> = { cloud: "--cloud", k2Url: "--k2-url", k2Edition: "--k2-edition", k2Admin: "--k2-admin" };
 
-function stackSide(options: AdoptOptions, root: string): StackSide {
-  const file = stackFilePath(options.stack, root);
-  const label = path.relative(root, file).split(path.sep).join("/");
-  let loaded: LoadedStack | undefined;
-  try {
-    if (fs.existsSync(file)) loaded = loadStackFile(options.stack, root);
-    else if (!/^[A-Za-z0-9_.-]+$/.test(options.stack)) loadStackFile(options.stack, root);
-  } catch (e) {
-    if (e instanceof StackFileError) throw new UsageError(e.message);
-    throw e;
+/** The stack as its file describes it (adopt adds clients to it). */
+function existingStackSide(options: AdoptOptions, loaded: LoadedStack): StackSide {
+  const given = NEW_FILE_FLAGS.filter((k) => options.newStack[k] !== undefined).map((k) => FLAG_NAMES[k]);
+  if (given.length > 0) throw new UsageError(`${given.join(", ")} only describe a new stack file; ${loaded.label} exists and sets these itself`);
+  const config = checkStack(loaded, loaded.label);
+  if (options.tenant !== undefined && options.tenant !== config.tenantId) {
+    throw new UsageError(`--tenant ${options.tenant} differs from k2-oauth:tenantId ${config.tenantId} of ${loaded.label}; leave --tenant out or adopt into another stack`);
   }
-  if (loaded !== undefined) {
-    const given = NEW_FILE_FLAGS.filter((k) => options.newStack[k] !== undefined).map((k) => FLAG_NAMES[k]);
-    if (given.length > 0) throw new UsageError(`${given.join(", ")} only describe a new stack file; ${label} exists and sets these itself`);
-    const config = checkStack(loaded, label);
-    if (options.tenant !== undefined && options.tenant !== config.tenantId) {
-      throw new UsageError(`--tenant ${options.tenant} differs from k2-oauth:tenantId ${config.tenantId} of ${label}; leave --tenant out or adopt into another stack`);
-    }
-    return {
-      exists: true,
-      file,
-      label,
-      text: fs.readFileSync(file, "utf8"),
-      tenantId: config.tenantId,
-      cloud: config.cloud,
-      k2ApiClientId: config.k2Api.clientId,
-      scope: config.k2Api.scope,
-      audience: config.k2Api.audience,
-      existing: existingClients(loaded.config.clients),
-      config,
-      newFile: undefined,
-    };
-  }
-  // A new stack file: its stack-wide settings come from the command line, checked as the program checks them.
+  return {
+    exists: true,
+    file: loaded.file,
+    label: loaded.label,
+    text: fs.readFileSync(loaded.file, "utf8"),
+    tenantId: config.tenantId,
+    cloud: config.cloud,
+    k2ApiClientId: config.k2Api.clientId,
+    scope: config.k2Api.scope,
+    audience: config.k2Api.audience,
+    existing: existingClients(loaded.config.clients),
+    config,
+    newFile: undefined,
+  };
+}
+
+/** A stack file adopt creates: its stack-wide settings come from the command line, checked as the program checks them. */
+function newStackSide(options: AdoptOptions, file: string, label: string): StackSide {
   const missing = [
     ...(options.tenant === undefined ? ["--tenant <id>"] : []),
     ...(options.newStack.k2Url === undefined ? ["--k2-url <url>"] : []),
@@ -155,7 +147,8 @@ function stackSide(options: AdoptOptions, root: string): StackSide {
       "k2-oauth:clients": [STAND_IN_CLIENT],
     },
   };
-  const config = checkStack(parseStackText(JSON.stringify(raw), options.stack, file, label), `what the command line gives for the new ${label} (--tenant, --cloud, --k2-url, --k2-edition, --k2-admin)`);
+  const what = `what the command line gives for the new ${label} (--tenant, --cloud, --k2-url, --k2-edition, --k2-admin)`;
+  const config = checkStack(parseStackText(JSON.stringify(raw), options.stack, file, label), what);
   return {
     exists: false,
     file,
@@ -170,6 +163,18 @@ function stackSide(options: AdoptOptions, root: string): StackSide {
     config,
     newFile,
   };
+}
+
+function stackSide(options: AdoptOptions, root: string): StackSide {
+  try {
+    // loadStackFile also refuses a stack name that cannot be a file name, existing or not.
+    const file = stackFilePath(options.stack, root);
+    if (fs.existsSync(file) || !/^[A-Za-z0-9_.-]+$/.test(options.stack)) return existingStackSide(options, loadStackFile(options.stack, root));
+    return newStackSide(options, file, path.relative(root, file).split(path.sep).join("/"));
+  } catch (e) {
+    if (e instanceof StackFileError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 function httpPolicy(options: AdoptOptions, io: AdoptIo, sleep: (ms: number) => Promise<void>, attempts: number): HttpPolicy {

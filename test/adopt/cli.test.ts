@@ -277,6 +277,12 @@ describe("adopt: usage and configuration errors (exit code 2, nothing written, n
     expect(d.graph.requests.length + d.entra.requests.length).toBe(requests);
   });
 
+  it("a stack name that cannot be a file name", async () => {
+    const r = await run(["--stack", "../legacy", ...doubleArgs(d, root())]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe("adopt: invalid stack name '../legacy': expected letters, digits, '-', '_' or '.'\n");
+  });
+
   it("NOW is the adoption day the tests assume", () => {
     expect(NOW.toISOString().slice(0, 10)).toBe("2026-11-29");
   });
