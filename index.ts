@@ -1,13 +1,22 @@
 /**
- * The k2-oauth Pulumi program: validates the stack's `k2-oauth` config and declares one InboundOAuth component.
+ * The k2-oauth Pulumi program: validates the stack's `k2-oauth` config, pins the azuread and azure-native providers to
+ * the stack's tenant and cloud, and declares one InboundOAuth component with them.
  * Stack outputs are described in README.md ("Stack outputs").
  */
 import * as pulumi from "@pulumi/pulumi";
 import { InboundOAuth } from "./components/inboundOAuth";
+import { planDay } from "./components/planDay";
 import { loadProgramConfig } from "./components/programConfig";
+import { pinnedProviders } from "./components/providers";
+import { providerSettings } from "./components/providerSettings";
+import { describeSecrets } from "./components/rotation";
 
 const { config, k2AdminPassword } = loadProgramConfig();
-const oauth = new InboundOAuth("k2-oauth", { config, k2AdminPassword });
+const now = planDay();
+const target = { tenantId: config.tenantId, cloud: config.cloud };
+// The stack's own azuread:* and azure-native:* config goes to the pinned providers (the engine gives it only to default ones).
+const providers = pinnedProviders("k2-oauth", target, undefined, providerSettings(pulumi.runtime.allConfig(), target));
+const oauth = new InboundOAuth("k2-oauth", { config, k2AdminPassword, now }, { providers: [providers.azuread, providers.azureNative] });
 
 export const tenantId = config.tenantId;
 export const cloud = config.cloud;
@@ -31,16 +40,8 @@ export const clients = Object.fromEntries(
       nextRotation: app.nextRotation,
       overlapDays: app.overlapDays,
       currentSecretSlot: app.secrets.find((s) => s.current)?.slot,
-      secrets: app.secrets.map((s) => ({
-        slot: s.slot,
-        generation: s.generation,
-        current: s.current,
-        keyId: s.keyId,
-        startDate: s.startDate,
-        expires: s.endDate,
-        keyVaultSecretName: s.keyVaultSecretName,
-      })),
-      keyVaultSecretNames: app.secrets.flatMap((s) => (s.keyVaultSecretName === undefined ? [] : [s.keyVaultSecretName])),
+      secrets: describeSecrets(app.secrets).map((s, i) => ({ ...s, keyId: app.secrets[i].keyId })),
+      keyVaultSecretName: app.keyVaultSecretName,
     },
   ]),
 );
@@ -56,4 +57,4 @@ export const clientSecrets: pulumi.Output<Record<string, Record<string, string>>
           Object.entries(oauth.clients).map(([name, app]) => [name, Object.fromEntries(app.secrets.map((s) => [s.slot, s.value]))]),
         ),
       )
-    : `stored in Key Vault ${config.keyVault.vaultName}: see clients.<name>.keyVaultSecretNames`;
+    : `stored in Key Vault ${config.keyVault.vaultName}: the latest version of clients.<name>.keyVaultSecretName is the current secret`;

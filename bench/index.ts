@@ -10,9 +10,8 @@
  */
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadStackFile } from "../cli/stackFile";
 import { startPack, toAnalyzerResource } from "../cli/plan/policy";
-import { runProgramOffline } from "../cli/plan/runProgram";
+import { runStackOffline } from "../cli/plan/computePlan";
 import { usage, usageErrorText, UsageError } from "../cli/args";
 import { BENCH_COMMAND, parseBenchArgs, type BenchArgs } from "./args";
 import { createBenchProject, REPO_ROOT } from "./benchProject";
@@ -58,18 +57,9 @@ async function analyzeThroughput(
   stack: string,
   runs: number,
 ): Promise<{ perSec: number; samples: number[]; warmUpPerSec: number; calls: number; resources: number }> {
-  const loaded = loadStackFile(stack, root);
-  const outcome = await runProgramOffline({
-    programDir: root,
-    main: "index.ts",
-    project: "k2-oauth",
-    stack,
-    engineConfig: loaded.engineConfig,
-    secretKeys: loaded.secretKeys,
-    lookups: { k2ApiScope: "user_impersonation" },
-  });
+  const outcome = await runStackOffline(root, stack);
   if (outcome.kind !== "ok") throw new Error(`the program failed for ${stack}: ${outcome.message}`);
-  const resources = outcome.resources.map(toAnalyzerResource);
+  const resources = outcome.resources.map((r) => toAnalyzerResource(r));
   const session = await startPack({ root, stack, project: "k2-oauth" });
   try {
     const repeats = Math.ceil(MIN_ANALYZE_CALLS / resources.length);

@@ -46,8 +46,24 @@ export interface AnalyzerResource {
   propertyDependencies?: Record<string, string[]>;
   /** Provider reference: `<provider urn>::<id>` or a provider URN. */
   provider?: string;
+  /** The provider resource's inputs in wire form (sent with the provider, as the engine does); absent: none sent. */
+  providerInputs?: Record<string, unknown>;
+  /** The resource's options as the program registered them (default: none set). */
+  options?: AnalyzerOptions;
   /** Property paths (`properties.value`, `tags["entra-key-id"]`, `items[0]`) whose values are secrets. */
   secretPaths?: string[];
+}
+
+/** The resource options an analyzer receives (AnalyzerResourceOptions; the parent comes from `parent`). */
+export interface AnalyzerOptions {
+  protect?: boolean;
+  ignoreChanges?: string[];
+  /** Absent: not set by the program (the engine sends it as not defined). */
+  deleteBeforeReplace?: boolean;
+  additionalSecretOutputs?: string[];
+  aliases?: string[];
+  /** In seconds, as the engine sends them (it parses the program's durations, `5m`, into seconds). */
+  customTimeouts?: { create?: number; update?: number; delete?: number; read?: number };
 }
 
 export type FindingLevel = "advisory" | "mandatory" | "remediate" | "disabled";
@@ -124,6 +140,8 @@ export interface StartPolicyPackOptions {
   organization?: string;
   /** True for a preview (default), false for an update. */
   dryRun?: boolean;
+  /** Further environment variables for the pack process (e.g. K2_OAUTH_PLAN_DATE, its clock). */
+  env?: Record<string, string>;
   /** Receives the pack's log lines: engine log messages, stdout and stderr. */
   onLog?: (line: string) => void;
 }
@@ -142,12 +160,30 @@ export class PolicyPackCallError extends Error {
   }
 }
 
+/** Thrown for an enforcement level the protocol does not define: the engine fails the run on it too. */
+export class UnknownEnforcementLevelError extends Error {
+  constructor(level: number, where: string) {
+    super(
+      `the policy pack sent enforcement level ${level} ${where}, which the analyzer protocol does not define (advisory, mandatory, remediate, disabled); ` +
+        "the Pulumi CLI stops on it too (invalid enforcement level)",
+    );
+    this.name = "UnknownEnforcementLevelError";
+  }
+}
+
 const LEVEL_NAMES: Record<number, FindingLevel> = {
   [proto.EnforcementLevel.ADVISORY]: "advisory",
   [proto.EnforcementLevel.MANDATORY]: "mandatory",
   [proto.EnforcementLevel.DISABLED]: "disabled",
   [proto.EnforcementLevel.REMEDIATE]: "remediate",
 };
+
+/** The name of a protocol enforcement level; an unknown one is an error, never a guess. */
+function levelName(level: number, where: string): FindingLevel {
+  const name = LEVEL_NAMES[level];
+  if (name === undefined) throw new UnknownEnforcementLevelError(level, where);
+  return name;
+}
 
 const LEVEL_VALUES: Record<EnforcementLevel, proto.EnforcementLevel> = {
   advisory: proto.EnforcementLevel.ADVISORY,
@@ -181,20 +217,38 @@ export function resourceUrn(args: { stack: string; project: string; type: string
   return `urn:pulumi:${args.stack}::${args.project}::${qualified}::${args.name}`;
 }
 
-function providerMessage(ref: string): proto.AnalyzerProviderResource {
-  // A provider reference is `<provider urn>::<id>`; the URN itself is four `::`-separated segments.
-  const urn = ref.split("::").slice(0, 4).join("::");
+/** The URN of a provider reference (`<provider urn>::<id>`; the URN itself is four `::`-separated segments). */
+export function providerUrn(ref: string): string {
+  return ref.split("::").slice(0, 4).join("::");
+}
+
+function providerMessage(ref: string, inputs: Record<string, unknown> | undefined): proto.AnalyzerProviderResource {
+  const urn = providerUrn(ref);
   const { type, name } = parseUrn(urn);
-  return new proto.AnalyzerProviderResource().setUrn(urn).setType(type).setName(name).setProperties(new Struct());
+  return new proto.AnalyzerProviderResource()
+    .setUrn(urn)
+    .setType(type)
+    .setName(name)
+    .setProperties(inputs === undefined ? new Struct() : toStruct(inputs));
 }
 
 function optionsMessage(r: AnalyzerResource): proto.AnalyzerResourceOptions {
+  const o = r.options ?? {};
+  const timeouts = o.customTimeouts ?? {};
   return new proto.AnalyzerResourceOptions()
-    .setProtect(false)
-    .setIgnorechangesList([])
-    .setAliasesList([])
-    .setAdditionalsecretoutputsList([])
-    .setCustomtimeouts(new proto.AnalyzerResourceOptions.CustomTimeouts())
+    .setProtect(o.protect ?? false)
+    .setIgnorechangesList(o.ignoreChanges ?? [])
+    .setDeletebeforereplace(o.deleteBeforeReplace ?? false)
+    .setDeletebeforereplacedefined(o.deleteBeforeReplace !== undefined)
+    .setAliasesList(o.aliases ?? [])
+    .setAdditionalsecretoutputsList(o.additionalSecretOutputs ?? [])
+    .setCustomtimeouts(
+      new proto.AnalyzerResourceOptions.CustomTimeouts()
+        .setCreate(timeouts.create ?? 0)
+        .setUpdate(timeouts.update ?? 0)
+        .setDelete(timeouts.delete ?? 0)
+        .setRead(timeouts.read ?? 0),
+    )
     .setParent(r.parent ?? "");
 }
 
@@ -229,7 +283,7 @@ function withResource<M extends ResourceMessage>(message: M, r: AnalyzerResource
   message.setName(r.name);
   message.setProperties(preparedProperties.get(r) ?? toStruct(r.properties, r.secretPaths));
   message.setOptions(optionsMessage(r));
-  if (r.provider !== undefined && r.provider !== "") message.setProvider(providerMessage(r.provider));
+  if (r.provider !== undefined && r.provider !== "") message.setProvider(providerMessage(r.provider, r.providerInputs));
   return message;
 }
 
@@ -248,13 +302,14 @@ function stackResource(r: AnalyzerResource): proto.AnalyzerResource {
   return res;
 }
 
-function findingsOf(resp: proto.AnalyzeResponse, defaultUrn?: string): PolicyFinding[] {
+/** The findings of an Analyze or AnalyzeStack response; an unknown enforcement level throws UnknownEnforcementLevelError. */
+export function findingsOf(resp: proto.AnalyzeResponse, defaultUrn?: string): PolicyFinding[] {
   return resp.getDiagnosticsList().map((d) => {
     const urn = d.getUrn() !== "" ? d.getUrn() : defaultUrn;
     return {
       policyName: d.getPolicyname(),
       policyPackName: d.getPolicypackname(),
-      level: LEVEL_NAMES[d.getEnforcementlevel()] ?? "advisory",
+      level: levelName(d.getEnforcementlevel(), `for a violation of ${d.getPolicyname()}`),
       ...optional("urn", urn),
       message: d.getMessage(),
       ...optional("description", d.getDescription()),
@@ -263,10 +318,11 @@ function findingsOf(resp: proto.AnalyzeResponse, defaultUrn?: string): PolicyFin
   });
 }
 
-function summaryOf(info: proto.AnalyzerInfo): AnalyzerInfoSummary {
+/** GetAnalyzerInfo's answer; an unknown enforcement level throws UnknownEnforcementLevelError. */
+export function summaryOf(info: proto.AnalyzerInfo): AnalyzerInfoSummary {
   const initialConfig: PolicyPackConfig = {};
   info.getInitialconfigMap().forEach((c, name) => {
-    initialConfig[name] = { ...fromStruct(c.getProperties()), enforcementLevel: (LEVEL_NAMES[c.getEnforcementlevel()] ?? "advisory") as EnforcementLevel };
+    initialConfig[name] = { ...fromStruct(c.getProperties()), enforcementLevel: levelName(c.getEnforcementlevel(), `in the initial config of ${name}`) };
   });
   return {
     name: info.getName(),
@@ -281,7 +337,7 @@ function summaryOf(info: proto.AnalyzerInfo): AnalyzerInfoSummary {
         name: p.getName(),
         ...optional("displayName", p.getDisplayname()),
         description: p.getDescription(),
-        enforcementLevel: (LEVEL_NAMES[p.getEnforcementlevel()] ?? "advisory") as EnforcementLevel,
+        enforcementLevel: levelName(p.getEnforcementlevel(), `as the level of ${p.getName()}`),
         policyType:
           p.getPolicyType() === proto.PolicyType.POLICY_TYPE_RESOURCE ? "resource" : p.getPolicyType() === proto.PolicyType.POLICY_TYPE_STACK ? "stack" : "unknown",
         ...optional("severity", SEVERITY_NAMES[p.getSeverity()]),
@@ -328,6 +384,7 @@ export async function startPolicyPack(opts: StartPolicyPackOptions): Promise<Pol
         PULUMI_STACK: stack,
         PULUMI_DRY_RUN: String(dryRun),
         ...(opts.organization !== undefined ? { PULUMI_NODEJS_ORGANIZATION: opts.organization, PULUMI_ORGANIZATION: opts.organization } : {}),
+        ...opts.env,
       },
       onLine: (stream, line) => onLog(stream === "stderr" ? `stderr: ${line}` : line),
       describeLogs: () => (engineErrors.length > 0 ? `engine log:\n${engineErrors.join("\n")}` : ""),

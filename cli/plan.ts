@@ -3,6 +3,8 @@
  * Pulumi SDK's mock runtime and the policy pack over the CrossGuard analyzer protocol: no Pulumi CLI, no cloud, no
  * credentials. Options and exit codes: PLAN_COMMAND in ./plan/args.ts (`--help` prints them).
  */
+import * as path from "node:path";
+import { isoDay } from "../components/rotation";
 import { usage, usageErrorText } from "./args";
 import { parsePlanArgs, PLAN_COMMAND } from "./plan/args";
 import { EXIT_MANDATORY_VIOLATIONS, EXIT_OK, EXIT_PLAN_FAILED, isPlanError, UsageError } from "./plan/errors";
@@ -27,8 +29,10 @@ export async function main(argv: readonly string[], io: PlanIo): Promise<number>
     }
     const root = findProjectRoot(io.cwd);
     if (root === undefined) throw new UsageError(`no Pulumi.yaml in ${io.cwd} or above: run the plan from the project folder`);
+    // The day planned: one day for the schedule, the pack's clock and the output alike.
+    const date = args.date ?? isoDay(new Date());
     // The program's process and the pack start first and load while the rest of the plan's code does (headStart.ts).
-    const headStart = await startHeadStart(root, args.stack);
+    const headStart = await startHeadStart(root, args.stack, date);
     const [{ computePlan }, { renderPlan }, { useColor }] = await Promise.all([
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       loadLazily(() => require("./plan/computePlan") as typeof import("./plan/computePlan"), () => import("./plan/computePlan")),
@@ -43,13 +47,23 @@ export async function main(argv: readonly string[], io: PlanIo): Promise<number>
     const { result, scrub } = await computePlan({
       root,
       stack: args.stack,
+      date,
+      ...(args.deployGate && args.outputs !== undefined
+        ? {
+            deployGate: {
+              outputs: { file: path.resolve(io.cwd, args.outputs), label: args.outputs },
+              ...(args.allowDrop !== undefined ? { allowDrop: args.allowDrop } : {}),
+            },
+          }
+        : {}),
       ...(args.against !== undefined ? { against: args.against } : {}),
       ...(headStart !== undefined ? { headStart } : {}),
     });
     if (args.format !== "text") for (const w of result.warnings) io.stderr.write(scrub(`warning: ${w}\n`));
     io.stdout.write(scrub(renderPlan(result, args.format, { color: useColor(io.stdout, io.env) })));
-    // A failed provider check fails `pulumi preview` as a mandatory violation does.
-    const fails = result.checks.failures.length > 0 || result.policy.violations.some((v) => v.level === "mandatory");
+    // A failed provider check fails `pulumi preview` as a mandatory violation does; a deploy gate's blocker fails the gate.
+    const blocked = (result.gate?.blockers.length ?? 0) > 0;
+    const fails = blocked || result.checks.failures.length > 0 || result.policy.violations.some((v) => v.level === "mandatory");
     return fails ? EXIT_MANDATORY_VIOLATIONS : EXIT_OK;
   } catch (err) {
     if (err instanceof UsageError) {

@@ -5,8 +5,8 @@
 //
 // Each shortcut was measured and validated with VALIDATED_SDK_VERSION (the version package.json pins). When a check
 // fails, the shortcut is not used: the plan runs the SDK's own code instead (slower, same results) and says so in its
-// warnings. The one internal without such a fall-back, how the program's resource registrations are read
-// ("recording-monitor"), stops the plan with exit code 3 instead (cli/plan/recordingMonitor.ts).
+// warnings. The internals without such a fall-back (marked `required`: how the program's resource registrations are
+// read, the wire encoding, how the dynamic-provider host runs a provider's check) stop the plan with exit code 3.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -48,6 +48,11 @@ const INTERNALS = {
     process: "program and plan",
     required: true,
     does: "secrets, unknowns and references are read in the SDK's wire encoding (runtime/rpc.js; copied in cli/plan/wire.ts)",
+  },
+  "dynamic-provider-host": {
+    process: "program",
+    required: true,
+    does: "dynamic providers' checks run as Pulumi's dynamic-provider host runs them (cmd/dynamic-provider; copied in cli/plan/providerHost.ts)",
   },
 };
 
@@ -124,7 +129,22 @@ function gettersCalled(body, variable) {
 }
 
 /** What the recording monitor reads from a RegisterResourceRequest, and answers in its response (recordingMonitor.ts). */
-const REQUEST_FIELDS_READ = ["Type", "Name", "Parent", "Custom", "Provider", "DependenciesList", "Object", "Importid"];
+const REQUEST_FIELDS_READ = [
+  "Type",
+  "Name",
+  "Parent",
+  "Custom",
+  "Provider",
+  "DependenciesList",
+  "Object",
+  "Protect",
+  "IgnorechangesList",
+  "Deletebeforereplace",
+  "Deletebeforereplacedefined",
+  "AdditionalsecretoutputsList",
+  "Customtimeouts",
+  "Importid",
+];
 const RESPONSE_GETTERS_ANSWERED = ["getId", "getObject", "getPropertydependenciesMap", "getResult", "getUnknown", "getUrn"];
 
 const CHECKS = {
@@ -203,6 +223,9 @@ const CHECKS = {
     if (!body.includes("req.setObject(gstruct.Struct.fromJavaScript(resop.serializedProps))")) {
       return "runtime/resource.js no longer sends a resource's inputs as the request's object";
     }
+    if (!body.includes("const propertyDependencies = req.getPropertydependenciesMap();") || !body.includes("propertyDependencies.set(key, deps);")) {
+      return "runtime/resource.js no longer sends a resource's property dependencies in the request's map";
+    }
     const read = gettersCalled(body, "resp");
     const unanswered = read.filter((g) => !RESPONSE_GETTERS_ANSWERED.includes(g));
     if (unanswered.length > 0) return `runtime/resource.js reads ${unanswered.join(", ")} from the registration's response, which the recording does not answer`;
@@ -230,6 +253,60 @@ CHECKS["wire-encoding"] = (sdkDir) => {
   if (rpc === undefined) return "runtime/rpc.js is missing";
   for (const [name, value] of Object.entries(WIRE_CONSTANTS)) {
     if (!rpc.includes(`exports.${name} = "${value}";`)) return `runtime/rpc.js: ${name} is no longer "${value}"`;
+  }
+  return undefined;
+};
+
+/** The text of the class method `name(call, callback)` in `text` (up to the next method of the class). */
+function methodBody(text, name) {
+  const start = text.search(new RegExp(`^ {4}(?:async )?${escapeRegExp(name)}\\(call, callback\\) \\{$`, "m"));
+  if (start < 0) return undefined;
+  const rest = text.slice(start + 1);
+  const next = rest.search(/^ {4}(?:async )?\w+\(|^\}/m);
+  return next < 0 ? text.slice(start) : text.slice(start, start + 1 + next);
+}
+
+/**
+ * What cli/plan/providerHost.ts copies of the dynamic-provider host (cmd/dynamic-provider/index.js): [where, the code
+ * as 3.248.0 has it, what it does]. `where`: "file" (anywhere in index.js), "check" or "configure" (that method).
+ */
+const HOST_BEHAVIOUR = [
+  ["file", 'const requireFromString = require("require-from-string");', "loads a provider with require-from-string"],
+  ["file", "provider = requireFromString(providerString).handler();", "loads a provider as requireFromString(__provider).handler()"],
+  ["file", "const config = new dynConfig.Config(rawConfig, metadata_1.getProject());", "configures a provider with Config(the engine's config, the project)"],
+  ["file", "const req = { config };\n            await provider.configure(req);", "calls provider.configure({ config }) once, after loading it"],
+  ["configure", "config[k] = rpc.unwrapRpcSecret(v);", "takes the engine's config with secrets unwrapped"],
+  ["check", "const olds = req.getOlds().toJavaScript();", "reads the old inputs from a protobuf Struct"],
+  ["check", "const news = req.getNews().toJavaScript();", "reads the new inputs from a protobuf Struct"],
+  ["check", "const provider = await getProvider(news[providerKey] === rpc.unknownValue ? olds : news, this.config);", "takes the provider from the new inputs' __provider"],
+  ["check", "const result = await provider.check(olds, news);", "calls provider.check(olds, news)"],
+  ["check", "inputs = result.inputs;", "takes the inputs the check returned"],
+  ["check", "failures = result.failures;", "takes the failures the check returned"],
+  ["check", "inputs[providerKey] = news[providerKey];", "puts __provider back into the checked inputs"],
+  ["check", "resp.setInputs(structproto.Struct.fromJavaScript(inputs));", "sends the checked inputs as a protobuf Struct"],
+  ["check", "failure.setProperty(f.property);\n                    failure.setReason(f.reason);", "sends each failure's property and reason"],
+];
+
+CHECKS["dynamic-provider-host"] = (sdkDir) => {
+  const module = "cmd/dynamic-provider/index.js";
+  const host = sdkFile(sdkDir, module);
+  if (host === undefined) return `${module} is missing`;
+  const parts = { file: host, check: methodBody(host, "check"), configure: methodBody(host, "configure") };
+  for (const [where, code, does] of HOST_BEHAVIOUR) {
+    if (parts[where] === undefined) return `${module} has no ${where} method`;
+    if (!parts[where].includes(code)) return `${module} no longer ${does}`;
+  }
+  const config = sdkFile(sdkDir, "cmd/dynamic-provider/config.js");
+  if (config === undefined) return "cmd/dynamic-provider/config.js is missing";
+  if (!/^class Config \{\n {4}constructor\(rawConfig, projectName\) \{$/m.test(config) || !config.includes("exports.Config = Config;")) {
+    return "cmd/dynamic-provider/config.js no longer exports Config(rawConfig, projectName)";
+  }
+  for (const dependency of ["require-from-string", "google-protobuf/google/protobuf/struct_pb"]) {
+    try {
+      require.resolve(dependency, { paths: [sdkDir] });
+    } catch {
+      return `${dependency}, which the dynamic-provider host loads, cannot be found from the SDK`;
+    }
   }
   return undefined;
 };

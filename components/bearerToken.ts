@@ -92,13 +92,15 @@ export interface K2Side {
 
 /**
  * Declares the K2 side for the stack: on K2 Five the Bearer Token resource (endpoints from tenant and cloud, audience
- * from k2Api.audience), on K2 Cloud nothing. Called by InboundOAuth with `parent` = the component.
+ * from k2Api.audience), on K2 Cloud nothing. Called by InboundOAuth with `parent` = the component and `dependsOn` =
+ * what must happen first (the signed-in tenant check).
  */
 export function declareK2Side(
   parent: pulumi.Resource,
   config: StackConfig,
   endpoints: Pick<V1Endpoints, "authorizationEndpoint" | "tokenEndpoint" | "metadataEndpoint">,
   k2AdminPassword: pulumi.Input<string> | undefined,
+  dependsOn?: pulumi.CustomResourceOptions["dependsOn"],
 ): K2Side {
   if (config.k2.edition === "cloud") {
     return { resource: undefined, summary: pulumi.output({ edition: "cloud", managedBy: "K2", note: K2_CLOUD_NOTE }) };
@@ -135,7 +137,7 @@ export function declareK2Side(
       credentials: pulumi.secret({ username: admin.username, password: k2AdminPassword }),
       management: { transport: "smartobject-rest", serviceUrl, mapping },
     },
-    { parent },
+    { parent, ...(dependsOn !== undefined ? { dependsOn } : {}) },
   );
   const summary = resource.resourceId.apply(
     (resourceId): K2SideSummary => ({

@@ -1,23 +1,27 @@
 /**
  * `ClientApp` (`k2oauth:index:ClientApp`): one Entra ID client that calls K2's APIs, as KB002784 step 2 has an admin
  * click it together: a single-tenant app registration with the delegated K2 API permission, its service principal,
- * tenant-wide admin consent, and client secrets in two rotation slots (optionally copied to Key Vault).
+ * tenant-wide admin consent, client secrets in two rotation slots, and (optionally) one Key Vault secret whose latest
+ * version is always the current client secret.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 // Only the keyvault module: loading all of @pulumi/azure-native costs seconds.
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import type { ClientConfig, KeyVaultConfig } from "./config";
-import {
-  CLIENT_SECRET_CONTENT_TYPE,
-  TAG_CLIENT,
-  TAG_CLIENT_ID,
-  TAG_GENERATION,
-  TAG_KEY_ID,
-  TAG_SLOT,
-  TYPE_CLIENT_APP,
-} from "./contracts";
-import { epochSeconds, rfc3339, secretSchedule, type SecretGeneration, type SlotName } from "./rotation";
+import { TAG_CLIENT, TAG_CLIENT_ID, TAG_GENERATION, TAG_KEY_ID, TAG_SLOT, TYPE_CLIENT_APP } from "./contracts";
+import { rfc3339, type SlotName } from "./rotation";
+import { secretDeclarations, type PasswordDeclaration, type VaultSecretDeclaration } from "./secretDeclarations";
+
+export {
+  keyVaultSecretName,
+  PASSWORD_REPLACE_ON,
+  secretDeclarations,
+  VAULT_SECRET_REPLACE_ON,
+  type PasswordDeclaration,
+  type SecretDeclarations,
+  type VaultSecretDeclaration,
+} from "./secretDeclarations";
 
 /** The K2 API resource app as found in the tenant (looked up once by InboundOAuth). */
 export interface K2ApiReference {
@@ -42,30 +46,27 @@ export interface ClientAppArgs {
 export interface ClientSecretInfo {
   slot: SlotName;
   generation: number;
-  /** True for the newest secret: the one consumers should use. */
+  /** True for the newest secret: the one consumers should use (and the one the Key Vault secret holds). */
   current: boolean;
   keyId: pulumi.Output<string>;
   startDate: string;
   endDate: string;
   /** The secret value: always a Pulumi secret. */
   value: pulumi.Output<string>;
-  /** Key Vault secret name, when a vault is configured. */
-  keyVaultSecretName: string | undefined;
 }
 
 /** Replication delays after a new service principal can last minutes: give the provider's retries room. */
 export const CONSENT_CREATE_TIMEOUT = "15m";
-
-export function keyVaultSecretName(clientName: string, slot: SlotName): string {
-  return `${clientName}-client-secret-${slot}`;
-}
 
 export class ClientApp extends pulumi.ComponentResource {
   public readonly application: azuread.Application;
   public readonly servicePrincipal: azuread.ServicePrincipal;
   public readonly consent: azuread.ServicePrincipalDelegatedPermissionGrant;
   public readonly passwords: azuread.ApplicationPassword[];
-  public readonly vaultSecrets: keyvault.Secret[];
+  /** The Key Vault secret holding the current client secret (with `keyVault`). */
+  public readonly vaultSecret: keyvault.Secret | undefined;
+  /** Its name in the vault: `<client>-client-secret` (with `keyVault`). */
+  public readonly keyVaultSecretName: string | undefined;
   public readonly clientId: pulumi.Output<string>;
   public readonly secrets: ClientSecretInfo[];
   public readonly nextRotation: string;
@@ -116,63 +117,70 @@ export class ClientApp extends pulumi.ComponentResource {
       { ...child, dependsOn: [this.servicePrincipal], customTimeouts: { create: CONSENT_CREATE_TIMEOUT } },
     );
 
-    const schedule = secretSchedule(client.secret, args.now);
-    this.nextRotation = rfc3339(schedule.nextRotation);
-    this.overlapDays = schedule.overlapDays;
+    const declared = secretDeclarations(client, args.now, args.keyVault);
+    this.nextRotation = rfc3339(declared.schedule.nextRotation);
+    this.overlapDays = declared.schedule.overlapDays;
     this.passwords = [];
-    this.vaultSecrets = [];
-    this.secrets = schedule.active.map((gen) => this.declareSecret(client, gen, gen === schedule.current, args.keyVault));
+    this.secrets = declared.passwords.map((d) => this.declarePassword(d));
+
+    const vault = declared.vaultSecret;
+    const currentIndex = this.secrets.findIndex((s) => s.current);
+    this.vaultSecret = vault === undefined ? undefined : this.declareVaultSecret(client, vault, this.secrets[currentIndex], this.passwords[currentIndex]);
+    this.keyVaultSecretName = vault?.secretName;
 
     this.registerOutputs({
       clientId: this.clientId,
       servicePrincipalObjectId: this.servicePrincipal.objectId,
       secrets: this.secrets.map((s) => ({ slot: s.slot, keyId: s.keyId, endDate: s.endDate, current: s.current })),
+      keyVaultSecretName: this.keyVaultSecretName,
     });
   }
 
-  private declareSecret(client: ClientConfig, gen: SecretGeneration, current: boolean, vault: KeyVaultConfig | undefined): ClientSecretInfo {
-    const startDate = rfc3339(gen.startDate);
-    const endDate = rfc3339(gen.endDate);
+  private declareVaultSecret(client: ClientConfig, vault: VaultSecretDeclaration, current: ClientSecretInfo, password: azuread.ApplicationPassword): keyvault.Secret {
+    return new keyvault.Secret(
+      vault.resourceName,
+      {
+        resourceGroupName: vault.resourceGroupName,
+        vaultName: vault.vaultName,
+        secretName: vault.secretName,
+        properties: {
+          value: current.value,
+          contentType: vault.contentType,
+          attributes: { enabled: true, notBefore: vault.notBefore, expires: vault.expires },
+        },
+        tags: {
+          [TAG_CLIENT]: client.name,
+          [TAG_CLIENT_ID]: this.application.clientId,
+          [TAG_KEY_ID]: current.keyId,
+          [TAG_SLOT]: vault.slot,
+          [TAG_GENERATION]: String(vault.generation),
+        },
+      },
+      { parent: this, dependsOn: [password], retainOnDelete: vault.retainOnDelete },
+    );
+  }
+
+  private declarePassword(d: PasswordDeclaration): ClientSecretInfo {
     const password = new azuread.ApplicationPassword(
-      `${client.name}-secret-${gen.slot}`,
+      d.resourceName,
       {
         applicationId: this.application.id,
-        displayName: `k2-oauth slot ${gen.slot} (generation ${gen.generation}, until ${endDate.slice(0, 10)})`,
-        startDate,
-        endDate,
-        rotateWhenChanged: { generation: String(gen.generation) },
+        displayName: d.displayName,
+        startDate: d.startDate,
+        endDate: d.endDate,
+        rotateWhenChanged: d.rotateWhenChanged,
       },
       { parent: this, additionalSecretOutputs: ["value"] },
     );
     this.passwords.push(password);
-    const value = pulumi.secret(password.value);
-
-    let secretName: string | undefined;
-    if (vault !== undefined) {
-      secretName = keyVaultSecretName(client.name, gen.slot);
-      const stored = new keyvault.Secret(
-        `${client.name}-secret-${gen.slot}-kv`,
-        {
-          resourceGroupName: vault.resourceGroupName,
-          vaultName: vault.vaultName,
-          secretName,
-          properties: {
-            value,
-            contentType: CLIENT_SECRET_CONTENT_TYPE,
-            attributes: { enabled: true, notBefore: epochSeconds(gen.startDate), expires: epochSeconds(gen.endDate) },
-          },
-          tags: {
-            [TAG_CLIENT]: client.name,
-            [TAG_CLIENT_ID]: this.application.clientId,
-            [TAG_KEY_ID]: password.keyId,
-            [TAG_SLOT]: gen.slot,
-            [TAG_GENERATION]: String(gen.generation),
-          },
-        },
-        { parent: this, dependsOn: [password] },
-      );
-      this.vaultSecrets.push(stored);
-    }
-    return { slot: gen.slot, generation: gen.generation, current, keyId: password.keyId, startDate, endDate, value, keyVaultSecretName: secretName };
+    return {
+      slot: d.slot,
+      generation: d.generation,
+      current: d.current,
+      keyId: password.keyId,
+      startDate: d.startDate,
+      endDate: d.endDate,
+      value: pulumi.secret(password.value),
+    };
   }
 }

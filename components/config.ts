@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { describeIssue, dotPath, fallbackMessage, formatConfigPath, namespaceIssues, quoteValue, type ConfigIssue, type SectionKeys } from "./configMessages";
 import { CLOUDS, GUID_PATTERN } from "./entra";
+import { parseUtcDay } from "./rotation";
 
 export { CONFIG_NAMESPACE, formatConfigPath, type ConfigIssue } from "./configMessages";
 
@@ -85,9 +86,17 @@ function days(min: number, max: number | undefined, example: number, why = "") {
   return max === undefined ? base : base.max(max, { error: expected });
 }
 
+/** A calendar day written `YYYY-MM-DD` (components/rotation.ts parses it), kept as written. */
+function calendarDay(what: string, example: string) {
+  const expected = `expected ${what}, a calendar day written YYYY-MM-DD, like ${example}`;
+  return z.string({ error: expected }).refine((text) => parseUtcDay(text) !== undefined, { error: expected });
+}
+
 const SecretScheduleShape = {
   lifetimeDays: withDefault(days(1, MAX_SECRET_LIFETIME_DAYS, DEFAULT_SECRET.lifetimeDays, " (Entra ID's 24-month cap)"), DEFAULT_SECRET.lifetimeDays),
   rotateAfterDays: withDefault(days(1, undefined, DEFAULT_SECRET.rotateAfterDays), DEFAULT_SECRET.rotateAfterDays),
+  /** The day the client joined: its first secret starts then, with the full lifetime (components/rotation.ts). */
+  startDate: optional(calendarDay("the day the client joined", "2026-03-01")),
 };
 
 export const SecretScheduleSchema = z.strictObject(SecretScheduleShape).superRefine((s, ctx) => {

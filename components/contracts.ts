@@ -11,24 +11,26 @@ export const TYPE_BEARER_TOKEN_RESOURCE = "pulumi-nodejs:dynamic/k2:BearerTokenR
 
 /**
  * Where each input of the Bearer Token resource comes from in the stack config (declareK2Side in ./bearerToken.ts;
- * test/k2/inputConfigKeys.test.ts changes each key and watches its input change): what to change when the provider's
- * check rejects an input. Inputs not listed are fixed by the program (KB002784's values).
+ * test/k2/inputConfigKeys.test.ts changes each key and watches its input change): the keys to change when the
+ * provider's check rejects an input, the one that decides most first. Inputs not listed are fixed by the program
+ * (KB002784's values).
  */
-export const BEARER_TOKEN_INPUT_CONFIG_KEYS: Readonly<Record<string, string>> = {
-  k2Url: "k2-oauth:k2.url",
-  resourceName: "k2-oauth:k2.bearerTokenResource.name",
-  authorizationEndpoint: "k2-oauth:tenantId and k2-oauth:cloud",
-  tokenEndpoint: "k2-oauth:tenantId and k2-oauth:cloud",
-  metadataEndpoint: "k2-oauth:tenantId and k2-oauth:cloud",
-  "parameters.audience": "k2-oauth:k2Api.audience",
-  "credentials.username": "k2-oauth:k2.admin.username",
-  "credentials.password": "k2-oauth:k2.admin.password",
-  "management.serviceUrl": "k2-oauth:k2.smartObjectServices.url (default: port 8888 of k2-oauth:k2.url)",
-  "management.mapping": "k2-oauth:k2.smartObjectServices.mapping",
+export const BEARER_TOKEN_INPUT_CONFIG_KEYS: Readonly<Record<string, readonly string[]>> = {
+  k2Url: ["k2-oauth:k2.url"],
+  resourceName: ["k2-oauth:k2.bearerTokenResource.name"],
+  authorizationEndpoint: ["k2-oauth:tenantId", "k2-oauth:cloud"],
+  tokenEndpoint: ["k2-oauth:tenantId", "k2-oauth:cloud"],
+  metadataEndpoint: ["k2-oauth:tenantId", "k2-oauth:cloud"],
+  "parameters.audience": ["k2-oauth:k2Api.audience"],
+  "credentials.username": ["k2-oauth:k2.admin.username"],
+  "credentials.password": ["k2-oauth:k2.admin.password"],
+  // Without smartObjectServices.url, the service URL is port 8888 of k2.url.
+  "management.serviceUrl": ["k2-oauth:k2.smartObjectServices.url", "k2-oauth:k2.url"],
+  "management.mapping": ["k2-oauth:k2.smartObjectServices.mapping"],
 };
 
-/** Per dynamic resource type: the stack config key of each input (see above). */
-export const DYNAMIC_INPUT_CONFIG_KEYS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+/** Per dynamic resource type: the stack config keys of each input (see above). */
+export const DYNAMIC_INPUT_CONFIG_KEYS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
   [TYPE_BEARER_TOKEN_RESOURCE]: BEARER_TOKEN_INPUT_CONFIG_KEYS,
 };
 
@@ -44,6 +46,8 @@ export const TYPE_AZUREAD_SERVICE_PRINCIPAL_PASSWORD = "azuread:index/servicePri
 export const TYPE_AZUREAD_DELEGATED_PERMISSION_GRANT =
   "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant";
 export const TYPE_AZUREAD_GET_SERVICE_PRINCIPAL = "azuread:index/getServicePrincipal:getServicePrincipal";
+/** The azure-native provider's view of the identity it signed in with (tenant from the token's `tid` claim). */
+export const TYPE_AZURE_NATIVE_GET_CLIENT_CONFIG = "azure-native:authorization:getClientConfig";
 export const TYPE_KEYVAULT_SECRET = "azure-native:keyvault:Secret";
 
 /** Key Vault copies of client secrets carry this content type and these tags. */
@@ -53,3 +57,10 @@ export const TAG_CLIENT_ID = "entra-client-id";
 export const TAG_KEY_ID = "entra-key-id";
 export const TAG_SLOT = "k2-oauth-slot";
 export const TAG_GENERATION = "k2-oauth-generation";
+
+/**
+ * Environment variable naming the UTC day (`YYYY-MM-DD`) a preview is planned as of: the secret schedule of the
+ * program (planDay.ts, previews only) and the policy pack's clock (policies/lib/clock.ts) both follow it. `npm run plan`
+ * sets it for the program and the pack it starts (`--date`, default today).
+ */
+export const PLAN_DATE_ENV = "K2_OAUTH_PLAN_DATE";

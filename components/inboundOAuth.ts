@@ -1,14 +1,22 @@
 /**
  * `InboundOAuth` (`k2oauth:index:InboundOAuth`): the whole inbound OAuth set-up between Entra ID and K2 for one
  * environment: the K2 API lookup, one ClientApp per configured client, and (K2 Five) the K2-side Bearer Token resource.
+ *
+ * Providers come through the standard `providers` option (index.ts passes the ones pinned to the stack's tenant and
+ * cloud: providers.ts); every child and lookup uses them. Before anything is created, the tenant the azuread provider
+ * is signed in to is compared with `tenantId`: every ClientApp and the K2 side wait for that check, so a wrong sign-in
+ * creates nothing.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
-import type { StackConfig } from "./config";
 import { declareK2Side, type BearerTokenResource, type K2SideSummary } from "./bearerToken";
 import { ClientApp } from "./clientApp";
+import { formatConfigPath, type StackConfig } from "./config";
 import { TYPE_INBOUND_OAUTH } from "./contracts";
 import { v1AuthorizeUrl, v1Endpoints, type V1Endpoints } from "./entra";
+import { verifySignedInTenant } from "./providers";
+import { withValueGiven } from "./configMessages";
+import { isoDay, ScheduleNotStartedError, secretSchedule } from "./rotation";
 
 export interface InboundOAuthArgs {
   config: StackConfig;
@@ -43,6 +51,8 @@ export class InboundOAuth extends pulumi.ComponentResource {
   public readonly k2ScopeId: pulumi.Output<string>;
   /** Per client, the v1 sign-in URL with `resource=<audience>` a tester pastes into Postman or a browser. */
   public readonly authUrls: Record<string, pulumi.Output<string>>;
+  /** The tenant the azuread provider is signed in to, once it is known to be `tenantId` (fails otherwise). */
+  public readonly signedInTenant: pulumi.Output<string>;
   // The K2 side
   /** K2 Five: the Bearer Token resource in K2 Management; undefined on K2 Cloud. */
   public readonly bearerTokenResource: BearerTokenResource | undefined;
@@ -54,6 +64,12 @@ export class InboundOAuth extends pulumi.ComponentResource {
     const { config } = args;
     const now = args.now ?? new Date();
     this.endpoints = v1Endpoints(config.cloud, config.tenantId);
+    assertClientsStarted(config, now);
+
+    this.signedInTenant = verifySignedInTenant({ tenantId: config.tenantId, cloud: config.cloud }, { parent: this });
+    // Resources wait for the check (a failed check leaves them unregistered): children of a component register only
+    // after the component itself, which waits for its dependsOn.
+    const afterTenantCheck = { parent: this, dependsOn: this.signedInTenant.apply((): pulumi.Resource[] => []) };
 
     const k2ApiSp = azuread.getServicePrincipalOutput({ clientId: config.k2Api.clientId }, { parent: this });
     this.k2ApiServicePrincipalObjectId = k2ApiSp.objectId;
@@ -77,7 +93,7 @@ export class InboundOAuth extends pulumi.ComponentResource {
           keyVault: config.keyVault,
           now,
         },
-        { parent: this },
+        afterTenantCheck,
       );
       this.clients[client.name] = app;
       this.authUrls[client.name] = app.clientId.apply((id) =>
@@ -86,7 +102,7 @@ export class InboundOAuth extends pulumi.ComponentResource {
     }
 
     // The K2 side: the Bearer Token resource on K2 Five, nothing on K2 Cloud
-    const k2Side = declareK2Side(this, config, this.endpoints, args.k2AdminPassword);
+    const k2Side = declareK2Side(this, config, this.endpoints, args.k2AdminPassword, afterTenantCheck.dependsOn);
     this.bearerTokenResource = k2Side.resource;
     this.k2Side = k2Side.summary;
 
@@ -97,4 +113,21 @@ export class InboundOAuth extends pulumi.ComponentResource {
       k2Side: this.k2Side,
     });
   }
+}
+
+/** A client whose `secret.startDate` lies after the day planned has no secret yet: stop, naming the key. */
+function assertClientsStarted(config: StackConfig, now: Date): void {
+  config.clients.forEach((client, i) => {
+    try {
+      secretSchedule(client.secret, now);
+    } catch (err) {
+      if (!(err instanceof ScheduleNotStartedError)) throw err;
+      const today = isoDay(err.day);
+      throw new pulumi.RunError(
+        `${formatConfigPath(["clients", i, "secret", "startDate"])}: ` +
+          withValueGiven(`expected the day the client is added, ${today} (the day planned) or earlier, like ${today}`, err.startDate) +
+          " (no secret exists before a client's start date)",
+      );
+    }
+  });
 }

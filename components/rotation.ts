@@ -9,6 +9,11 @@
  *
  * Every date is a whole UTC day, computed from the day of `now` only: two runs on the same day give the same dates,
  * so `pulumi up` does not replace secrets except at a rotation boundary.
+ *
+ * A client with a `startDate` (the day it joined) counts its generations from that day instead: generation 0 starts
+ * on its first day with a fresh secret of the full lifetime, and no generation exists before it (so a new client never
+ * gets a previous-generation secret that is about to expire). Without one, the fixed anchor below applies, which keeps
+ * the secrets of clients configured before start dates existed exactly where they were.
  */
 
 export const DAY_MS = 86_400_000;
@@ -22,6 +27,8 @@ export const SLOT_NAMES: readonly SlotName[] = ["a", "b"];
 export interface ScheduleInput {
   lifetimeDays: number;
   rotateAfterDays: number;
+  /** The day the client joined (`YYYY-MM-DD`, UTC): generation 0 starts then, none before it. */
+  startDate?: string;
 }
 
 export interface SecretGeneration {
@@ -47,6 +54,36 @@ export interface SecretSchedule {
 /** Midnight UTC of the day that contains `at`. */
 export function utcDay(at: Date): Date {
   return new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
+}
+
+const CALENDAR_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * Midnight UTC of a calendar day written `YYYY-MM-DD`; undefined for anything else, including days that do not exist
+ * (`2027-02-30`). One parser for every place that takes a day: `clients[].secret.startDate`, `plan --date`, the policy
+ * pack's clock.
+ */
+export function parseUtcDay(text: string): Date | undefined {
+  const m = CALENDAR_DAY.exec(text);
+  if (m === null) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const at = new Date(Date.UTC(year, month - 1, day));
+  // Date.UTC rolls 2027-02-30 over into March: a day that does not exist does not come back unchanged.
+  if (at.getUTCFullYear() !== year || at.getUTCMonth() !== month - 1 || at.getUTCDate() !== day) return undefined;
+  return at;
+}
+
+/** `2027-02-14` for a date (its UTC day). */
+export function isoDay(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+/** Where generation 0 starts for this schedule, and whether generations before it exist. */
+export function scheduleAnchor(input: ScheduleInput): { anchor: Date; earlierGenerations: boolean } {
+  if (input.startDate === undefined) return { anchor: ROTATION_ANCHOR, earlierGenerations: true };
+  const anchor = parseUtcDay(input.startDate);
+  if (anchor === undefined) throw new Error(`invalid secret schedule: startDate must be a calendar day like 2026-03-01, got '${input.startDate}'`);
+  return { anchor, earlierGenerations: false };
 }
 
 function addDays(at: Date, days: number): Date {
@@ -76,15 +113,28 @@ function assertValid(input: ScheduleInput): void {
   }
 }
 
+/** Thrown when the day planned is before a client's `startDate`: the client has no secret yet. */
+export class ScheduleNotStartedError extends Error {
+  constructor(
+    readonly startDate: string,
+    readonly day: Date,
+  ) {
+    super(`startDate ${startDate} is after the day being planned (${isoDay(day)}): no secret exists before a client's start date`);
+    this.name = "ScheduleNotStartedError";
+  }
+}
+
 /** The schedule as of `now` (only its UTC day matters). */
-export function secretSchedule(input: ScheduleInput, now: Date, anchor: Date = ROTATION_ANCHOR): SecretSchedule {
+export function secretSchedule(input: ScheduleInput, now: Date): SecretSchedule {
   assertValid(input);
+  const { anchor, earlierGenerations } = scheduleAnchor(input);
   const today = utcDay(now);
+  if (today.getTime() < anchor.getTime() && !earlierGenerations) throw new ScheduleNotStartedError(input.startDate ?? "", today);
   const g = generationAt(input, now, anchor);
   const current = generationDates(input, g, anchor);
-  const before = generationDates(input, g - 1, anchor);
+  const before = g > 0 || earlierGenerations ? generationDates(input, g - 1, anchor) : undefined;
   // Valid through today when it ends after today's midnight (ends are whole days, so it ends tomorrow or later).
-  const previous = before.endDate.getTime() > today.getTime() ? before : undefined;
+  const previous = before !== undefined && before.endDate.getTime() > today.getTime() ? before : undefined;
   const active = [current, ...(previous ? [previous] : [])].sort((x, y) => x.slot.localeCompare(y.slot));
   return {
     current,
@@ -95,6 +145,16 @@ export function secretSchedule(input: ScheduleInput, now: Date, anchor: Date = R
   };
 }
 
+/**
+ * The first generation of the schedule that starts after `after` (for a schedule with a `startDate`, generation 0 at
+ * the earliest): the one a deploy should have brought first after a secret that started on `after`.
+ */
+export function firstGenerationAfter(input: ScheduleInput, after: Date): SecretGeneration {
+  const { anchor, earlierGenerations } = scheduleAnchor(input);
+  const g = generationAt(input, after, anchor) + 1;
+  return generationDates(input, earlierGenerations ? g : Math.max(0, g), anchor);
+}
+
 /** RFC 3339 form that azuread expects for start/end dates. */
 export function rfc3339(at: Date): string {
   return at.toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -102,4 +162,20 @@ export function rfc3339(at: Date): string {
 
 export function epochSeconds(at: Date): number {
   return Math.floor(at.getTime() / 1000);
+}
+
+/** A client secret as the stack outputs describe it (`clients.<name>.secrets[]`, besides its keyId). */
+export interface SecretDescription {
+  slot: SlotName;
+  generation: number;
+  /** The newest secret: the one consumers should use. */
+  current: boolean;
+  startDate: string;
+  /** End date, RFC 3339. */
+  expires: string;
+}
+
+/** The stack-output form of declared secrets (index.ts exports it; `npm run due` reads it back from a deployed stack). */
+export function describeSecrets(secrets: ReadonlyArray<{ slot: SlotName; generation: number; current: boolean; startDate: string; endDate: string }>): SecretDescription[] {
+  return secrets.map((s) => ({ slot: s.slot, generation: s.generation, current: s.current, startDate: s.startDate, expires: s.endDate }));
 }

@@ -30,7 +30,8 @@ interface Job {
   environment?: string;
   permissions?: Json;
   steps?: Step[];
-  strategy?: { matrix?: Json };
+  strategy?: { matrix?: Json; "fail-fast"?: boolean; "max-parallel"?: number };
+  if?: string;
   outputs?: Json;
 }
 interface Workflow {
@@ -100,13 +101,18 @@ describe("workflow files", () => {
     }
   });
 
-  it("reference stacks and policy files that exist", () => {
+  it("reference scripts, stacks and policy files that exist, and name no stack themselves", () => {
     expect(fs.existsSync(path.join(ROOT, "policies", "PulumiPolicy.yaml"))).toBe(true);
     const text = Object.values(texts).join("\n");
-    // The stack list comes from stacks/ itself, and the policy config path follows the plan's convention.
-    expect(text).toContain("stacks/Pulumi.*.yaml");
+    // The stack list comes from stacks/ itself (list-stacks.sh), and the policy config path follows the plan's convention.
+    expect(text).toContain("bash .github/scripts/list-stacks.sh");
+    expect(fs.readFileSync(path.join(ROOT, ".github", "scripts", "list-stacks.sh"), "utf8")).toContain("files=(stacks/Pulumi.*.yaml)");
     expect(text).toContain('policies/config/$STACK.json');
+    for (const m of text.matchAll(/bash (\.github\/scripts\/[\w-]+\.sh)/g)) expect(fs.existsSync(path.join(ROOT, m[1])), m[1]).toBe(true);
     for (const stack of ["dev", "prod"]) expect(stacks).toContain(stack);
+    for (const [file, wf] of Object.entries(workflows)) {
+      for (const job of Object.values(wf.jobs)) expect([job.with?.stack, job.with?.environment].filter((v) => v === "dev" || v === "prod"), file).toEqual([]);
+    }
     const configDir = path.join(ROOT, "policies", "config");
     for (const f of fs.existsSync(configDir) ? fs.readdirSync(configDir) : []) {
       const stack = /^(.+)\.json$/.exec(f)?.[1];
@@ -154,39 +160,103 @@ describe("pull-request workflow", () => {
       "tenant-id": "${{ secrets.AZURE_TENANT_ID }}",
       "subscription-id": "${{ secrets.AZURE_SUBSCRIPTION_ID }}",
     });
-    const pulumi = s.find((x) => x.uses?.startsWith("pulumi/actions@"));
+    const pulumi = s.find((x) => x.uses?.startsWith("pulumi/actions@") && x.with?.command !== undefined);
     expect(pulumi?.with).toMatchObject({ command: "preview", "comment-on-pr": true, policyPacks: "policies" });
     expect(pulumi?.with?.policyPackConfigs).toBe("${{ steps.policy.outputs.config }}");
-    for (const step of s.slice(1)) expect(step.if, step.name ?? step.uses).toBe("steps.credentials.outputs.available == 'true'");
+    // Everything after the credentials check needs them; what talks to the stack also needs the stack to exist.
+    const exists = s.findIndex((x) => x.run === 'bash .github/scripts/stack-exists.sh "$STACK"');
+    expect(exists).toBeGreaterThan(0);
+    expect(s[exists].env).toMatchObject({ PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}", PULUMI_ORG: "${{ vars.PULUMI_ORG }}" });
+    for (const step of s.slice(1, exists + 1)) expect(step.if, step.name ?? step.uses).toBe("steps.credentials.outputs.available == 'true'");
+    for (const step of s.slice(exists + 1)) {
+      expect(step.if, step.name ?? step.uses).toBe("steps.credentials.outputs.available == 'true' && steps.stack.outputs.exists == 'true'");
+    }
+    // Last: whether the deployed stack kept up with its rotations (a disabled schedule runs nothing else).
+    expect(s[s.length - 1]).toMatchObject({ run: "bash .github/scripts/due-stacks.sh check", env: { ONLY_STACK: "${{ matrix.stack }}" } });
   });
 });
 
 describe("deploy workflows", () => {
-  it("deploy dev first, then prod behind the prod environment, on push to main", () => {
+  it("deploy on every push to main, daily on a schedule, and by hand (all, the due ones, or one stack with an explicit secret drop)", () => {
     const wf = workflows["deploy.yml"];
-    expect(wf.on).toMatchObject({ push: { branches: ["main"] } });
-    const { dev, prod } = wf.jobs;
-    expect(dev.uses).toBe("./.github/workflows/deploy-stack.yml");
-    expect(dev.with).toEqual({ stack: "dev", environment: "dev" });
-    expect(prod.with).toEqual({ stack: "prod", environment: "prod" });
-    expect(needsOf(prod)).toContain("dev");
-    for (const stack of [dev.with?.stack, prod.with?.stack]) expect(stacks).toContain(stack);
+    expect(wf.on).toEqual({
+      push: { branches: ["main"] },
+      schedule: [{ cron: "17 5 * * *" }],
+      workflow_dispatch: {
+        inputs: {
+          "only-due": { description: expect.any(String), type: "boolean", default: false },
+          "only-stack": { description: expect.any(String), type: "string", default: "" },
+          "allow-secret-drop": { description: expect.any(String), type: "string", default: "" },
+        },
+      },
+    });
   });
 
-  it("gate each update on the offline plan and run pulumi up with the policy pack in the environment", () => {
+  it("run the tests on pushes and manual runs, not on the schedule (a flaky test must not hold a rotation back)", () => {
+    expect(workflows["deploy.yml"].jobs.test.if).toBe("github.event_name != 'schedule'");
+  });
+
+  it("pick every stack on a push, only the due ones on the schedule, from stacks/, and report the stale ones", () => {
+    const job = workflows["deploy.yml"].jobs.stacks;
+    expect(job.outputs).toEqual({ stacks: "${{ steps.pick.outputs.stacks }}", stale: "${{ steps.pick.outputs.stale }}" });
+    const s = job.steps ?? [];
+    const pick = s.find((x) => x.run?.includes("due-stacks.sh"));
+    expect(pick?.run).toBe('bash .github/scripts/due-stacks.sh "$MODE"');
+    expect(pick?.env).toEqual({
+      MODE: "${{ (github.event_name == 'schedule' || inputs.only-due) && 'due' || 'all' }}",
+      ONLY_STACK: "${{ inputs.only-stack }}",
+      ALLOW_SECRET_DROP: "${{ inputs.allow-secret-drop }}",
+      PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}",
+      PULUMI_ORG: "${{ vars.PULUMI_ORG }}",
+    });
+    // npm run due and pulumi stack output need the project's packages and the Pulumi CLI, installed before.
+    const order = (pred: (x: Step) => boolean): number => s.findIndex(pred);
+    expect(order((x) => x.run === "npm ci")).toBeLessThan(order((x) => x === pick));
+    expect(order((x) => x.uses?.startsWith("pulumi/actions@") === true && x.with === undefined)).toBeLessThan(order((x) => x === pick));
+  });
+
+  it("deploy the picked stacks one at a time, each in the environment of its name, none stopping the others", () => {
+    const deploy = workflows["deploy.yml"].jobs.deploy;
+    expect(deploy.uses).toBe("./.github/workflows/deploy-stack.yml");
+    expect(needsOf(deploy).sort()).toEqual(["stacks", "test"]);
+    expect(deploy.if).toBe(
+      "${{ !cancelled() && needs.stacks.result == 'success' && needs.stacks.outputs.stacks != '[]' && (needs.test.result == 'success' || needs.test.result == 'skipped') }}",
+    );
+    expect(deploy.strategy).toEqual({ "fail-fast": false, "max-parallel": 1, matrix: { stack: "${{ fromJSON(needs.stacks.outputs.stacks) }}" } });
+    // prod keeps its required reviewers: the environment is the stack's name.
+    expect(deploy.with).toEqual({ stack: "${{ matrix.stack }}", environment: "${{ matrix.stack }}", "allow-drop": "${{ inputs.allow-secret-drop }}" });
+    expect(deploy.permissions).toMatchObject({ "id-token": "write" });
+  });
+
+  it("fail the run after the deploys when a stack fell behind its rotations", () => {
+    const job = workflows["deploy.yml"].jobs["kept-up"];
+    expect(needsOf(job).sort()).toEqual(["deploy", "stacks"]);
+    expect(job.if).toBe("${{ always() && needs.stacks.result == 'success' && needs.stacks.outputs.stale != '[]' }}");
+    expect(job.steps?.[0].env).toEqual({ STALE: "${{ needs.stacks.outputs.stale }}" });
+    expect(job.steps?.[0].run).toMatch(/::error title=Scheduled deploys fell behind::[\s\S]*\nexit 1\n$/);
+  });
+
+  it("gate each update on the offline plan with --deploy-gate against the deployed outputs, then pulumi up with the policy pack", () => {
     const wf = workflows["deploy-stack.yml"];
     expect(Object.keys(wf.on)).toEqual(["workflow_call"]);
+    expect((wf.on.workflow_call as { inputs: Json }).inputs["allow-drop"]).toEqual({ description: expect.any(String), required: false, type: "string", default: "" });
     const job = wf.jobs.up;
     expect(job.environment).toBe("${{ inputs.environment }}");
     expect(wf.permissions).toMatchObject({ "id-token": "write" });
     const s = job.steps ?? [];
     const order = (pred: (x: Step) => boolean): number => s.findIndex(pred);
-    const plan = order((x) => x.run?.includes("npm run --silent plan") === true);
+    const exists = order((x) => x.run === 'bash .github/scripts/stack-exists.sh "$STACK" --required');
+    const outputs = order((x) => x.run === 'bash .github/scripts/stack-outputs.sh "$STACK" outputs.json');
+    const plan = order((x) => x.run === 'bash .github/scripts/plan-gate.sh "$STACK" outputs.json "$ALLOW_DROP"');
     const login = order((x) => x.uses?.startsWith("azure/login@") === true);
-    const up = order((x) => x.uses?.startsWith("pulumi/actions@") === true);
-    expect(plan).toBeGreaterThan(-1);
+    const up = order((x) => x.uses?.startsWith("pulumi/actions@") === true && x.with?.command === "up");
+    expect(exists).toBeGreaterThan(-1);
+    expect(exists).toBeLessThan(outputs);
+    expect(outputs).toBeLessThan(plan);
     expect(plan).toBeLessThan(login);
     expect(login).toBeLessThan(up);
+    expect(s[outputs].env).toMatchObject({ PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}", PULUMI_ORG: "${{ vars.PULUMI_ORG }}" });
+    expect(s[plan].env).toEqual({ STACK: "${{ inputs.stack }}", ALLOW_DROP: "${{ inputs.allow-drop }}" });
     expect(s[up].with).toMatchObject({ command: "up", policyPacks: "policies" });
   });
 });

@@ -1,17 +1,20 @@
 /**
  * Property values in Pulumi's wire encoding, as the engine sends them to an analyzer: plain JSON in a
  * `google.protobuf.Struct`, with secrets as signature objects and unknown values as sentinel strings
- * (@pulumi/pulumi runtime/rpc.ts: specialSigKey, specialSecretSig, unknownValue).
+ * (@pulumi/pulumi runtime/rpc.ts: specialSigKey, specialSecretSig, unknownValue; the one copy of these constants is
+ * WIRE_CONSTANTS in cli/sdkProbe.cjs, checked against the installed SDK).
  */
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { WIRE_CONSTANTS } from "../plan/sdkInternals";
 
-export const SIG_KEY = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+export const SIG_KEY = WIRE_CONSTANTS.specialSigKey;
+export const SECRET_SIG = WIRE_CONSTANTS.specialSecretSig;
 /** The engine's unknown value (preview): the pack reports any rule that reads it as undecided. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN = WIRE_CONSTANTS.unknownValue;
 
+/** A Pulumi secret in wire form: `{ [SIG_KEY]: SECRET_SIG, value }`. */
 export interface WireSecret {
-  [SIG_KEY]: typeof SECRET_SIG;
+  readonly [key: string]: unknown;
   value: unknown;
 }
 

@@ -7,17 +7,25 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, DEFAULT_SCOPE } from "../../components/config";
 import { DYNAMIC_INPUT_CONFIG_KEYS } from "../../components/contracts";
+import { isoDay, parseUtcDay } from "../../components/rotation";
 import { loadStackFile, stackFilePath, StackFileError, validateLoadedStack, type LoadedStack } from "../stackFile";
+import type { DeployedSecrets } from "../secretSafety";
+import { deployedSecretsOf, loadStackOutputs } from "../verify/outputs";
+import { expiryWarnDays, type WarnDays } from "../warnDays";
+import { deployGate } from "./deployGate";
+import { newClientWarnings, overlapWarnings } from "./scheduleWarnings";
 import { diffPlans } from "./diff";
 import { PlanConfigError, PlanFailedError, UsageError } from "./errors";
 import type { CheckOutcome, PlanDiff, PlanResult, PolicyOutcome, ProgramOutcome, RecordedResource } from "./model";
 import type { OfflineLookupContext } from "./offlineMocks";
+import type { ProgramRequest } from "./programChild";
 import { placeholdersUsed } from "./placeholders";
 import type { HeadStart } from "./headStart";
 import { openPolicyRun, packWarnings } from "./policy";
 import { readProject, type ProjectInfo } from "./project";
 import { DEFAULT_PROGRAM_TIMEOUT_MS, ProgramRunError, runProgramOffline, type ProgramProcess } from "./runProgram";
-import { makeScrubber, plaintextSecrets, scrubDeep, type Scrubber } from "./scrub";
+import { plaintextSecrets } from "./plaintextSecrets";
+import { makeScrubber, scrubDeep, type Scrubber } from "./scrub";
 import { displayInputs, SECRET_MASK, UNKNOWN_MASK } from "./wire";
 import { resolveCommit, withRefTree } from "./worktree";
 
@@ -25,8 +33,12 @@ export interface PlanOptions {
   /** Project root (holds Pulumi.yaml, stacks/, policies/). */
   root: string;
   stack: string;
+  /** The UTC day to plan as of (`YYYY-MM-DD`, already validated); default today. */
+  date?: string;
   /** A git ref to diff against. */
   against?: string;
+  /** Also judge what must not reach `pulumi up` (deployGate.ts), against the stack's deployed outputs. */
+  deployGate?: { outputs: { file: string; label: string }; allowDrop?: readonly string[] };
   programTimeoutMs?: number;
   /** The program's process and the pack, started early for this root and stack (headStart.ts, by cli/plan.ts). */
   headStart?: HeadStart;
@@ -49,6 +61,7 @@ function loadStack(stack: string, root: string): LoadedStack {
   }
 }
 
+/** The offline answers to the program's lookups for a stack: its K2 API scope, and its own tenant as the signed-in one. */
 function lookupContext(stack: LoadedStack): OfflineLookupContext {
   const k2Api = stack.config.k2Api;
   const scope = typeof k2Api === "object" && k2Api !== null ? (k2Api as { scope?: unknown }).scope : undefined;
@@ -56,14 +69,18 @@ function lookupContext(stack: LoadedStack): OfflineLookupContext {
   return { k2ApiScope: typeof scope === "string" ? scope : DEFAULT_SCOPE, ...(typeof tenantId === "string" ? { tenantId } : {}) };
 }
 
-function runStackProgram(
-  project: ProjectInfo,
-  stack: LoadedStack,
-  timeoutMs: number,
-  onResource?: (resource: RecordedResource) => void,
-  started?: ProgramProcess,
-): Promise<ProgramOutcome> {
-  const request = {
+/** The deployed secrets the deploy gate judges against; a problem with the file or `--allow-drop` is a usage error. */
+function readDeployed(gate: NonNullable<PlanOptions["deployGate"]>, clients: readonly string[], stack: string): DeployedSecrets {
+  const unknown = (gate.allowDrop ?? []).filter((c) => !clients.includes(c));
+  if (unknown.length > 0) {
+    throw new UsageError(`--allow-drop names ${unknown.map((c) => `'${c}'`).join(", ")}, not a client of stack ${stack}; its clients: ${clients.join(", ")}`);
+  }
+  return deployedSecretsOf(loadStackOutputs(gate.outputs.file, gate.outputs.label));
+}
+
+/** What the program's process needs to run the project's program for a stack, as of `date` (default: today). */
+export function programRequest(project: ProjectInfo, stack: LoadedStack, date?: string): ProgramRequest {
+  return {
     programDir: project.root,
     main: project.main,
     project: project.name,
@@ -71,7 +88,24 @@ function runStackProgram(
     engineConfig: stack.engineConfig,
     secretKeys: stack.secretKeys,
     lookups: lookupContext(stack),
+    ...(date !== undefined ? { planDate: date } : {}),
   };
+}
+
+/** The program of the project at `root` run offline for the stack `stack` (its stack file unchecked), as the plan runs it. */
+export function runStackOffline(root: string, stack: string, timeoutMs: number = DEFAULT_PROGRAM_TIMEOUT_MS): Promise<ProgramOutcome> {
+  return runProgramOffline(programRequest(readProject(root), loadStackFile(stack, root)), timeoutMs);
+}
+
+function runStackProgram(
+  project: ProjectInfo,
+  stack: LoadedStack,
+  date: string,
+  timeoutMs: number,
+  onResource?: (resource: RecordedResource) => void,
+  started?: ProgramProcess,
+): Promise<ProgramOutcome> {
+  const request = programRequest(project, stack, date);
   return started !== undefined ? started.run(request, timeoutMs, onResource) : runProgramOffline(request, timeoutMs, onResource);
 }
 
@@ -83,14 +117,14 @@ function programLog(outcome: ProgramOutcome, label: string): string[] {
     .map((l) => `${label}: ${l.replace(/^warning: \[runtime\] /, "")}`);
 }
 
-/** The stack config key an input comes from: the property itself, or the nearest listed parent of it. */
-function configKeyOf(type: string, property: string): string | undefined {
+/** The stack config keys an input comes from: those of the property itself, or of the nearest listed parent of it. */
+function configKeysOf(type: string, property: string): readonly string[] {
   const keys = DYNAMIC_INPUT_CONFIG_KEYS[type];
-  if (keys === undefined) return undefined;
+  if (keys === undefined) return [];
   for (let p = property; p !== ""; p = p.includes(".") ? p.slice(0, p.lastIndexOf(".")) : "") {
     if (keys[p] !== undefined) return keys[p];
   }
-  return undefined;
+  return [];
 }
 
 /** The display value at a check failure's property (`parameters.audience`); a secret anywhere on the way is `[secret]`. */
@@ -113,7 +147,6 @@ export function checkOutcome(resources: readonly RecordedResource[]): CheckOutco
     failures: checked.flatMap((r) => {
       const inputs = displayInputs(r.wireInputs);
       return (r.checkFailures ?? []).map((f) => {
-        const configKey = configKeyOf(r.type, f.property);
         const given = givenAt(inputs, f.property);
         return {
           urn: r.urn,
@@ -121,7 +154,7 @@ export function checkOutcome(resources: readonly RecordedResource[]): CheckOutco
           name: r.name,
           property: f.property,
           reason: f.reason,
-          ...(configKey !== undefined ? { configKey } : {}),
+          configKeys: [...configKeysOf(r.type, f.property)],
           ...(given !== undefined ? { given } : {}),
         };
       });
@@ -136,7 +169,7 @@ interface BasePlan {
   secrets: string[];
 }
 
-async function planAtRef(root: string, stack: string, ref: string, timeoutMs: number): Promise<BasePlan> {
+async function planAtRef(root: string, stack: string, ref: string, date: string, timeoutMs: number): Promise<BasePlan> {
   return withRefTree(root, ref, async (tree) => {
     if (!fs.existsSync(path.join(tree.root, "Pulumi.yaml"))) {
       return { base: "new", note: `${ref} has no Pulumi project at this path`, secrets: [] };
@@ -155,7 +188,7 @@ async function planAtRef(root: string, stack: string, ref: string, timeoutMs: nu
     if (!fs.existsSync(path.join(tree.root, project.main))) {
       return { base: "new", note: `${ref} has no program (${project.main})`, secrets };
     }
-    const outcome = await runStackProgram(project, loaded, timeoutMs).catch(
+    const outcome = await runStackProgram(project, loaded, date, timeoutMs).catch(
       (err: Error): ProgramOutcome => ({ kind: "program-error", message: err.message, log: [] }),
     );
     if (outcome.kind !== "ok") return { base: "unavailable", note: `the program at ${ref} could not be planned: ${outcome.message}`, secrets };
@@ -164,16 +197,18 @@ async function planAtRef(root: string, stack: string, ref: string, timeoutMs: nu
 }
 
 export async function computePlan(opts: PlanOptions): Promise<PlanRun> {
-  const head = opts.headStart !== undefined && opts.headStart.root === opts.root && opts.headStart.stack === opts.stack ? opts.headStart : undefined;
+  const date = opts.date ?? isoDay(new Date());
+  const started = opts.headStart;
+  const head = started !== undefined && started.root === opts.root && started.stack === opts.stack && started.date === date ? started : undefined;
   try {
-    return await planStack(opts, head);
+    return await planStack(opts, date, head);
   } finally {
     // Whatever was started early and not handed on (the plan ended before it needed it).
     await opts.headStart?.abandon();
   }
 }
 
-async function planStack(opts: PlanOptions, head: HeadStart | undefined): Promise<PlanRun> {
+async function planStack(opts: PlanOptions, date: string, head: HeadStart | undefined): Promise<PlanRun> {
   const timeoutMs = opts.programTimeoutMs ?? DEFAULT_PROGRAM_TIMEOUT_MS;
   let project: ProjectInfo;
   try {
@@ -191,21 +226,23 @@ async function planStack(opts: PlanOptions, head: HeadStart | undefined): Promis
 
   // A bad ref is a usage error: found before anything starts.
   if (opts.against !== undefined) resolveCommit(opts.root, opts.against);
+  // So are an unreadable outputs file and a client --allow-drop names that the stack does not have.
+  const deployed = opts.deployGate !== undefined ? readDeployed(opts.deployGate, parsed.config.clients.map((c) => c.name), stack.stack) : undefined;
 
   // The pack's warnings and errors; its debug and info lines are noise in a plan.
   const startedPack = head?.takePack();
   const warnings = startedPack === undefined ? packWarnings() : undefined;
   const packLog = startedPack?.log ?? warnings?.lines ?? [];
-  const packOpts = { root: opts.root, stack: opts.stack, project: project.name, ...(warnings !== undefined ? { onLog: warnings.onLog } : {}) };
+  const packOpts = { root: opts.root, stack: opts.stack, project: project.name, date, ...(warnings !== undefined ? { onLog: warnings.onLog } : {}) };
   const policyRun = openPolicyRun(packOpts, startedPack?.session);
-  const base = opts.against !== undefined ? planAtRef(opts.root, opts.stack, opts.against, timeoutMs) : undefined;
+  const base = opts.against !== undefined ? planAtRef(opts.root, opts.stack, opts.against, date, timeoutMs) : undefined;
   base?.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
   const settleOthers = async (): Promise<void> => {
     await policyRun.abort();
     await base?.catch(() => undefined);
   };
 
-  const programRun = (async () => runStackProgram(project, stack, timeoutMs, (resource) => policyRun.add(resource), head?.takeProgram()))();
+  const programRun = (async () => runStackProgram(project, stack, date, timeoutMs, (resource) => policyRun.add(resource), head?.takeProgram()))();
   // Values the stack file holds in plain text at secret paths (found as it was parsed): removed from all output.
   const secrets = stack.plaintextSecrets();
   let scrub = makeScrubber(secrets);
@@ -250,9 +287,20 @@ async function planStack(opts: PlanOptions, head: HeadStart | undefined): Promis
   }
 
   const resources = outcome.resources.map((r) => ({ ...r, inputs: displayInputs(r.wireInputs) }));
+  let warnWindow: WarnDays;
+  try {
+    warnWindow = expiryWarnDays(opts.root, opts.stack);
+  } catch (err) {
+    // The pack has read the same file by now: this is only reached for a problem it did not see.
+    throw new PlanConfigError(scrub((err as Error).message));
+  }
+  const clients = parsed.config.clients;
+  const stackFile = path.relative(opts.root, stack.file).split(path.sep).join("/");
+  const day = parseUtcDay(date) ?? new Date();
   const result: PlanResult = {
     stack: opts.stack,
     project: project.name,
+    date,
     stackFile: path.relative(opts.root, stack.file),
     resources,
     checks: checkOutcome(outcome.resources),
@@ -261,9 +309,23 @@ async function planStack(opts: PlanOptions, head: HeadStart | undefined): Promis
       ...outcome.sdkWarnings.map((w) => `offline plan: ${w}`),
       ...programLog(outcome, "program"),
       ...packLog.map((l) => `policy pack: ${l.replace(/^warning: /, "")}`),
+      ...overlapWarnings(clients, warnWindow.warnDays, warnWindow.file !== undefined ? `warnDays in ${warnWindow.file}` : "the policy pack's default warnDays"),
+      ...newClientWarnings(clients, diff, date),
     ],
     placeholders: placeholdersUsed(resources.map((r) => r.inputs)),
     ...(diff !== undefined ? { diff } : {}),
+    ...(opts.deployGate !== undefined && deployed !== undefined
+      ? {
+          gate: deployGate(opts.stack, resources, {
+            clients,
+            deployed,
+            day,
+            warnDays: warnWindow.warnDays,
+            stackFile,
+            ...(opts.deployGate.allowDrop !== undefined ? { allowDrop: opts.deployGate.allowDrop } : {}),
+          }),
+        }
+      : {}),
   };
   return { result: scrubDeep(result, scrub), scrub };
 }

@@ -7,12 +7,13 @@
  * Nothing of the program runs before the stack's config has been checked: the process receives its request from
  * computePlan after validation, and computePlan stops both (`abandon`) when the plan ends before it needs them.
  *
- * Only node built-ins, runProgram.ts and project.ts are imported here; the pack's client (gRPC) is loaded after the
- * program's process has been started.
+ * Only node built-ins, runProgram.ts, project.ts and the schedule's day helpers (components/rotation.ts, no imports)
+ * are imported here; the pack's client (gRPC) is loaded after the program's process has been started.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { PolicyPackSession } from "../analyzer";
+import { isoDay } from "../../components/rotation";
 import { loadLazily } from "./lazyModule";
 import { readProject } from "./project";
 import { startProgramProcess, type ProgramProcess } from "./runProgram";
@@ -20,6 +21,8 @@ import { startProgramProcess, type ProgramProcess } from "./runProgram";
 export interface HeadStart {
   root: string;
   stack: string;
+  /** The day the pack's clock was started with. */
+  date: string;
   /** Hands the program's process on (once): `abandon` no longer stops it. */
   takeProgram(): ProgramProcess | undefined;
   /** Hands the pack on (once), with the warnings it logged (policy.ts `packWarnings`). */
@@ -32,7 +35,7 @@ export interface HeadStart {
  * Starts the program's process and the pack for `stack` in the project at `root`, or returns undefined when the plan
  * would stop anyway before needing them (no such stack file, or a project file the plan will reject).
  */
-export async function startHeadStart(root: string, stack: string): Promise<HeadStart | undefined> {
+export async function startHeadStart(root: string, stack: string, date: string = isoDay(new Date())): Promise<HeadStart | undefined> {
   // The same checks as computePlan's, so that a usage error starts nothing.
   if (!/^[A-Za-z0-9_.-]+$/.test(stack) || !fs.existsSync(path.join(root, "stacks", `Pulumi.${stack}.yaml`))) return undefined;
   let projectName: string;
@@ -47,7 +50,7 @@ export async function startHeadStart(root: string, stack: string): Promise<HeadS
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { packWarnings, startPack } = await loadLazily(() => require("./policy") as typeof import("./policy"), () => import("./policy"));
     const warnings = packWarnings();
-    const session = startPack({ root, stack, project: projectName, onLog: warnings.onLog });
+    const session = startPack({ root, stack, project: projectName, date, onLog: warnings.onLog });
     session.catch(() => undefined); // observed by whoever takes it (openPolicyRun) or by abandon
     pack = { session, log: warnings.lines };
   } catch (err) {
@@ -57,6 +60,7 @@ export async function startHeadStart(root: string, stack: string): Promise<HeadS
   return {
     root,
     stack,
+    date,
     takeProgram() {
       const taken = program;
       program = undefined;

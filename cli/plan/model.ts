@@ -16,6 +16,10 @@ export interface RecordedResource {
   provider?: string;
   /** URNs this resource depends on (explicit `dependsOn` and inputs that came from other resources). */
   dependencies: string[];
+  /** Per input property, the URNs its value came from (as the engine passes them to AnalyzeStack). Set by the recording. */
+  propertyDependencies?: Record<string, string[]>;
+  /** The resource options the engine passes to the policy pack, as the program registered them. Set by the recording. */
+  options?: RecordedOptions;
   /**
    * Inputs in Pulumi's wire encoding (secrets wrapped in signature objects, unknowns as the unknown sentinel):
    * the form the policy pack receives. Never render these directly: use `displayValue` (wire.ts). For a dynamic
@@ -26,6 +30,20 @@ export interface RecordedResource {
   checkFailures?: CheckFailure[];
   /** The `import` option's id: `pulumi up` imports the existing resource instead of creating one. */
   importId?: string;
+}
+
+/**
+ * The options of a registration that the engine passes on to analyzers (AnalyzerResourceOptions; aliases are not
+ * recorded: the plan drops them, sdkLoading.ts withoutAliases).
+ */
+export interface RecordedOptions {
+  protect: boolean;
+  ignoreChanges: string[];
+  /** Absent when the program left it unset. */
+  deleteBeforeReplace?: boolean;
+  additionalSecretOutputs: string[];
+  /** In seconds, as the engine parses the program's durations (`5m`); 0 when not set. */
+  customTimeouts: { create: number; update: number; delete: number; read: number };
 }
 
 /** A provider's check failure: the input property and why it is rejected (the provider's own words). */
@@ -52,7 +70,7 @@ export type ViolationLevel = "mandatory" | "advisory";
 
 export interface Violation {
   policy: string;
-  /** Contract level: `remediate` findings count as advisory (offline nothing is remediated). */
+  /** What the finding means for the run: `remediate` counts as mandatory, as the engine counts it. */
   level: ViolationLevel;
   /** The enforcement level the pack reported (`mandatory`, `advisory` or `remediate`). */
   enforcementLevel: string;
@@ -108,11 +126,14 @@ export interface PlannedResource extends RecordedResource {
 
 /** One failure of a dynamic provider's check, with the resource and what to change. */
 export interface CheckFinding extends ResourceRef, CheckFailure {
-  /** The stack config key the input comes from, when the resource type is known (components/contracts.ts). */
-  configKey?: string;
+  /**
+   * The stack config keys the input comes from (`k2-oauth:tenantId`), the one that decides most first; empty when the
+   * program sets the input or the resource type is not one of this project's (components/contracts.ts).
+   */
+  configKeys: string[];
   /**
    * The input's value as the plan shows it (secrets `[secret]`), quoted after the reason as config messages quote a
-   * value; absent when the check itself failed or the input has no known value.
+   * value; absent when the failure names no input or the input has no known value.
    */
   given?: unknown;
 }
@@ -128,9 +149,26 @@ export interface PlaceholderNote {
   meaning: string;
 }
 
+/** Something that must not reach `pulumi up` (`--deploy-gate`). */
+export interface GateBlocker {
+  urn?: string;
+  /** What it is about, for the text output: a resource name, or `client <name>`. */
+  subject: string;
+  message: string;
+}
+
+export interface GateResult {
+  /** Empty: the gate passes. */
+  blockers: GateBlocker[];
+  /** Valid secrets this deploy drops because `--allow-drop` names their client: shown, not blocking. */
+  allowed: GateBlocker[];
+}
+
 export interface PlanResult {
   stack: string;
   project: string;
+  /** The UTC day planned as of (`YYYY-MM-DD`): the schedule and the policy pack's clock used it. */
+  date: string;
   stackFile: string;
   resources: PlannedResource[];
   /** The dynamic providers' checks, which `pulumi preview` runs before any policy. */
@@ -141,4 +179,6 @@ export interface PlanResult {
   /** Offline stand-ins for values only the cloud knows. */
   placeholders: PlaceholderNote[];
   diff?: PlanDiff;
+  /** With `--deploy-gate`: what blocks a deploy (empty: the gate passes). */
+  gate?: GateResult;
 }

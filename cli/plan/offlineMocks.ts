@@ -3,18 +3,17 @@
  * else stays unknown, as in `pulumi preview`), and the provider lookups the program makes get labelled placeholders.
  */
 import type * as pulumiTypes from "@pulumi/pulumi";
-import { TYPE_AZUREAD_GET_SERVICE_PRINCIPAL } from "../../components/contracts";
+import { TYPE_AZURE_NATIVE_GET_CLIENT_CONFIG, TYPE_AZUREAD_GET_SERVICE_PRINCIPAL } from "../../components/contracts";
 import {
   PLACEHOLDER_CALLER_CLIENT_ID,
   PLACEHOLDER_CALLER_OBJECT_ID,
+  PLACEHOLDER_CALLER_SUBSCRIPTION_ID,
   PLACEHOLDER_K2_API_SP_OBJECT_ID,
   PLACEHOLDER_K2_SCOPE_ID,
 } from "./placeholders";
 
-export const TOKEN_GET_CLIENT_CONFIG = "azuread:index/getClientConfig:getClientConfig";
-
 export interface OfflineLookupContext {
-  /** The stack's `k2-oauth:tenantId`, when set. */
+  /** The stack's `k2-oauth:tenantId`, when set: the offline stand-in for the signed-in tenant. */
   tenantId?: string;
   /** The delegated scope value the stack asks for (`k2-oauth:k2Api.scope`). */
   k2ApiScope: string;
@@ -56,12 +55,14 @@ export function offlineMocks(context: OfflineLookupContext): pulumiTypes.runtime
             ],
             appRoles: [],
           };
-        case TOKEN_GET_CLIENT_CONFIG:
+        case TYPE_AZURE_NATIVE_GET_CLIENT_CONFIG:
+          // The tenant whose token the providers would sign in with: offline, the stack's own (the program compares
+          // them; only `pulumi preview` with credentials reads the real token). The identity is a labelled placeholder.
           return {
-            id: context.tenantId ?? "",
             tenantId: context.tenantId ?? "",
             objectId: PLACEHOLDER_CALLER_OBJECT_ID,
             clientId: PLACEHOLDER_CALLER_CLIENT_ID,
+            subscriptionId: PLACEHOLDER_CALLER_SUBSCRIPTION_ID,
           };
         default:
           throw new OfflineLookupError(args.token);

@@ -8,6 +8,7 @@ export const PLACEHOLDER_K2_API_SP_OBJECT_ID = "0ff11e00-0000-4000-8000-00000000
 export const PLACEHOLDER_K2_SCOPE_ID = "0ff11e00-0000-4000-8000-000000000002";
 export const PLACEHOLDER_CALLER_OBJECT_ID = "0ff11e00-0000-4000-8000-000000000003";
 export const PLACEHOLDER_CALLER_CLIENT_ID = "0ff11e00-0000-4000-8000-000000000004";
+export const PLACEHOLDER_CALLER_SUBSCRIPTION_ID = "0ff11e00-0000-4000-8000-000000000005";
 
 export const PLACEHOLDERS: readonly PlaceholderNote[] = [
   {
@@ -20,6 +21,7 @@ export const PLACEHOLDERS: readonly PlaceholderNote[] = [
   },
   { value: PLACEHOLDER_CALLER_OBJECT_ID, meaning: "placeholder: object id of the identity that deploys" },
   { value: PLACEHOLDER_CALLER_CLIENT_ID, meaning: "placeholder: client id of the identity that deploys" },
+  { value: PLACEHOLDER_CALLER_SUBSCRIPTION_ID, meaning: "placeholder: subscription of the identity that deploys" },
 ];
 
 const BY_VALUE = new Map(PLACEHOLDERS.map((p) => [p.value, p.meaning]));

@@ -5,7 +5,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadPolicyConfigFile, prepareResource, startPolicyPack, type AnalyzerResource, type PolicyFinding, type PolicyPackSession } from "../analyzer";
+import { PLAN_DATE_ENV } from "../../components/contracts";
+import { loadPolicyConfigFile, prepareResource, providerUrn, startPolicyPack, type AnalyzerResource, type PolicyFinding, type PolicyPackSession } from "../analyzer";
 import type { PolicyOutcome, RecordedResource, Violation } from "./model";
 
 export const POLICY_PACK_DIR = "policies";
@@ -15,7 +16,13 @@ export function policyConfigFile(root: string, stack: string): string | undefine
   return fs.existsSync(file) ? file : undefined;
 }
 
-export function toAnalyzerResource(r: RecordedResource): AnalyzerResource {
+/**
+ * A recorded resource as the engine sends it to the pack: its inputs, parent, dependencies, property dependencies and
+ * options as the program registered them, and its provider with that provider's inputs (`providerInputs`: the
+ * inputs of a provider resource the program registered, by URN). Aliases are not sent (the plan drops them).
+ */
+export function toAnalyzerResource(r: RecordedResource, providerInputs: (urn: string) => Record<string, unknown> | undefined = () => undefined): AnalyzerResource {
+  const provider = r.provider !== undefined ? providerInputs(providerUrn(r.provider)) : undefined;
   return {
     urn: r.urn,
     type: r.type,
@@ -23,10 +30,20 @@ export function toAnalyzerResource(r: RecordedResource): AnalyzerResource {
     properties: r.wireInputs,
     ...(r.parent !== undefined ? { parent: r.parent } : {}),
     dependencies: r.dependencies,
+    ...(r.propertyDependencies !== undefined ? { propertyDependencies: r.propertyDependencies } : {}),
     ...(r.provider !== undefined ? { provider: r.provider } : {}),
+    ...(provider !== undefined ? { providerInputs: provider } : {}),
+    ...(r.options !== undefined ? { options: r.options } : {}),
   };
 }
 
+const PROVIDER_TYPE_PREFIX = "pulumi:providers:";
+
+/**
+ * A finding as the plan reports it. A `remediate`-level violation counts as mandatory, as the engine counts it: a
+ * violation that remains after remediation (pulumi/pulumi pkg/resource/deploy/analyze_snapshot.go analyzeResource),
+ * and any stack policy's (step_generator.go AnalyzeResources), fails the run.
+ */
 export function toViolation(f: PolicyFinding): Violation | undefined {
   if (f.level === "disabled") return undefined;
   // @pulumi/policy sends "<policy description>\n<violation message>"; the description has its own field.
@@ -34,7 +51,7 @@ export function toViolation(f: PolicyFinding): Violation | undefined {
   const message = description !== "" && f.message.startsWith(`${description}\n`) ? f.message.slice(description.length + 1) : f.message;
   return {
     policy: f.policyName,
-    level: f.level === "mandatory" ? "mandatory" : "advisory",
+    level: f.level === "mandatory" || f.level === "remediate" ? "mandatory" : "advisory",
     enforcementLevel: f.level,
     policyPack: f.policyPackName,
     ...(f.urn !== undefined && f.urn !== "" ? { urn: f.urn } : {}),
@@ -47,6 +64,8 @@ export interface PolicyPackOptions {
   root: string;
   stack: string;
   project: string;
+  /** The UTC day (`YYYY-MM-DD`) the pack's clock is set to (policies/lib/clock.ts); absent: real time. */
+  date?: string;
   onLog?: (line: string) => void;
 }
 
@@ -58,6 +77,7 @@ export function startPack(opts: PolicyPackOptions): Promise<PolicyPackSession> {
     stack: opts.stack,
     project: opts.project,
     dryRun: true,
+    ...(opts.date !== undefined ? { env: { [PLAN_DATE_ENV]: opts.date } } : {}),
     ...(opts.onLog !== undefined ? { onLog: opts.onLog } : {}),
   });
 }
@@ -107,13 +127,17 @@ export function openPolicyRun(opts: PolicyPackOptions, started?: Promise<PolicyP
   const pending: Array<Promise<PolicyFinding[]>> = [];
   // Each resource in wire form, converted once as it registers, for Analyze now and AnalyzeStack at the end.
   const prepared = new Map<RecordedResource, AnalyzerResource>();
+  // Provider resources by URN: a provider registers before the resources that use it.
+  const providers = new Map<string, Record<string, unknown>>();
+  const providerInputs = (urn: string) => providers.get(urn);
   const prepare = (resource: RecordedResource): AnalyzerResource => {
     let r = prepared.get(resource);
     if (r === undefined) {
+      if (resource.type.startsWith(PROVIDER_TYPE_PREFIX)) providers.set(resource.urn, resource.wireInputs);
       try {
-        r = prepareResource(toAnalyzerResource(resource));
+        r = prepareResource(toAnalyzerResource(resource, providerInputs));
       } catch {
-        r = toAnalyzerResource(resource); // the call reports what cannot be converted
+        r = toAnalyzerResource(resource, providerInputs); // the call reports what cannot be converted
       }
       prepared.set(resource, r);
     }

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { format } from "node:util";
 import type * as pulumiTypes from "@pulumi/pulumi";
+import { PLAN_DATE_ENV } from "../../components/contracts";
 import type { ProgramMessage, ProgramOutcome, RecordedResource } from "./model";
 import { offlineMocks, type OfflineLookupContext } from "./offlineMocks";
 import { providerChecks } from "./providerChecks";
@@ -25,6 +26,8 @@ export interface ProgramRequest {
   engineConfig: Record<string, string>;
   secretKeys: string[];
   lookups: OfflineLookupContext;
+  /** The UTC day (`YYYY-MM-DD`) to plan as of: the program's schedule follows it (components/planDay.ts). */
+  planDate?: string;
 }
 
 function loadPulumi(programDir: string): typeof pulumiTypes {
@@ -78,12 +81,21 @@ export async function runOffline(
 ): Promise<ProgramOutcome> {
   try {
     process.chdir(request.programDir);
+    if (request.planDate !== undefined) process.env[PLAN_DATE_ENV] = request.planDate;
+    else delete process.env[PLAN_DATE_ENV];
     const { pulumi, light } = sdkFor(request.programDir);
     await pulumi.runtime.setMocks(offlineMocks(request.lookups), request.project, request.stack, true);
     pulumi.runtime.setAllConfig(request.engineConfig, request.secretKeys);
     // setMocks installs the SDK's MockMonitor (its shape is checked by recordRegistrations). Dynamic resources get
     // their provider's check before they are answered and recorded, as in a preview.
-    recording = recordRegistrations(pulumi.runtime.getMonitor(), request.stack, request.project, light.probe.version, onResource, providerChecks(light));
+    recording = recordRegistrations(
+      pulumi.runtime.getMonitor(),
+      request.stack,
+      request.project,
+      light.probe.version,
+      onResource,
+      providerChecks(light, { config: request.engineConfig, project: request.project }),
+    );
 
     const main = path.resolve(request.programDir, request.main);
     await pulumi.runtime.runInPulumiStack(async () => {

@@ -1,31 +1,30 @@
 /**
  * Runs each dynamic resource's provider check on its inputs in the plan's program process, as `pulumi preview` does
  * before any policy (pulumi/pulumi pkg/resource/deploy/step_generator.go, continueStepsFromImport): the engine hands
- * the provider the inputs without secrets, takes the inputs its check returns (secretness put back), and passes those
- * to the analyzers. A check that fails marks the resource invalid; the plan reports the failures and exits 1.
+ * the dynamic-provider host the inputs without secrets, the host runs the provider's check (./providerHost.ts, its
+ * copy of the host), and the engine takes the inputs it returns (secretness put back) and passes those to the
+ * analyzers. Check failures mark the resource invalid: the plan reports them and exits 1.
  *
  * The provider is the one the program registered, found from its `__provider` input: the object itself while the
  * fingerprinting shortcut is on (sdkLoading.ts), otherwise the serialized closure loaded from that text exactly as
- * Pulumi's dynamic-provider host loads it (`require-from-string`, `.handler()`). A provider that cannot be found or
- * loaded stops the plan (exit 3): no dynamic resource is ever skipped.
+ * the host loads it. Nothing is skipped, and nothing the engine would fail on passes: a dynamic resource without a
+ * provider that can be loaded, or whose check throws (in the engine a gRPC error that fails the preview at that
+ * resource), stops the plan with exit code 3.
  *
  * Failure messages come from provider code and may quote inputs: every secret value among the inputs is masked.
  */
 import type { CheckFailure, RecordedResource } from "./model";
-import { OFFLINE_PROVIDER_PREFIX, type DynamicProviderLike, type LightSdk } from "./sdkLoading";
-import { annotateSecrets, DYNAMIC_PROVIDER_KEY, providerInputs, SECRET_MASK, secretStrings } from "./wire";
+import { providerHost, type HostEngine } from "./providerHost";
+import { makeScrubber, type Scrubber } from "./scrub";
+import { OFFLINE_PROVIDER_PREFIX } from "./providerFingerprint";
+import type { DynamicProviderLike, LightSdk } from "./sdkLoading";
+import { annotateSecrets, DYNAMIC_PROVIDER_KEY, providerInputs, secretStrings, UNKNOWN_VALUE } from "./wire";
 
 const DYNAMIC_TYPE_PREFIX = "pulumi-nodejs:dynamic";
 
-/** A resource of a dynamic provider (`pulumi.dynamic.Resource`): its type and the serialized provider it carries. */
-export function isDynamicResource(resource: Pick<RecordedResource, "type" | "wireInputs">): boolean {
-  return (resource.type === DYNAMIC_TYPE_PREFIX || resource.type.startsWith(`${DYNAMIC_TYPE_PREFIX}:`) || resource.type.startsWith(`${DYNAMIC_TYPE_PREFIX}/`)) && DYNAMIC_PROVIDER_KEY in resource.wireInputs;
-}
-
-/** Replaces every secret value in `text` by the mask (longest first, so that no part of a longer one stays). */
-function masker(secrets: readonly string[]): (text: string) => string {
-  const values = [...new Set(secrets.filter((s) => s !== "" && s !== SECRET_MASK))].sort((a, b) => b.length - a.length);
-  return (text) => values.reduce((out, secret) => out.split(secret).join(SECRET_MASK), text);
+/** A resource of a dynamic provider (`pulumi.dynamic.Resource`): its type alone says so, as for the engine. */
+export function isDynamicResource(resource: Pick<RecordedResource, "type">): boolean {
+  return resource.type === DYNAMIC_TYPE_PREFIX || resource.type.startsWith(`${DYNAMIC_TYPE_PREFIX}:`) || resource.type.startsWith(`${DYNAMIC_TYPE_PREFIX}/`);
 }
 
 function describeThrown(e: unknown): string {
@@ -43,7 +42,7 @@ function failuresFrom(raw: unknown): CheckFailure[] {
   });
 }
 
-/** Thrown when the provider of a dynamic resource cannot be found or loaded: the plan stops. */
+/** Thrown when the provider of a dynamic resource cannot be found or loaded: the plan stops (exit 3). */
 export class ProviderUnavailableError extends Error {
   constructor(urn: string, why: string) {
     super(`the offline plan could not run the provider check of ${urn}: ${why}`);
@@ -51,13 +50,32 @@ export class ProviderUnavailableError extends Error {
   }
 }
 
+/** Thrown when a provider's check throws (as the host reports it to the engine): the plan stops (exit 3). */
+export class ProviderCheckError extends Error {
+  constructor(urn: string, thrown: string) {
+    super(`the provider check of ${urn} failed with ${thrown}; pulumi preview fails at this resource too (the dynamic-provider host returns the error to the engine, which stops the preview)`);
+    this.name = "ProviderCheckError";
+  }
+}
+
+/**
+ * The checked inputs in wire form, keys in the order the host's Struct gives them: the engine's annotateSecrets (the
+ * secretness of the inputs put back), and `__provider` as the program registered it.
+ */
+function checkedWireInputs(checked: Record<string, unknown>, wireInputs: Record<string, unknown>): Record<string, unknown> {
+  const { [DYNAMIC_PROVIDER_KEY]: _provider, ...rest } = checked;
+  const annotated = annotateSecrets(rest, wireInputs);
+  return Object.fromEntries(Object.keys(checked).map((k) => [k, k === DYNAMIC_PROVIDER_KEY ? wireInputs[DYNAMIC_PROVIDER_KEY] : annotated[k]]));
+}
+
 /**
  * A `prepare` step for recordRegistrations: dynamic resources get their provider's check (inputs replaced by the
- * checked ones, failures attached); other resources pass unchanged.
+ * checked ones, failures attached); other resources pass unchanged. `engine`: the config and project the host is
+ * configured with.
  */
-export function providerChecks(sdk: LightSdk): (resource: RecordedResource) => RecordedResource | Promise<RecordedResource> {
+export function providerChecks(sdk: LightSdk, engine: HostEngine): (resource: RecordedResource) => RecordedResource | Promise<RecordedResource> {
+  const host = providerHost(sdk.probe.sdkDir, engine);
   const loaded = new Map<string, DynamicProviderLike>();
-  let requireFromString: ((code: string) => { handler?: () => DynamicProviderLike }) | undefined;
 
   const providerFor = (urn: string, text: string): DynamicProviderLike => {
     const captured = sdk.providerFor(text);
@@ -66,12 +84,7 @@ export function providerChecks(sdk: LightSdk): (resource: RecordedResource) => R
     let provider = loaded.get(text);
     if (provider === undefined) {
       try {
-        // The dynamic-provider host's own loader, resolved from the SDK as the host resolves it.
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        requireFromString ??= require(require.resolve("require-from-string", { paths: [sdk.probe.sdkDir] })) as typeof requireFromString;
-        const module = requireFromString!(text);
-        if (typeof module.handler !== "function") throw new Error("its serialized code exports no handler");
-        provider = module.handler();
+        provider = host.load(text);
       } catch (e) {
         throw new ProviderUnavailableError(urn, `its provider could not be loaded from __provider (${describeThrown(e)})`);
       }
@@ -81,27 +94,26 @@ export function providerChecks(sdk: LightSdk): (resource: RecordedResource) => R
   };
 
   const check = async (resource: RecordedResource): Promise<RecordedResource> => {
-    const providerText = providerInputs(resource.wireInputs[DYNAMIC_PROVIDER_KEY]);
-    if (typeof providerText !== "string" || providerText === "") {
-      throw new ProviderUnavailableError(resource.urn, "its __provider input holds no provider code");
+    if (!(DYNAMIC_PROVIDER_KEY in resource.wireInputs)) {
+      throw new ProviderUnavailableError(resource.urn, "it has no __provider input (the serialized provider every dynamic resource carries)");
     }
+    const providerText = providerInputs(resource.wireInputs[DYNAMIC_PROVIDER_KEY]);
+    if (providerText === UNKNOWN_VALUE) throw new ProviderUnavailableError(resource.urn, "its __provider input is not known before apply");
+    if (typeof providerText !== "string" || providerText === "") throw new ProviderUnavailableError(resource.urn, "its __provider input holds no provider code");
     const provider = providerFor(resource.urn, providerText);
-    const news = providerInputs(resource.wireInputs) as Record<string, unknown>;
-    const mask = masker(secretStrings(resource.wireInputs));
-    let wireInputs = resource.wireInputs;
-    let failures: CheckFailure[];
+    const mask: Scrubber = makeScrubber(secretStrings(resource.wireInputs));
+    let result: { inputs: Record<string, unknown>; failures: unknown };
     try {
       // Olds are empty: the offline plan has no state, so every resource is a create (as a preview of a new stack).
-      const result = typeof provider.check === "function" ? await provider.check({}, news) : {};
-      const { [DYNAMIC_PROVIDER_KEY]: _provider, ...checked } = (result?.inputs ?? news) as Record<string, unknown>;
-      const merged = { ...annotateSecrets(checked, resource.wireInputs), [DYNAMIC_PROVIDER_KEY]: resource.wireInputs[DYNAMIC_PROVIDER_KEY] };
-      // Keys in the order a protobuf Struct gives them (sorted), as the program's own inputs arrive.
-      wireInputs = Object.fromEntries(Object.entries(merged).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-      failures = failuresFrom(result?.failures);
+      result = await host.check(provider, {}, providerInputs(resource.wireInputs) as Record<string, unknown>);
     } catch (e) {
-      failures = [{ property: "", reason: `the provider's check failed with ${describeThrown(e)}` }];
+      throw new ProviderCheckError(resource.urn, mask(describeThrown(e)));
     }
-    return { ...resource, wireInputs, checkFailures: failures.map((f) => ({ property: mask(f.property), reason: mask(f.reason) })) };
+    return {
+      ...resource,
+      wireInputs: checkedWireInputs(result.inputs, resource.wireInputs),
+      checkFailures: failuresFrom(result.failures).map((f) => ({ property: mask(f.property), reason: mask(f.reason) })),
+    };
   };
 
   return (resource) => (isDynamicResource(resource) ? check(resource) : resource);

@@ -13,7 +13,7 @@
  * request that cannot be read as expected stops the plan with an SdkInternalsError (exit code 3), never an empty or
  * partial resource.
  */
-import type { RecordedResource } from "./model";
+import type { RecordedOptions, RecordedResource } from "./model";
 import { SdkInternalsError } from "./sdkInternals";
 
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
@@ -27,8 +27,20 @@ export interface RegisterResourceRequest {
   getProvider(): string;
   getDependenciesList(): string[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getPropertydependenciesMap(): ProtoMap<{ getUrnsList(): string[] }>;
+  getProtect(): boolean;
+  getIgnorechangesList(): string[];
+  getDeletebeforereplace(): boolean;
+  getDeletebeforereplacedefined(): boolean;
+  getAdditionalsecretoutputsList(): string[];
+  getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string; getRead(): string } | undefined;
   /** The `import` option's id ("" without one). */
   getImportid(): string;
+}
+
+/** The part of google-protobuf's jspb.Map read here. */
+interface ProtoMap<V> {
+  forEach(callback: (value: V, key: string) => void): void;
 }
 
 /** What the SDK reads from a RegisterResourceResponse (runtime/resource.js registerResource; checked by sdkProbe.cjs). */
@@ -83,13 +95,67 @@ function field<T>(req: unknown, getter: string, is: (v: unknown) => v is T, expe
 function describe(value: unknown): string {
   if (value === undefined || value === null) return String(value);
   if (Array.isArray(value)) return "an array";
-  return `a ${typeof value}`;
+  return `${typeof value === "object" ? "an" : "a"} ${typeof value}`;
 }
 
 const isString = (v: unknown): v is string => typeof v === "string";
 const isBoolean = (v: unknown): v is boolean => typeof v === "boolean";
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
 const isStruct = (v: unknown): v is { toJavaScript(): unknown } => typeof v === "object" && v !== null && typeof (v as { toJavaScript?: unknown }).toJavaScript === "function";
+const hasMethods =
+  <T>(...names: string[]) =>
+  (v: unknown): v is T =>
+    typeof v === "object" && v !== null && names.every((n) => typeof (v as Record<string, unknown>)[n] === "function");
+const isProtoMap = hasMethods<ProtoMap<unknown>>("forEach");
+const isTimeouts = hasMethods<{ getCreate(): string; getUpdate(): string; getDelete(): string; getRead(): string }>("getCreate", "getUpdate", "getDelete", "getRead");
+
+const DURATION_UNIT_SECONDS: Readonly<Record<string, number>> = { ns: 1e-9, us: 1e-6, "µs": 1e-6, "μs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+const DURATION_PART = "(\\d+\\.?\\d*|\\.\\d+)(ns|us|µs|μs|ms|s|m|h)";
+
+/** A Go duration (`30m`, `1h30m`, `1.5s`; Go's time.ParseDuration) in seconds; undefined when it is not one. */
+export function goDurationSeconds(text: string): number | undefined {
+  if (/^[-+]?0$/.test(text)) return 0;
+  const whole = new RegExp(`^([-+]?)((?:${DURATION_PART})+)$`).exec(text);
+  if (whole === null) return undefined;
+  let seconds = 0;
+  for (const [, amount, unit] of whole[2].matchAll(new RegExp(DURATION_PART, "g"))) seconds += Number(amount) * DURATION_UNIT_SECONDS[unit];
+  return whole[1] === "-" ? -seconds : seconds;
+}
+
+/** Thrown for a registration the engine itself would reject: the plan stops (exit 3), as the preview does. */
+export class RegistrationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RegistrationError";
+  }
+}
+
+/** A custom timeout as the engine turns it into seconds (0 when not set); one it cannot parse fails the registration. */
+function timeoutSeconds(value: string, type: string, name: string): number {
+  if (value === "") return 0;
+  const seconds = goDurationSeconds(value);
+  if (seconds === undefined) {
+    throw new RegistrationError(
+      `${type} ${name}: the custom timeout '${value}' is not a duration the Pulumi engine can read (like 30m, 1h30m or 90s); the engine rejects the resource with "unable to parse customTimeout Value ${value}"`,
+    );
+  }
+  return seconds;
+}
+
+/** Per input property, the URNs its value came from: the request's property dependencies, read strictly. */
+function propertyDependenciesOf(req: unknown, version: string): Record<string, string[]> {
+  const map = field(req, "getPropertydependenciesMap", isProtoMap, "a map of property dependencies", version);
+  const out: Record<string, string[]> = {};
+  map.forEach((deps, key) => {
+    const getUrns = (deps as { getUrnsList?: unknown } | null)?.getUrnsList;
+    const urns: unknown = typeof getUrns === "function" ? (getUrns as () => unknown).call(deps) : undefined;
+    if (typeof key !== "string" || !isStrings(urns)) {
+      throw new SdkInternalsError("recording-monitor", `the SDK's RegisterResourceRequest property dependencies of ${String(key)} are not a list of URNs`, version);
+    }
+    out[key] = [...new Set(urns)];
+  });
+  return out;
+}
 
 /** The resource a request registers, or an SdkInternalsError saying what could not be read. Never empty inputs. */
 export function readRegistration(req: unknown, stack: string, project: string, version: string): RecordedResource {
@@ -101,6 +167,21 @@ export function readRegistration(req: unknown, stack: string, project: string, v
   const dependencies = field(req, "getDependenciesList", isStrings, "a list of URNs", version);
   const object = field(req, "getObject", isStruct, "a protobuf Struct of the resource's inputs", version);
   const importId = field(req, "getImportid", isString, "an import id or empty", version);
+  const timeouts = field(req, "getCustomtimeouts", (v: unknown): v is unknown => v === undefined || isTimeouts(v), "custom timeouts or nothing", version);
+  const deleteBeforeReplaceDefined = field(req, "getDeletebeforereplacedefined", isBoolean, "a boolean", version);
+  const options: RecordedOptions = {
+    protect: field(req, "getProtect", isBoolean, "a boolean", version),
+    ignoreChanges: field(req, "getIgnorechangesList", isStrings, "a list of property names", version),
+    ...(deleteBeforeReplaceDefined ? { deleteBeforeReplace: field(req, "getDeletebeforereplace", isBoolean, "a boolean", version) } : {}),
+    additionalSecretOutputs: field(req, "getAdditionalsecretoutputsList", isStrings, "a list of property names", version),
+    customTimeouts: {
+      create: timeoutSeconds(isTimeouts(timeouts) ? timeouts.getCreate() : "", type, name),
+      update: timeoutSeconds(isTimeouts(timeouts) ? timeouts.getUpdate() : "", type, name),
+      delete: timeoutSeconds(isTimeouts(timeouts) ? timeouts.getDelete() : "", type, name),
+      read: timeoutSeconds(isTimeouts(timeouts) ? timeouts.getRead() : "", type, name),
+    },
+  };
+  const propertyDependencies = propertyDependenciesOf(req, version);
   if (type === "" || name === "") throw new SdkInternalsError("recording-monitor", "a registration carries no type or no name", version);
   let wireInputs: unknown;
   try {
@@ -119,6 +200,8 @@ export function readRegistration(req: unknown, stack: string, project: string, v
     custom,
     ...(provider !== "" ? { provider } : {}),
     dependencies: [...new Set(dependencies)],
+    propertyDependencies,
+    options,
     wireInputs: wireInputs as Record<string, unknown>,
     ...(importId !== "" ? { importId } : {}),
   };

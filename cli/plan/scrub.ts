@@ -1,46 +1,12 @@
 /**
- * A last line of defence for plaintext secrets. A secret that a user wrote into the stack file without `--secret` makes
- * the plan stop (invalid config), and loadStackFile masks it, so the program never sees it; it can still be in the
- * base of `--against`, which is planned as it is. The plan removes any occurrence of such a value from everything it
- * prints (every format, warnings, error messages), whatever path it might have taken.
+ * Masks secret values in text: every occurrence of a secret, raw or as it appears inside a JSON string, becomes
+ * `[secret]`. One scrubber for everything the plan prints (all formats, warnings, errors) and for what a dynamic
+ * provider's check says about secret inputs. No YAML here: the plan's program process uses it too.
  */
-import * as fs from "node:fs";
-import { parse as parseYaml } from "yaml";
-import { CONFIG_NAMESPACE, SECRET_CONFIG_PATHS } from "../../components/config";
 import { SECRET_MASK } from "./wire";
 
 /** Shorter values are too common to replace safely; they are masked by loadStackFile all the same. */
 const MIN_SCRUB_LENGTH = 4;
-
-function at(value: unknown, dotPath: string): unknown {
-  let cur = value;
-  for (const part of dotPath.split(".")) {
-    if (typeof cur !== "object" || cur === null || Array.isArray(cur)) return undefined;
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  return cur;
-}
-
-/** Plaintext values found at secret config paths of a stack file (never `secure:` ciphertexts, never decrypted). */
-export function plaintextSecrets(stackFile: string): string[] {
-  if (!fs.existsSync(stackFile)) return [];
-  let doc: unknown;
-  try {
-    doc = parseYaml(fs.readFileSync(stackFile, "utf8"));
-  } catch {
-    return [];
-  }
-  const config = at(doc, "config");
-  if (typeof config !== "object" || config === null) return [];
-  const found: string[] = [];
-  for (const secretPath of SECRET_CONFIG_PATHS) {
-    const [key, ...rest] = secretPath.split(".");
-    const top = (config as Record<string, unknown>)[`${CONFIG_NAMESPACE}:${key}`];
-    const value = rest.length === 0 ? top : at(top, rest.join("."));
-    if (typeof value === "string" && value.length > 0) found.push(value);
-  }
-  return found;
-}
 
 export type Scrubber = (text: string) => string;
 

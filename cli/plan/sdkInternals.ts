@@ -11,7 +11,8 @@ export type InternalId =
   | "no-promise-debugging"
   | "no-resource-stack-traces"
   | "recording-monitor"
-  | "wire-encoding";
+  | "wire-encoding"
+  | "dynamic-provider-host";
 
 export interface SdkProbe {
   sdkDir: string;

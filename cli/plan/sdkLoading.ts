@@ -5,8 +5,8 @@
  * - `runtime/closure/serializeClosure` loads the TypeScript compiler and the V8 inspector at start-up, and
  *   `pulumi.dynamic.Resource` then uses them to serialize its provider's closure into the `__provider` input.
  *   The plan never shows that code (`__provider` is displayed as "(dynamic provider code)"), so a stand-in makes
- *   `__provider` a fingerprint of the provider's method sources instead: it still changes when the provider's code
- *   changes, so the diff reports it. The stand-in keeps the provider object it was given, so that the plan runs the
+ *   `__provider` a fingerprint of the code the provider reaches instead (./providerFingerprint.ts: its methods and the
+ *   project modules it uses): it changes when that code changes, so the diff reports it. The stand-in keeps the provider object it was given, so that the plan runs the
  *   provider's check on the resource's inputs as a preview does (providerChecks.ts). Whether the closure serializes is
  *   checked where it matters: test/k2/serializedProvider.test.ts and `pulumi preview` in CI.
  * - `runtime/closure/codePaths` loads npm's Arborist at start-up, for packaging function code, which a plan never
@@ -21,7 +21,7 @@
  * check fails is not used (the SDK's own code runs: slower, same results) and the plan says so in its warnings; a
  * required internal that fails stops the plan (SdkInternalsError, exit code 3).
  */
-import { createHash } from "node:crypto";
+import { providerFingerprint } from "./providerFingerprint";
 import { probeSdk, sdkDirFrom, SdkInternalsError, shortcutOffWarning, type InternalId, type SdkProbe } from "./sdkInternals";
 
 // Shared with the policy pack's preload (cli/analyzer/deferSdkModules.cjs): plain CommonJS, typed here.
@@ -32,10 +32,9 @@ const { cacheStandIn, realModuleBeside, deferCodePaths } = require("../sdkStandI
   deferCodePaths(fromDir: string): void;
 };
 
-export const OFFLINE_PROVIDER_PREFIX = "offline-plan:dynamic-provider-fingerprint:";
-
 /** A dynamic provider object, as `pulumi.dynamic.Resource` receives it (only what the plan calls is typed). */
 export interface DynamicProviderLike {
+  configure?(req: { config: unknown }): Promise<void>;
   check?(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs?: Record<string, unknown>; failures?: unknown[] }>;
   create(inputs: Record<string, unknown>): Promise<unknown>;
 }
@@ -45,20 +44,6 @@ interface SerializedFunction {
   text: string;
   exportName: string;
   containsSecrets: boolean;
-}
-
-/** sha256 over the provider's method names and sources: stable for unchanged code, different after any edit. */
-export function providerFingerprint(provider: unknown): string {
-  const hash = createHash("sha256");
-  if (typeof provider === "object" && provider !== null) {
-    for (const key of Object.keys(provider).sort()) {
-      const value = (provider as Record<string, unknown>)[key];
-      hash.update(`${key}\n${typeof value === "function" ? value.toString() : typeof value}\n`);
-    }
-  } else {
-    hash.update(String(provider));
-  }
-  return `${OFFLINE_PROVIDER_PREFIX}${hash.digest("hex")}`;
 }
 
 /**
@@ -95,8 +80,9 @@ function installFingerprinting(file: string, providers: Map<string, DynamicProvi
   const byFingerprint = new Map<string, DynamicProviderLike[]>();
   const serializeFunction = async (func: unknown, args?: unknown): Promise<SerializedFunction> => {
     const provider = dynamicProviderOf(func, args);
-    if (provider === undefined) return (real().serializeFunction as (f: unknown, a: unknown) => Promise<SerializedFunction>)(func, args);
-    const base = providerFingerprint(provider);
+    const base = provider === undefined ? undefined : providerFingerprint(provider);
+    // Anything else, and a provider whose code cannot be located, goes to the SDK's own serializer.
+    if (provider === undefined || base === undefined) return (real().serializeFunction as (f: unknown, a: unknown) => Promise<SerializedFunction>)(func, args);
     // Providers with the same code but different captured state (options) stay apart: #1, #2... after the first.
     const seen = byFingerprint.get(base) ?? [];
     let index = seen.indexOf(provider);
@@ -120,6 +106,7 @@ export function installLightSdk(programDir: string): LightSdk {
   const probe = probeSdk(sdkDirFrom(programDir));
   requireInternal(probe, "recording-monitor");
   requireInternal(probe, "wire-encoding");
+  requireInternal(probe, "dynamic-provider-host");
   const warnings: string[] = [];
   const isOn = (id: InternalId): boolean => {
     const problem = probe.problems[id];
@@ -150,7 +137,7 @@ export function lightenLoadedSdk(programDir: string, sdk: LightSdk): void {
     let problem = sdk.probe.problems[id];
     if (problem === undefined) {
       const target = loaded();
-      if (typeof target.current !== "function" || target.current.length !== target.arity) problem = `the loaded function does not take ${target.arity} parameters`;
+      if (typeof target.current !== "function" || target.current.length !== target.arity) problem = `the loaded function does not take ${target.arity} parameter${target.arity === 1 ? "" : "s"}`;
       else target.set();
     }
     if (problem !== undefined) sdk.warnings.push(shortcutOffWarning(id, problem, sdk.probe.version));

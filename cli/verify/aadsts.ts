@@ -63,8 +63,8 @@ export const AADSTS_EXPLANATIONS: Readonly<Record<number, Explain>> = {
   7000215: (ctx) => ({
     cause: `invalid client secret: the value sent is not a current secret of the '${ctx.client}' app; often the ` +
       `secret's ID (keyId) was used instead of its value, or a secret from another app or an old rotation`,
-    fix: `set K2_VERIFY_CLIENT_SECRET (and the consumer's setting) to the secret VALUE of the current slot: from Key ` +
-      `Vault (\`${ctx.client}-client-secret-<slot>\`) or \`pulumi stack output --show-secrets clientSecrets\``,
+    fix: `set K2_VERIFY_CLIENT_SECRET (and the consumer's setting) to the secret VALUE of the current slot: the latest ` +
+      `version of \`${ctx.client}-client-secret\` in Key Vault, or \`pulumi stack output --show-secrets clientSecrets\``,
   }),
   7000222: (ctx) => ({
     cause: `expired client secret: the secret sent for the '${ctx.client}' app has passed its end date`,

@@ -1,14 +1,17 @@
 /**
  * Reads `pulumi stack output --json` of a k2-oauth stack (index.ts exports `clients.<name>.clientId` and
- * `clients.<name>.secrets[] { slot, current, keyId, startDate, expires }`). Only those fields are read; anything else
- * in the file, such as `clientSecrets` when printed with --show-secrets, is ignored and never echoed.
+ * `clients.<name>.secrets[] { slot, generation, current, keyId, startDate, expires }`). Only those fields are read;
+ * anything else in the file, such as `clientSecrets` when printed with --show-secrets, is ignored and never echoed.
+ * `npm run verify`, `npm run due` and the deploy gate read deployed secrets through it.
  */
 import * as fs from "node:fs";
 import { z } from "zod";
+import type { DeployedSecret, DeployedSecrets } from "../secretSafety";
 import { UsageError } from "./options";
 
 const SecretOutput = z.looseObject({
   slot: z.string(),
+  generation: z.number().int().optional(),
   current: z.boolean().optional(),
   keyId: z.string().optional(),
   startDate: z.string().optional(),
@@ -29,12 +32,8 @@ const StackOutputsSchema = z.looseObject({
   clients: z.record(z.string(), ClientOutput).optional(),
 });
 
-export interface SecretInfo {
-  slot: string;
-  current: boolean | undefined;
-  keyId: string | undefined;
-  endDate: Date;
-}
+/** A deployed client secret (the same shape the secret checks of the deploy gate use). */
+export type SecretInfo = DeployedSecret;
 
 export interface ClientOutputs {
   clientId: string | undefined;
@@ -69,19 +68,29 @@ export function parseStackOutputs(text: string, file: string): StackOutputs {
       if (endDate === undefined || Number.isNaN(endDate.getTime())) {
         throw new UsageError(`--outputs ${file}: clients.${name}.secrets[${i}] has no valid 'expires' date (RFC 3339)`);
       }
-      return { slot: s.slot, current: s.current, keyId: s.keyId, endDate };
+      const startDate = s.startDate === undefined ? undefined : new Date(s.startDate);
+      if (startDate !== undefined && Number.isNaN(startDate.getTime())) {
+        throw new UsageError(`--outputs ${file}: clients.${name}.secrets[${i}] has an invalid 'startDate' (RFC 3339 expected)`);
+      }
+      return { slot: s.slot, generation: s.generation, current: s.current, keyId: s.keyId, startDate, endDate };
     });
     clients[name] = { clientId: c.clientId, secrets };
   }
   return { file, tenantId: parsed.data.tenantId, clients };
 }
 
-export function loadStackOutputs(file: string): StackOutputs {
+/** The deployed secrets per client (a client with no `secrets` counts as not deployed). */
+export function deployedSecretsOf(outputs: StackOutputs): DeployedSecrets {
+  return Object.fromEntries(Object.entries(outputs.clients).map(([name, c]) => [name, c.secrets]));
+}
+
+/** Reads and parses the outputs file; `label` names it in messages (default: the path given). */
+export function loadStackOutputs(file: string, label: string = file): StackOutputs {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
-    throw new UsageError(`--outputs ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UsageError(`--outputs ${label}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  return parseStackOutputs(text, file);
+  return parseStackOutputs(text, label);
 }

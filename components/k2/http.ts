@@ -3,9 +3,10 @@
  * resets, 5xx and 429 (only where the caller says retrying is safe); 400/401/403/404/405/409 fail at once with K2's
  * message and what to check. Credentials travel only in the Authorization header and never appear in an error.
  *
- * Runs inside the serialized dynamic provider: no imports, only globals (fetch, AbortController, Buffer, URL), and no
- * class that extends a built-in (see K2Error).
+ * Runs inside the serialized dynamic provider: no imports but this directory's modules, only globals (fetch,
+ * AbortController, Buffer, URL), and no class that extends a built-in (see K2Error).
  */
+import { k2MessageFrom, redact } from "./redaction";
 
 export interface RetryPolicy {
   /** Attempts in all, the first included (>= 1). */
@@ -125,32 +126,6 @@ export interface HttpClient {
   send(request: HttpRequest): Promise<HttpResponse>;
 }
 
-/** Replaces every occurrence of each secret (and its Basic-auth encoding) with "[redacted]". */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) {
-    if (s.length < 3) continue;
-    out = out.split(s).join("[redacted]");
-  }
-  return out;
-}
-
-/** K2's error text from a response body (XML, HTML or plain): tags stripped, whitespace collapsed, truncated. */
-export function k2MessageFrom(body: string): string {
-  const text = body
-    .replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, " ")
-    .replace(/<[^>]+>/g, " ")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;|&apos;/g, "'")
-    .replace(/&amp;/g, "&")
-    .replace(/\s+/g, " ")
-    .trim();
-  if (text === "") return "(no message in the response body)";
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
-}
-
 /** The URL without query string, for messages (queries only carry ids, but keep messages short). */
 function where(url: string): string {
   const u = new URL(url);
@@ -175,8 +150,9 @@ interface AttemptFailure {
 
 const RUN_AGAIN = "then run the command again.";
 
-function statusFailure(req: HttpRequest, status: number, statusText: string, body: string): AttemptFailure {
-  const problem = `K2 SmartObject Services refused to ${req.what}: HTTP ${status}${statusText ? ` ${statusText}` : ""} from ${where(req.url)}. K2 said: ${sentence(k2MessageFrom(body))}`;
+/** `secrets`: the credentials of the request, removed from K2's answer in every form before it is quoted. */
+function statusFailure(req: HttpRequest, status: number, statusText: string, body: string, secrets: readonly string[]): AttemptFailure {
+  const problem = `K2 SmartObject Services refused to ${req.what}: HTTP ${status}${statusText ? ` ${statusText}` : ""} from ${where(req.url)}. K2 said: ${sentence(k2MessageFrom(body, secrets))}`;
   const fail = (kind: K2ErrorKind, hint: string, retryable = false): AttemptFailure => ({ kind, problem, hint, status, retryable });
   switch (status) {
     case 400:
@@ -232,7 +208,41 @@ function retryAfterMs(value: string | null): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-/** Network failure (reset, refused, DNS) or timeout of one attempt. */
+/**
+ * What went wrong with a connection, in words, from the error code Node's fetch (undici) or the operating system gives
+ * (`error.cause.code`): the codes themselves are library wording.
+ */
+const CONNECTION_FAILURES: Readonly<Record<string, string>> = {
+  ECONNREFUSED: "the connection was refused (nothing accepts connections on that host and port)",
+  ECONNRESET: "the connection was reset before K2 answered",
+  UND_ERR_SOCKET: "the connection was reset before K2 answered",
+  EPIPE: "the connection was closed while the request was being sent",
+  UND_ERR_CLOSED: "the connection was closed before K2 answered",
+  ENOTFOUND: "the host name could not be resolved",
+  EAI_AGAIN: "the host name could not be resolved (the name server did not answer in time)",
+  ETIMEDOUT: "the connection attempt timed out",
+  UND_ERR_CONNECT_TIMEOUT: "the connection attempt timed out",
+  UND_ERR_HEADERS_TIMEOUT: "the server accepted the request but stopped answering",
+  UND_ERR_BODY_TIMEOUT: "the server accepted the request but stopped answering",
+  EHOSTUNREACH: "the host is unreachable from here",
+  ENETUNREACH: "the network of that host is unreachable from here",
+  CERT_HAS_EXPIRED: "the server's TLS certificate has expired",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "the server's TLS certificate is not trusted here (self-signed)",
+  SELF_SIGNED_CERT_IN_CHAIN: "the server's TLS certificate is not trusted here (issued by a certificate authority this machine does not trust)",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's TLS certificate is not trusted here (issued by a certificate authority this machine does not trust)",
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "the server's TLS certificate is not trusted here (issued by a certificate authority this machine does not trust)",
+  ERR_TLS_CERT_ALTNAME_INVALID: "the server's TLS certificate is for another host name",
+};
+
+/** Why a connection failed, in words (see CONNECTION_FAILURES); an unknown code is named as a system error code. */
+export function connectionFailureWords(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  const code = typeof cause?.code === "string" ? cause.code : undefined;
+  if (code === undefined) return "the connection failed";
+  return CONNECTION_FAILURES[code] ?? `the connection failed (system error code ${code})`;
+}
+
+/** Network failure (reset, refused, DNS, TLS) or timeout of one attempt. */
 function transportFailure(req: HttpRequest, error: unknown, timedOut: boolean, timeoutMs: number): AttemptFailure {
   if (timedOut) {
     return {
@@ -242,13 +252,10 @@ function transportFailure(req: HttpRequest, error: unknown, timedOut: boolean, t
       retryable: true,
     };
   }
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
-  const detail =
-    typeof cause?.code === "string" ? cause.code : typeof cause?.message === "string" ? cause.message : error instanceof Error ? error.message : "connection failed";
   return {
     kind: "network",
-    problem: `connection to ${where(req.url)} failed while trying to ${req.what} (${detail}).`,
-    hint: `Check: k2-oauth:k2.smartObjectServices.url (host and port), that the K2 server is reachable from here (name resolution, firewall) and its SmartObject Services are running, ${RUN_AGAIN}`,
+    problem: `connection to ${where(req.url)} failed while trying to ${req.what}: ${connectionFailureWords(error)}.`,
+    hint: `Check: k2-oauth:k2.smartObjectServices.url (host and port), that the K2 server is reachable from here (name resolution, firewall, TLS certificate) and its SmartObject Services are running, ${RUN_AGAIN}`,
     retryable: true,
   };
 }
@@ -307,7 +314,7 @@ export function createHttpClient(credentials: BasicCredentials, policy: RetryPol
       if (response !== undefined) {
         if (response.status >= 200 && response.status < 300) return { status: response.status, text: response.text };
         if (response.status === 404 && req.allowNotFound) return { status: 404, text: response.text };
-        last = statusFailure(req, response.status, response.statusText, response.text);
+        last = statusFailure(req, response.status, response.statusText, response.text, secrets);
         if (!last.retryable) throw toError(last, last.problem, false);
         if (response.retryAfter !== undefined) wait = Math.min(policy.maxDelayMs, Math.max(wait, response.retryAfter));
       } else {

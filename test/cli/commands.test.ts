@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseCommandLine, synopsis, usage, usageErrorText, UsageError, type CommandSpec } from "../../cli/args";
 import { DISCOVER_COMMAND, runDiscover } from "../../cli/discover";
+import { DUE_COMMAND, main as dueMain } from "../../cli/due";
 import { PLAN_COMMAND } from "../../cli/plan/args";
 import { main as planMain } from "../../cli/plan";
 import { VERIFY_COMMAND } from "../../cli/verify/options";
@@ -21,7 +22,14 @@ import { readMarkdown } from "../helpers/markdown";
 import { REPO_ROOT } from "../helpers/program";
 
 /** The commands, by npm script. A new command script must be added here, which makes it follow the convention. */
-const COMMANDS: Record<string, CommandSpec> = { plan: PLAN_COMMAND, verify: VERIFY_COMMAND, discover: DISCOVER_COMMAND, bench: BENCH_COMMAND, adopt: ADOPT_COMMAND };
+const COMMANDS: Record<string, CommandSpec> = {
+  plan: PLAN_COMMAND,
+  due: DUE_COMMAND,
+  verify: VERIFY_COMMAND,
+  discover: DISCOVER_COMMAND,
+  bench: BENCH_COMMAND,
+  adopt: ADOPT_COMMAND,
+};
 
 interface Captured {
   code: number;
@@ -35,6 +43,12 @@ const IN_PROCESS: Record<string, (argv: string[]) => Promise<Captured>> = {
     const out: string[] = [];
     const err: string[] = [];
     const code = await planMain(argv, { cwd: REPO_ROOT, env: {}, stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) } });
+    return { code, stdout: out.join(""), stderr: err.join("") };
+  },
+  async due(argv) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = dueMain(argv, { cwd: REPO_ROOT, stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) } });
     return { code, stdout: out.join(""), stderr: err.join("") };
   },
   async verify(argv) {

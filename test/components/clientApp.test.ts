@@ -21,7 +21,7 @@ const client: ClientConfig = {
 };
 const k2Api = { clientId: "22222222-3333-4444-5555-666666666666", servicePrincipalObjectId: K2_API_SP_OBJECT_ID, scopeId: DEFAULT_SCOPE_ID, scope: "user_impersonation" };
 const vault = { resourceGroupName: "rg-k2", vaultName: "kv-k2-dev" };
-// Day 1030 after the anchor: generation 6 (slot a) is current, generation 5 (slot b) is inside its overlap.
+// Day 1055 after the anchor: generation 7 (slot b) is current, generation 6 (slot a) is inside its overlap.
 const inOverlap = (hour: number) => new Date(Date.UTC(2024, 0, 1) + 1055 * 86_400_000 + hour * 3_600_000);
 
 function build(name: string, now: Date, keyVault?: typeof vault, c: ClientConfig = client) {
@@ -41,7 +41,6 @@ describe("ClientApp", () => {
     await settle();
     const types = declared().map((r) => r.type).sort();
     expect(types).toEqual([
-      "azure-native:keyvault:Secret",
       "azure-native:keyvault:Secret",
       "azuread:index/application:Application",
       "azuread:index/applicationPassword:ApplicationPassword",
@@ -112,25 +111,56 @@ describe("ClientApp", () => {
     expect(rotate).toEqual([["rot-after-secret-a", { generation: "6" }], ["rot-after-secret-b", { generation: "7" }]]);
   });
 
-  it("stores each secret in Key Vault with expires = the password end date, a content type and tags", async () => {
+  it("stores the current secret in one Key Vault secret per client: expires, notBefore and tags follow it", async () => {
     const { app, declared } = build("kv", inOverlap(9), vault);
     await resolve(app.clientId);
     await settle();
     const kv = byType(declared(), "azure-native:keyvault:Secret");
-    expect(kv.map((r) => r.name)).toEqual(["kv-secret-a-kv", "kv-secret-b-kv"]);
-    const pw = byType(declared(), "azuread:index/applicationPassword:ApplicationPassword");
-    for (const [i, r] of kv.entries()) {
-      // azure-native applies defaults to `properties` as one Output, so the secret value makes the whole object secret.
-      const wrapped = r.inputs.properties as { "4dabf18193072939515e22adb298388d": string; value: unknown };
-      expect(wrapped["4dabf18193072939515e22adb298388d"]).toBe("1b47061264138c4ac30d75fd1eb44270");
-      const props = wrapped.value as { contentType: string; attributes: { expires: number; notBefore: number; enabled: boolean } };
-      expect(r.inputs).toMatchObject({ resourceGroupName: "rg-k2", vaultName: "kv-k2-dev", secretName: `kv-client-secret-${i === 0 ? "a" : "b"}` });
-      expect(props.attributes.expires).toBe(Date.parse(pw[i].inputs.endDate as string) / 1000);
-      expect(props.attributes.enabled).toBe(true);
-      expect(props.contentType).toBe("application/x-entra-client-secret");
-      expect(r.inputs.tags).toMatchObject({ "k2-oauth-client": "kv", "entra-client-id": expect.any(String), "entra-key-id": expect.any(String), "k2-oauth-slot": i === 0 ? "a" : "b" });
-    }
-    expect(app.secrets.map((s) => s.keyVaultSecretName)).toEqual(["kv-client-secret-a", "kv-client-secret-b"]);
+    expect(kv.map((r) => r.name)).toEqual(["kv-secret-kv"]);
+    const current = app.secrets.find((s) => s.current)!;
+    expect(current).toMatchObject({ slot: "b", generation: 7 });
+    // azure-native applies defaults to `properties` as one Output, so the secret value makes the whole object secret.
+    const wrapped = kv[0].inputs.properties as { "4dabf18193072939515e22adb298388d": string; value: unknown };
+    expect(wrapped["4dabf18193072939515e22adb298388d"]).toBe("1b47061264138c4ac30d75fd1eb44270");
+    expect(wrapped.value).toEqual({
+      value: "s3cr3t-kv-secret-b",
+      contentType: "application/x-entra-client-secret",
+      attributes: { enabled: true, notBefore: Date.parse(current.startDate) / 1000, expires: Date.parse(current.endDate) / 1000 },
+    });
+    expect(kv[0].inputs).toMatchObject({ resourceGroupName: "rg-k2", vaultName: "kv-k2-dev", secretName: "kv-client-secret" });
+    const keyId = (await resolve(current.keyId)).value;
+    const clientId = (await resolve(app.clientId)).value;
+    expect(kv[0].inputs.tags).toEqual({ "k2-oauth-client": "kv", "entra-client-id": clientId, "entra-key-id": keyId, "k2-oauth-slot": "b", "k2-oauth-generation": "7" });
+    expect(app.keyVaultSecretName).toBe("kv-client-secret");
+  });
+
+  it("moves the Key Vault secret to the new slot's value on the rotation day, under the same name", async () => {
+    const rotationDay = new Date(Date.UTC(2024, 0, 1) + 1050 * 86_400_000);
+    const before = build("kvrot-before", new Date(rotationDay.getTime() - 1), vault);
+    const at = build("kvrot-at", rotationDay, vault);
+    await Promise.all([resolve(before.app.clientId), resolve(at.app.clientId)]);
+    await settle();
+    const kvOf = (d: RecordedResource[]) => byType(d, "azure-native:keyvault:Secret")[0];
+    const valueOf = (r: RecordedResource) => ((r.inputs.properties as { value: { value: string } }).value).value;
+    expect(valueOf(kvOf(before.declared()))).toBe("s3cr3t-kvrot-before-secret-a");
+    expect(valueOf(kvOf(at.declared()))).toBe("s3cr3t-kvrot-at-secret-b");
+    expect((kvOf(at.declared()).inputs.tags as Record<string, string>)["k2-oauth-slot"]).toBe("b");
+    // The name that consumers read stays the same (apart from the client part of these two test instances).
+    expect([before.app.keyVaultSecretName, at.app.keyVaultSecretName]).toEqual(["kvrot-before-client-secret", "kvrot-at-client-secret"]);
+  });
+
+  it("never lets Pulumi delete the Key Vault secret (soft delete would block its name) and waits for the current password", () => {
+    const seen: Array<{ type: string; opts: pulumi.ResourceOptions }> = [];
+    const app = new mod.ClientApp(
+      "retain",
+      { client: { ...client, name: "retain" }, k2Api, keyVault: vault, now: inOverlap(9) },
+      { transformations: [(a) => { seen.push({ type: a.type, opts: a.opts }); return undefined; }] },
+    );
+    const kv = seen.find((x) => x.type === "azure-native:keyvault:Secret")!;
+    expect((kv.opts as pulumi.CustomResourceOptions).retainOnDelete).toBe(true);
+    const current = app.passwords[app.secrets.findIndex((s) => s.current)];
+    expect(kv.opts.dependsOn).toEqual([current]);
+    expect(app.vaultSecret).toBeDefined();
   });
 
   it("without a vault declares no Key Vault secret", async () => {
@@ -138,7 +168,8 @@ describe("ClientApp", () => {
     await resolve(app.clientId);
     await settle();
     expect(byType(declared(), "azure-native:keyvault:Secret")).toEqual([]);
-    expect(app.secrets.every((s) => s.keyVaultSecretName === undefined)).toBe(true);
+    expect(app.keyVaultSecretName).toBeUndefined();
+    expect(app.vaultSecret).toBeUndefined();
   });
 
   it("keeps secret values secret everywhere they surface", async () => {
@@ -149,10 +180,8 @@ describe("ClientApp", () => {
       expect(v.value).toMatch(/^s3cr3t-/);
     }
     for (const pw of app.passwords) expect(await pulumi.isSecret(pw.value)).toBe(true);
-    for (const kv of app.vaultSecrets) {
-      const props = await resolve(kv.properties as pulumi.Output<unknown>);
-      expect(props.secret).toBe(true);
-    }
+    const props = await resolve(app.vaultSecret!.properties as pulumi.Output<unknown>);
+    expect(props.secret).toBe(true);
   });
 
   it("uses the configured schedule (90/60 days)", () => {

@@ -84,6 +84,41 @@ const ROWS: Row[] = [
     ],
   },
   {
+    label: "a start date that does not exist",
+    yaml: edit((c) => (c["k2-oauth:clients"][1].secret.startDate = "2027-02-30")),
+    offline: [
+      {
+        path: "k2-oauth:clients[1].secret.startDate",
+        message: "expected the day the client joined, a calendar day written YYYY-MM-DD, like 2026-03-01; got '2027-02-30'",
+      },
+    ],
+  },
+  {
+    label: "a start date written day first",
+    yaml: edit((c) => (c["k2-oauth:clients"][0].secret.startDate = "29.11.2026")),
+    offline: [
+      {
+        path: "k2-oauth:clients[0].secret.startDate",
+        message: "expected the day the client joined, a calendar day written YYYY-MM-DD, like 2026-03-01; got '29.11.2026'",
+      },
+    ],
+  },
+  {
+    label: "a start date key in other case",
+    yaml: edit((c) => (c["k2-oauth:clients"][1].secret.startdate = "2026-11-29")),
+    offline: [{ path: "k2-oauth:clients[1].secret.startdate", message: "unknown key; did you mean startDate?" }],
+  },
+  {
+    label: "a start date as a number",
+    yaml: edit((c) => (c["k2-oauth:clients"][1].secret.startDate = 20261129)),
+    offline: [
+      {
+        path: "k2-oauth:clients[1].secret.startDate",
+        message: "expected the day the client joined, a calendar day written YYYY-MM-DD, like 2026-03-01; got 20261129",
+      },
+    ],
+  },
+  {
     label: "an empty required section lists the keys it needs",
     yaml: edit((c) => (c["k2-oauth:k2Api"] = null)),
     offline: [{ path: "k2-oauth:k2Api", message: "is empty; expected a mapping with clientId (optional: scope, audience)" }],
@@ -114,6 +149,7 @@ const ROWS: Row[] = [
       c[K2].bearerTokenResource = null;
       c[K2].smartObjectServices = null;
       Object.assign(c["k2-oauth:clients"][0], { secret: null, owners: null, redirectUris: null });
+      c["k2-oauth:clients"][1].secret.startDate = null;
     }),
     offline: [],
   },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DAY_MS, ROTATION_ANCHOR, generationDates, secretSchedule } from "../../components/rotation";
+import { DAY_MS, ROTATION_ANCHOR, ScheduleNotStartedError, generationDates, isoDay, parseUtcDay, scheduleAnchor, secretSchedule } from "../../components/rotation";
 
 const day = (n: number, hour = 0) => new Date(ROTATION_ANCHOR.getTime() + n * DAY_MS + hour * 3_600_000);
 const S = { lifetimeDays: 180, rotateAfterDays: 150 };
@@ -55,4 +55,54 @@ describe("secret schedule", () => {
     expect(() => secretSchedule({ lifetimeDays: 100, rotateAfterDays: 100 }, day(0))).toThrow(/rotateAfterDays < lifetimeDays/);
     expect(() => secretSchedule({ lifetimeDays: 365, rotateAfterDays: 100 }, day(0))).toThrow(/2 \* rotateAfterDays/);
   });
+});
+
+describe("a client's start date", () => {
+  const joined = "2026-11-29";
+  const T = { lifetimeDays: 90, rotateAfterDays: 60, startDate: joined };
+  const at = (isoDay: string, hour = 12) => new Date(Date.parse(`${isoDay}T00:00:00Z`) + hour * 3_600_000);
+
+  it("starts generation 0 on that day with a secret of the full lifetime and no previous one", () => {
+    const s = secretSchedule(T, at(joined));
+    expect(s.current).toEqual({ slot: "a", generation: 0, startDate: at(joined, 0), endDate: at("2027-02-27", 0) });
+    expect(s.previous).toBeUndefined();
+    expect(s.active).toEqual([s.current]);
+    expect(s.nextRotation).toEqual(at("2027-01-28", 0));
+  });
+
+  it("rotates every rotateAfterDays from that day and then keeps the overlap as usual", () => {
+    const s = secretSchedule(T, at("2027-01-28"));
+    expect(s.current).toMatchObject({ slot: "b", generation: 1, startDate: at("2027-01-28", 0) });
+    expect(s.previous).toMatchObject({ slot: "a", generation: 0, endDate: at("2027-02-27", 0) });
+    expect(secretSchedule(T, at("2027-02-27")).previous).toBeUndefined();
+  });
+
+  it("has no schedule before that day", () => {
+    expect(() => secretSchedule(T, at("2026-11-28", 23))).toThrow(ScheduleNotStartedError);
+    expect(() => secretSchedule(T, at("2026-11-28", 23))).toThrow(
+      "startDate 2026-11-29 is after the day being planned (2026-11-28): no secret exists before a client's start date",
+    );
+  });
+
+  it("keeps clients without one on the fixed anchor, previous generation included", () => {
+    const withoutStart = secretSchedule({ lifetimeDays: 90, rotateAfterDays: 60 }, at(joined));
+    expect(withoutStart.current.startDate.getTime()).toBeLessThan(at(joined, 0).getTime());
+    expect(scheduleAnchor({ lifetimeDays: 90, rotateAfterDays: 60 })).toEqual({ anchor: ROTATION_ANCHOR, earlierGenerations: true });
+    expect(scheduleAnchor(T)).toEqual({ anchor: at(joined, 0), earlierGenerations: false });
+  });
+});
+
+describe("parseUtcDay", () => {
+  it("reads calendar days written YYYY-MM-DD as UTC midnight", () => {
+    expect(parseUtcDay("2027-02-14")).toEqual(new Date(Date.UTC(2027, 1, 14)));
+    expect(parseUtcDay("2028-02-29")).toEqual(new Date(Date.UTC(2028, 1, 29)));
+    expect(isoDay(parseUtcDay("2026-12-31")!)).toBe("2026-12-31");
+  });
+
+  it.each(["2027-02-30", "2027-02-29", "2027-13-01", "2027-00-10", "2027-2-14", "tomorrow", "", " 2027-02-14", "2027-02-14T00:00:00Z"])(
+    "rejects %j",
+    (text) => {
+      expect(parseUtcDay(text)).toBeUndefined();
+    },
+  );
 });

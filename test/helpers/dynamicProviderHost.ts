@@ -21,6 +21,9 @@ export interface DynamicProviderHost {
   check(urn: string, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: Array<{ property: string; reason: string }> }>;
   create(urn: string, properties: Record<string, unknown>): Promise<{ id: string; properties: Record<string, unknown> }>;
   read(urn: string, id: string, properties: Record<string, unknown>): Promise<{ id: string; properties: Record<string, unknown> }>;
+  diff(urn: string, id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ changes: boolean | undefined; replaces: string[]; deleteBeforeReplace: boolean }>;
+  update(urn: string, id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ properties: Record<string, unknown> }>;
+  delete(urn: string, id: string, properties: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,6 +35,17 @@ export async function hostError(call: Promise<unknown>): Promise<HostError> {
   );
   if (outcome === undefined) throw new Error("expected the call to fail");
   return { code: outcome.code, details: outcome.details };
+}
+
+const struct = (value: Record<string, unknown>): Struct => Struct.fromJavaScript(value as Parameters<typeof Struct.fromJavaScript>[0]);
+
+/** A Diff or Update request: the resource and its old and new properties. */
+function change<R extends proto.DiffRequest | proto.UpdateRequest>(req: R, urn: string, id: string, olds: Record<string, unknown>, news: Record<string, unknown>): R {
+  req.setUrn(urn);
+  req.setId(id);
+  req.setOlds(struct(olds));
+  req.setNews(struct(news));
+  return req;
 }
 
 function unary<Req, Res>(method: (req: Req, callback: (err: grpc.ServiceError | null, res: Res) => void) => unknown, req: Req): Promise<Res> {
@@ -69,7 +83,7 @@ export async function startDynamicProviderHost(root: string): Promise<DynamicPro
       const req = new proto.CheckRequest();
       req.setUrn(urn);
       req.setOlds(Struct.fromJavaScript({}));
-      req.setNews(Struct.fromJavaScript(news as Parameters<typeof Struct.fromJavaScript>[0]));
+      req.setNews(struct(news));
       const res = await unary<proto.CheckRequest, proto.CheckResponse>(client.check.bind(client), req);
       return {
         inputs: (res.getInputs()?.toJavaScript() ?? {}) as Record<string, unknown>,
@@ -79,7 +93,7 @@ export async function startDynamicProviderHost(root: string): Promise<DynamicPro
     async create(urn, properties) {
       const req = new proto.CreateRequest();
       req.setUrn(urn);
-      req.setProperties(Struct.fromJavaScript(properties as Parameters<typeof Struct.fromJavaScript>[0]));
+      req.setProperties(struct(properties));
       const res = await unary<proto.CreateRequest, proto.CreateResponse>(client.create.bind(client), req);
       return { id: res.getId(), properties: (res.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown> };
     },
@@ -87,9 +101,32 @@ export async function startDynamicProviderHost(root: string): Promise<DynamicPro
       const req = new proto.ReadRequest();
       req.setUrn(urn);
       req.setId(id);
-      req.setProperties(Struct.fromJavaScript(properties as Parameters<typeof Struct.fromJavaScript>[0]));
+      req.setProperties(struct(properties));
       const res = await unary<proto.ReadRequest, proto.ReadResponse>(client.read.bind(client), req);
       return { id: res.getId(), properties: (res.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown> };
+    },
+    async diff(urn, id, olds, news) {
+      const req = change(new proto.DiffRequest(), urn, id, olds, news);
+      const res = await unary<proto.DiffRequest, proto.DiffResponse>(client.diff.bind(client), req);
+      const changes = res.getChanges();
+      const DiffChanges = proto.DiffResponse.DiffChanges;
+      return {
+        changes: changes === DiffChanges.DIFF_SOME ? true : changes === DiffChanges.DIFF_NONE ? false : undefined,
+        replaces: res.getReplacesList(),
+        deleteBeforeReplace: res.getDeletebeforereplace(),
+      };
+    },
+    async update(urn, id, olds, news) {
+      const req = change(new proto.UpdateRequest(), urn, id, olds, news);
+      const res = await unary<proto.UpdateRequest, proto.UpdateResponse>(client.update.bind(client), req);
+      return { properties: (res.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown> };
+    },
+    async delete(urn, id, properties) {
+      const req = new proto.DeleteRequest();
+      req.setUrn(urn);
+      req.setId(id);
+      req.setProperties(struct(properties));
+      await unary(client.delete.bind(client), req);
     },
     async close() {
       client.close();

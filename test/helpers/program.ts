@@ -17,6 +17,7 @@ export interface ProgramRun {
 /** Installs mocks, applies the stack's config, imports index.ts. Call once per test file (process). */
 export async function runProgram(stackName: string, options: MockOptions & { root?: string; override?: (cfg: Record<string, string>) => void } = {}): Promise<ProgramRun> {
   const stack = loadStackFile(stackName, options.root ?? REPO_ROOT);
+  // Signed in to the tenant the providers are pinned to (the mocks' default) unless a test says otherwise.
   const recorded = installMocks(options);
   const engineConfig = { ...stack.engineConfig };
   options.override?.(engineConfig);

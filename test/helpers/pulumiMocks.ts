@@ -3,13 +3,16 @@
  * provider lookups this project makes. Import the code under test only after `installMocks`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { TYPE_AZUREAD_GET_SERVICE_PRINCIPAL } from "../../components/contracts";
+import { TYPE_AZURE_NATIVE_GET_CLIENT_CONFIG, TYPE_AZUREAD_GET_SERVICE_PRINCIPAL } from "../../components/contracts";
+import { TENANT } from "./testTenant";
 
 export interface RecordedResource {
   type: string;
   name: string;
   inputs: Record<string, unknown>;
   id: string;
+  /** The provider reference (`<urn>::<id>`) the resource was registered with; undefined for components and providers. */
+  provider: string | undefined;
 }
 
 export interface MockOptions {
@@ -19,7 +22,19 @@ export interface MockOptions {
   preview?: boolean;
   /** Secret values handed out for new ApplicationPasswords; index = creation order. */
   secretValue?: (name: string) => string;
+  /**
+   * The tenant that issued the token azure-native's `authorization:getClientConfig` reports. Default: the tenant the
+   * provider the call went through is configured with (a sign-in to the right tenant), else TENANT.
+   */
+  signedInTenant?: string;
 }
+
+export const SIGNED_IN_CLIENT_ID = "99999999-0000-0000-0000-0000000000c1";
+export const SIGNED_IN_OBJECT_ID = "99999999-0000-0000-0000-0000000000c2";
+export const SIGNED_IN_SUBSCRIPTION_ID = "99999999-0000-0000-0000-0000000000c3";
+
+/** Every provider function call the mocks answered: token, inputs and the provider reference it went through. */
+export const calls: Array<{ token: string; inputs: Record<string, unknown>; provider: string | undefined }> = [];
 
 export const K2_API_SP_OBJECT_ID = "99999999-0000-0000-0000-000000000001";
 export const DEFAULT_SCOPE_ID = "99999999-0000-0000-0000-0000000000aa";
@@ -31,6 +46,14 @@ function guidFor(text: string): string {
   return `${hex}-0000-4000-8000-${hex}0000`;
 }
 
+/** The `tenantId` input of the provider a call went through (a provider reference is `<urn>::<id>`). */
+function configuredTenant(recorded: readonly RecordedResource[], provider: string | undefined): string | undefined {
+  if (provider === undefined) return undefined;
+  const id = provider.slice(provider.lastIndexOf("::") + 2);
+  const tenantId = recorded.find((r) => r.type.startsWith("pulumi:providers:") && r.id === id)?.inputs.tenantId;
+  return typeof tenantId === "string" ? tenantId : undefined;
+}
+
 export function installMocks(options: MockOptions = {}): RecordedResource[] {
   const recorded: RecordedResource[] = [];
   const scopes = options.k2Scopes ?? [{ id: DEFAULT_SCOPE_ID, value: "user_impersonation" }];
@@ -38,7 +61,7 @@ export function installMocks(options: MockOptions = {}): RecordedResource[] {
     {
       newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
         const id = `${args.name}-id`;
-        recorded.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, id });
+        recorded.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, id, provider: args.provider });
         const state: Record<string, unknown> = { ...args.inputs };
         if (options.preview) return { id, state };
         switch (args.type) {
@@ -58,6 +81,11 @@ export function installMocks(options: MockOptions = {}): RecordedResource[] {
         }
       },
       call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        calls.push({ token: args.token, inputs: args.inputs as Record<string, unknown>, provider: args.provider });
+        if (args.token === TYPE_AZURE_NATIVE_GET_CLIENT_CONFIG) {
+          const tenantId = options.signedInTenant ?? configuredTenant(recorded, args.provider) ?? TENANT;
+          return { tenantId, clientId: SIGNED_IN_CLIENT_ID, objectId: SIGNED_IN_OBJECT_ID, subscriptionId: SIGNED_IN_SUBSCRIPTION_ID };
+        }
         if (args.token === TYPE_AZUREAD_GET_SERVICE_PRINCIPAL) {
           return {
             id: K2_API_SP_OBJECT_ID,

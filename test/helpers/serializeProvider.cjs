@@ -3,12 +3,14 @@
 // the vendored ts-node with the project's typescript and tsconfig.json; transpile-only, as with
 // PULUMI_NODEJS_TRANSPILE_ONLY=true, which changes no emitted code), and the closure is serialized by the SDK itself.
 //
-// Prints one JSON line: { shipped, recording }
+// Prints one JSON line: { shipped, recording, shortTimeout }
 // - shipped: the `__provider` input a program registers when it declares a BearerTokenResource (pulumi.dynamic.Resource
 //   serializes its provider), captured under the SDK's mock runtime: byte for byte what the engine receives;
 // - recording: makeBearerTokenProvider with its default retry policy except that backoff waits are recorded in
-//   `globalThis.k2Delays` instead of waited and each attempt times out after K2_TEST_TIMEOUT_MS (default 1000), serialized
-//   with the call pulumi.dynamic.Resource makes (serializeFunction(() => provider, { allowSecrets: true })).
+//   `globalThis.k2Delays` instead of waited, serialized with the call pulumi.dynamic.Resource makes
+//   (serializeFunction(() => provider, { allowSecrets: true }));
+// - shortTimeout: the same with a per-attempt timeout of 1 s instead of 30 s, only for a server that never answers
+//   (its attempts end by the timeout whatever the machine's load; no other request may meet it).
 // Arguments: the project root; the Bearer Token inputs (JSON) for the shipped resource.
 "use strict";
 const path = require("node:path");
@@ -54,12 +56,12 @@ async function shipped() {
   return provider;
 }
 
-async function recording() {
+/** The provider with recorded backoff waits (and other `retry` options), serialized as pulumi.dynamic.Resource does. */
+async function recording(retry = {}) {
   const { makeBearerTokenProvider } = require(path.join(root, "components", "k2", "bearerTokenProvider.ts"));
-  const timeoutMs = Number(process.env.K2_TEST_TIMEOUT_MS ?? "1000");
   const provider = makeBearerTokenProvider({
     retry: {
-      timeoutMs,
+      ...retry,
       delay: (ms) => {
         (globalThis.k2Delays = globalThis.k2Delays ?? []).push(ms);
         return Promise.resolve();
@@ -71,7 +73,7 @@ async function recording() {
 }
 
 (async () => {
-  const result = { shipped: await shipped(), recording: await recording() };
+  const result = { shipped: await shipped(), recording: await recording(), shortTimeout: await recording({ timeoutMs: 1000 }) };
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.exit(0);
 })().catch((e) => {

@@ -8,8 +8,8 @@ export function thrown(fn: () => unknown): unknown {
   return undefined;
 }
 
-/** What `promise` rejects with (undefined when it resolves): the async form of `thrown`. */
-export function rejection(promise: Promise<unknown>): Promise<unknown> {
+/** What `promise` rejects with (undefined when it resolves): the asynchronous `thrown`. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
     () => undefined,
     (e: unknown) => e,

@@ -17,12 +17,16 @@ export function inputsFor(double: K2SmartObjectDouble, overrides: Partial<Bearer
   };
 }
 
-/** A provider whose backoff waits are recorded instead of waited. */
-export function testProvider(timeoutMs = 5_000) {
+/**
+ * A provider whose backoff waits are recorded instead of waited. Its attempt timeout is the shipped one (30 s) unless
+ * `timeoutMs` is given: pass one only against a server that never answers, so that no answer can come too late on a
+ * loaded machine.
+ */
+export function testProvider(timeoutMs?: number) {
   const delays: number[] = [];
   const provider = makeBearerTokenProvider({
     retry: {
-      timeoutMs,
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       delay: async (ms: number) => {
         delays.push(ms);
       },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { k2MessageFrom, redact } from "../../components/k2/http";
+import { k2MessageFrom, redact } from "../../components/k2/redaction";
 import { DEFAULT_SMARTOBJECT_MAPPING, defaultSmartObjectServicesUrl, parseSmartObjectMapping } from "../../components/k2/mapping";
 import { rowsFromJson, smartObjectMethodUrl, smartObjectXml } from "../../components/k2/smartObjectRest";
 

@@ -67,9 +67,9 @@ describe("plan --against HEAD~1", () => {
     const added = diff?.added.map((r) => r.name) ?? [];
     expect(added).toEqual(expect.arrayContaining(["forms", "forms-app", "forms-sp", "forms-consent"]));
     expect(added.some((name) => /^forms-secret-[ab]$/.test(name))).toBe(true);
-    expect(added.some((name) => /^forms-secret-[ab]-kv$/.test(name))).toBe(true);
+    expect(added).toContain("forms-secret-kv");
     // A longer lifetime can also bring the reporting client's previous secret slot back into validity (by date).
-    expect(added.filter((name) => !name.startsWith("forms")).every((name) => /^reporting-secret-[ab](-kv)?$/.test(name))).toBe(true);
+    expect(added.filter((name) => !name.startsWith("forms")).every((name) => /^reporting-secret-[ab]$/.test(name))).toBe(true);
   });
 
   it("shows the changed lifetime as changed inputs of the reporting secret and its Key Vault copy", () => {
@@ -113,6 +113,19 @@ describe("plan --against HEAD~1", () => {
     expect(fixed.diff?.baseNote).toContain("k2-oauth:clients[0].secret.lifetimeDays");
     expect(fixed.policy.resourcesAnalyzed).toBe(fixed.resources.length);
     expect(renderMarkdown(fixed)).toMatch(/Could not compare: the program at HEAD~1 could not be planned: .*lifetimeDays/);
+  });
+
+  it("warns about a client new against the base that has no start date, and only about it", () => {
+    const startWarnings = (plan: PlanResult) => plan.warnings.filter((w) => w.includes("has no secret.startDate"));
+    expect(startWarnings(dev)).toEqual([
+      "k2-oauth:clients[2] (forms) is new against HEAD~1 and has no secret.startDate: it would join the fixed schedule mid-generation, and deployed " +
+        "during an overlap its first secret would expire within days (the deploy gate refuses that). Add `startDate: <the day it is deployed>` under " +
+        `clients[2].secret, like \`startDate: ${dev.date}\`.`,
+    ]);
+    // A stack the base does not have: every client is new.
+    expect(startWarnings(staging).map((w) => w.split(" is new")[0])).toEqual(["k2-oauth:clients[0] (power-automate)", "k2-oauth:clients[1] (reporting)"]);
+    // A base that could not be planned tells nothing about what is new.
+    expect(startWarnings(fixed)).toEqual([]);
   });
 
   it("leaves no worktree behind", () => {

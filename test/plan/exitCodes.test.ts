@@ -6,8 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/plan";
 import { planJson } from "../../cli/plan/render/json";
-import { runProgramOffline } from "../../cli/plan/runProgram";
-import { loadStackFile } from "../../cli/stackFile";
+import { runStackOffline } from "../../cli/plan/computePlan";
 import { captureIo, exampleStack, linkedProject, type TempProject } from "./project";
 
 /** Written into the stack file in plain text (no `--secret`): must never be printed, in any format. */
@@ -96,16 +95,7 @@ describe("exit code 2", () => {
   });
 
   it("when the program itself rejects the config, before declaring any resource", async () => {
-    const stack = loadStackFile("broken", project.root);
-    const outcome = await runProgramOffline({
-      programDir: project.root,
-      main: "index.ts",
-      project: "k2-oauth",
-      stack: "broken",
-      engineConfig: stack.engineConfig,
-      secretKeys: stack.secretKeys,
-      lookups: { k2ApiScope: "user_impersonation" },
-    });
+    const outcome = await runStackOffline(project.root, "broken");
     expect(outcome.kind).toBe("config-error");
     if (outcome.kind !== "config-error") return;
     expect(outcome.message).toContain("k2-oauth:clients[0].secret.lifetimeDays");

@@ -46,6 +46,7 @@ describe("the markdown plan", () => {
   const result: PlanResult = {
     stack: "dev",
     project: "k2-oauth",
+    date: "2027-02-14",
     stackFile: "stacks/Pulumi.dev.yaml",
     resources: [],
     checks: {
@@ -57,7 +58,7 @@ describe("the markdown plan", () => {
           name: "k2-bearer-token",
           property: "parameters.audience",
           reason: "expected exactly `https://api.k2.com/` for <audience> & never `x|y`",
-          configKey: "k2-oauth:k2Api.audience",
+          configKeys: ["k2-oauth:k2Api.audience"],
           given: "https://api.k2.com|x <y>",
         },
       ],

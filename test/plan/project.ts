@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { PlanResult } from "../../cli/plan/model";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
 
@@ -159,5 +160,21 @@ export function captureIo(cwd: string): {
     },
     out: () => out,
     err: () => err,
+  };
+}
+
+/** A plan result with nothing in it but what `parts` gives: for the renderers' tests. */
+export function planResult(parts: Partial<PlanResult> = {}): PlanResult {
+  return {
+    stack: "dev",
+    project: "k2-oauth",
+    date: "2027-02-14",
+    stackFile: "stacks/Pulumi.dev.yaml",
+    resources: [],
+    checks: { resourcesChecked: 0, failures: [] },
+    policy: { packDir: "policies", violations: [], resourcesAnalyzed: 0 },
+    warnings: [],
+    placeholders: [],
+    ...parts,
   };
 }

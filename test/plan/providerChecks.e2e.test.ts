@@ -28,6 +28,7 @@ beforeAll(() => {
   project.writeStack("dev", exampleStack("dev"));
   fixture = linkedProject({}, { main: "test/plan/fixtures/checkingProgram.ts" });
   fixture.writeStack("dev", exampleStack("dev"));
+  fixture.writeStack("throws", exampleStack("dev", [["config:\n", "config:\n  fixture:throws: true\n"]]));
 });
 
 afterAll(() => {
@@ -67,7 +68,7 @@ describe("Bearer Token inputs that fail the provider's check", () => {
         "",
       ].join("\n"),
     );
-    expect(text.out).toMatch(/^Summary: 17 resources; 1 provider check failure; 1 mandatory and \d+ advisory policy violations\.$/m);
+    expect(text.out).toMatch(/^Summary: 18 resources; 1 provider check failure; 1 mandatory and \d+ advisory policy violations\.$/m);
   });
 
   it("markdown: the verdict counts it, and a table row says what to change", () => {
@@ -90,7 +91,7 @@ describe("Bearer Token inputs that fail the provider's check", () => {
           name: "k2-bearer-token",
           property: "parameters.audience",
           reason: AUDIENCE_REASON,
-          configKey: "k2-oauth:k2Api.audience",
+          configKeys: ["k2-oauth:k2Api.audience"],
           given: "https://api.k2.com",
         },
       ],
@@ -115,11 +116,10 @@ describe("what a provider's check says about secret inputs", () => {
     [cli, { result: plan }] = await Promise.all([run(fixture.root, "dev", "json"), computePlan({ root: fixture.root, stack: "dev" })]);
   });
 
-  it("every dynamic resource is checked, the module-less type included; a thrown check is a failure too", () => {
+  it("every dynamic resource is checked; a failure quoting a secret is listed with the secret masked", () => {
     expect(cli.code).toBe(1);
-    const byUrn = (a: { urn: string }, b: { urn: string }) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0);
-    expect({ ...plan.checks, failures: [...plan.checks.failures].sort(byUrn) }).toEqual({
-      resourcesChecked: 5,
+    expect(plan.checks).toEqual({
+      resourcesChecked: 4,
       failures: [
         {
           urn: "urn:pulumi:dev::k2-oauth::pulumi-nodejs:dynamic/test:Echoing::echoing",
@@ -127,14 +127,8 @@ describe("what a provider's check says about secret inputs", () => {
           name: "echoing",
           property: "token",
           reason: "token [secret] is not accepted for the fixture",
+          configKeys: [],
           given: "[secret]",
-        },
-        {
-          urn: "urn:pulumi:dev::k2-oauth::pulumi-nodejs:dynamic:Resource::throwing",
-          type: "pulumi-nodejs:dynamic:Resource",
-          name: "throwing",
-          property: "",
-          reason: "the provider's check failed with Error: cannot check a token like [secret]",
         },
       ],
     });
@@ -156,6 +150,12 @@ describe("what a provider's check says about secret inputs", () => {
     expect(fingerprints.map((f) => f.replace(/^offline-plan:dynamic-provider-fingerprint:[0-9a-f]{64}/, "")).sort()).toEqual(["", "#1"]);
   });
 
+  it("a provider whose module the plan cannot locate is serialized for real, and its check runs on that text", () => {
+    const provider = (name: string) => String(plan.resources.find((r) => r.name === name)?.wireInputs.__provider);
+    expect(provider("normalizing")).toContain("exports.handler = ");
+    expect(provider("echoing")).toMatch(/^offline-plan:dynamic-provider-fingerprint:[0-9a-f]{64}$/);
+  });
+
   it("a function serialized other than as a dynamic provider goes to the SDK's own serializer", () => {
     expect(plan.warnings).toContain("program: a plain function serialized by the SDK: true");
   });
@@ -163,11 +163,22 @@ describe("what a provider's check says about secret inputs", () => {
   it("no secret in any format, nor on stderr", () => {
     const outputs = [cli.out, cli.err, renderText(plan, { color: false }), renderMarkdown(plan), JSON.stringify(planJson(plan))];
     for (const output of outputs) expect(output.includes(FIXTURE_SECRET)).toBe(false);
-    expect(renderText(plan, { color: false })).toContain("    x throwing  (the check itself)\n        the provider's check failed with Error: cannot check a token like [secret]\n");
     expect(renderText(plan, { color: false })).toContain(
       "    x echoing  token\n        token [secret] is not accepted for the fixture (the value given is not shown: it is stored as a secret)\n",
     );
-    const echoing = (JSON.parse(cli.out) as { checks: { failures: Array<{ name: string; given: unknown; configKey: unknown }> } }).checks.failures.find((f) => f.name === "echoing");
-    expect(echoing).toMatchObject({ given: "[secret]", configKey: null });
+    const echoing = (JSON.parse(cli.out) as { checks: { failures: Array<{ name: string; given: unknown; configKeys: unknown }> } }).checks.failures.find((f) => f.name === "echoing");
+    expect(echoing).toMatchObject({ given: "[secret]", configKeys: [] });
+  });
+});
+
+describe("a provider whose check throws", () => {
+  it("stops the plan with exit 3, as the host's error stops the preview, naming the resource; the secret it quotes masked", async () => {
+    const r = await run(fixture.root, "throws", "text");
+    expect(r.code).toBe(3);
+    expect(r.out).toBe("");
+    expect(r.err).toBe(
+      "error: the provider check of urn:pulumi:throws::k2-oauth::pulumi-nodejs:dynamic:Resource::throwing failed with Error: cannot check a token like [secret]; " +
+        "pulumi preview fails at this resource too (the dynamic-provider host returns the error to the engine, which stops the preview)\n",
+    );
   });
 });

@@ -6,12 +6,16 @@
 import { describe, expect, it } from "vitest";
 import { checkOutcome } from "../../cli/plan/computePlan";
 import type { RecordedResource } from "../../cli/plan/model";
-import { isDynamicResource, providerChecks, ProviderUnavailableError } from "../../cli/plan/providerChecks";
-import { checkFailureText } from "../../cli/plan/render/text";
+import { isDynamicResource, ProviderCheckError, providerChecks, ProviderUnavailableError } from "../../cli/plan/providerChecks";
+import { planJson } from "../../cli/plan/render/json";
+import { renderMarkdown } from "../../cli/plan/render/markdown";
+import { checkFailureText, renderText } from "../../cli/plan/render/text";
 import { sdkDirFrom } from "../../cli/plan/sdkInternals";
 import type { DynamicProviderLike, LightSdk } from "../../cli/plan/sdkLoading";
 import { annotateSecrets, OUTPUT_VALUE_SIG, providerInputs, RESOURCE_SIG, SECRET_SIG, secretStrings, SIG_KEY, UNKNOWN_VALUE } from "../../cli/plan/wire";
 import { REPO_ROOT } from "../helpers/program";
+import { rejection } from "../helpers/thrown";
+import { planResult } from "./project";
 
 const secret = (value: unknown) => ({ [SIG_KEY]: SECRET_SIG, value });
 const TYPE = "pulumi-nodejs:dynamic/k2:BearerTokenResource";
@@ -66,18 +70,23 @@ describe("wire conversions for provider checks", () => {
 });
 
 describe("isDynamicResource", () => {
-  it("dynamic resource types carrying a serialized provider; nothing else", () => {
+  it("the type alone decides, as for the engine: a dynamic resource without __provider is still one", () => {
     expect(isDynamicResource(resource({ __provider: "x" }))).toBe(true);
     expect(isDynamicResource(resource({ __provider: "x" }, "pulumi-nodejs:dynamic:Resource"))).toBe(true);
-    expect(isDynamicResource(resource({}, TYPE))).toBe(false);
+    expect(isDynamicResource(resource({}, TYPE))).toBe(true);
     expect(isDynamicResource(resource({ __provider: "x" }, "azuread:index/application:Application"))).toBe(false);
     expect(isDynamicResource(resource({ __provider: "x" }, "pulumi-nodejs:dynamicity:Other"))).toBe(false);
   });
 });
 
+const ENGINE = { config: { "k2-oauth:tenantId": "11111111-2222-3333-4444-555555555555", "other:key": "v" }, project: "k2-oauth" };
+const URN = `urn:pulumi:dev::k2-oauth::${TYPE}::r`;
+
 describe("providerChecks", () => {
+  const checks = (providers: Record<string, DynamicProviderLike>) => providerChecks(sdkWith(providers), ENGINE);
+
   it("passes other resources through unchanged, at once", () => {
-    const prepare = providerChecks(sdkWith({}));
+    const prepare = checks({});
     const r = resource({ displayName: "x" }, "azuread:index/application:Application");
     expect(prepare(r)).toBe(r);
   });
@@ -95,55 +104,109 @@ describe("providerChecks", () => {
       create: async () => ({}),
     };
     const input = resource({ __provider: FINGERPRINT, k2Url: "https://k2.example.com/", label: "visible", later: UNKNOWN_VALUE, credentials: secret({ username: "u", password: SECRET_VALUE }) });
-    const checked = await providerChecks(sdkWith({ [FINGERPRINT]: provider }))(input);
+    const checked = await checks({ [FINGERPRINT]: provider })(input);
     expect(calls).toEqual([[{}, { __provider: FINGERPRINT, k2Url: "https://k2.example.com/", label: "visible", later: UNKNOWN_VALUE, credentials: { username: "u", password: SECRET_VALUE } }]]);
     expect(checked).toEqual({
       ...input,
       wireInputs: { __provider: FINGERPRINT, k2Url: "https://k2.example.com", label: "visible", later: UNKNOWN_VALUE, credentials: secret({ username: "u", password: SECRET_VALUE }) },
       checkFailures: [{ property: "credentials.[secret]", reason: "rejected password [secret] for visible" }],
     });
-    // In the order a protobuf Struct gives them, as the program's own inputs arrive (the plan shows them so).
-    expect(Object.keys(checked.wireInputs)).toEqual(["__provider", "credentials", "k2Url", "label", "later"]);
   });
 
-  it("a check that throws is a failure of that resource, its message masked", async () => {
+  it("inputs travel as the host's protobuf Structs: keys sorted at every level both ways, a Date becomes {}", async () => {
+    let seen: unknown;
+    const provider: DynamicProviderLike = {
+      async check(_olds, news) {
+        seen = news;
+        return { inputs: { zeta: { b: 1, a: 2 }, when: new Date(0) as unknown, alpha: news.nested } as Record<string, unknown> };
+      },
+      create: async () => ({}),
+    };
+    const checked = await checks({ [FINGERPRINT]: provider })(resource({ nested: { y: 1, x: [{ d: 1, c: 2 }] }, __provider: FINGERPRINT }));
+    expect(JSON.stringify(seen)).toBe(JSON.stringify({ __provider: FINGERPRINT, nested: { x: [{ c: 2, d: 1 }], y: 1 } }));
+    expect(JSON.stringify(checked.wireInputs)).toBe(JSON.stringify({ __provider: FINGERPRINT, alpha: { x: [{ c: 2, d: 1 }], y: 1 }, when: {}, zeta: { a: 2, b: 1 } }));
+  });
+
+  it("checked inputs the host cannot send (undefined) stop the plan, as they fail the host's Check", async () => {
+    const provider: DynamicProviderLike = { check: async (_olds, news) => ({ inputs: { ...news, later: undefined } }), create: async () => ({}) };
+    await expect(checks({ [FINGERPRINT]: provider })(resource({ __provider: FINGERPRINT, a: 1 }))).rejects.toThrow(
+      new ProviderCheckError(
+        URN,
+        "Error: the inputs its check returned cannot travel as a protobuf Struct, which holds JSON values only (not undefined, functions or class instances): Unexpected struct type.",
+      ).message,
+    );
+  });
+
+  it("a check that throws stops the plan (the host fails the engine's Check call), its message masked", async () => {
     const provider: DynamicProviderLike = {
       check: () => Promise.reject(new TypeError(`cannot use ${SECRET_VALUE}`)),
       create: async () => ({}),
     };
     const input = resource({ __provider: secret(FINGERPRINT), token: secret(SECRET_VALUE) });
-    const checked = await providerChecks(sdkWith({ [FINGERPRINT]: provider }))(input);
-    expect(checked.checkFailures).toEqual([{ property: "", reason: "the provider's check failed with TypeError: cannot use [secret]" }]);
-    expect(checked.wireInputs).toBe(input.wireInputs);
+    const e = await rejection(Promise.resolve(checks({ [FINGERPRINT]: provider })(input)));
+    expect(e).toBeInstanceOf(ProviderCheckError);
+    expect((e as Error).message).toBe(
+      `the provider check of ${URN} failed with TypeError: cannot use [secret]; pulumi preview fails at this resource too (the dynamic-provider host returns the error to the engine, which stops the preview)`,
+    );
   });
 
   it("a provider without check accepts the inputs as they are", async () => {
     const input = resource({ __provider: FINGERPRINT, a: secret("s"), b: "x" });
-    const checked = await providerChecks(sdkWith({ [FINGERPRINT]: { create: async () => ({}) } }))(input);
+    const checked = await checks({ [FINGERPRINT]: { create: async () => ({}) } })(input);
     expect(checked.wireInputs).toEqual(input.wireInputs);
     expect(checked.checkFailures).toEqual([]);
+  });
+
+  it("configure runs once per provider before its first check, with the engine's config and project, as the host does", async () => {
+    const seen: string[] = [];
+    const provider: DynamicProviderLike = {
+      async configure(req) {
+        const config = req.config as { get(key: string): string | undefined; require(key: string): string };
+        seen.push(`configure: ${config.require("tenantId")} ${config.get("other:key")} ${String(config.get("missing"))}`);
+      },
+      async check(_olds, news) {
+        seen.push(`check ${String(news.n)}`);
+        return {};
+      },
+      create: async () => ({}),
+    };
+    const prepare = checks({ [FINGERPRINT]: provider });
+    await prepare(resource({ __provider: FINGERPRINT, n: 1 }));
+    await prepare(resource({ __provider: FINGERPRINT, n: 2 }));
+    expect(seen).toEqual(["configure: 11111111-2222-3333-4444-555555555555 v undefined", "check 1", "check 2"]);
+  });
+
+  it("a configure that throws stops the plan like a check that throws", async () => {
+    const provider: DynamicProviderLike = {
+      async configure(req) {
+        (req.config as { require(key: string): string }).require("absent");
+      },
+      create: async () => ({}),
+    };
+    await expect(checks({ [FINGERPRINT]: provider })(resource({ __provider: FINGERPRINT }))).rejects.toThrow(
+      new ProviderCheckError(URN, "Error: Missing required configuration key: absent").message,
+    );
   });
 
   it("runs a serialized provider (the SDK's own serializer in use) loaded as the dynamic-provider host loads it", async () => {
     const text =
       'exports.handler = () => ({ check: async (olds, news) => ({ inputs: news, failures: news.size > 2 ? [{ property: "size", reason: "expected at most 2, got " + news.size }] : [] }), create: async () => ({ id: "x" }) });';
-    const checked = await providerChecks(sdkWith({}))(resource({ __provider: text, size: 3 }));
+    const checked = await checks({})(resource({ __provider: text, size: 3 }));
     expect(checked.checkFailures).toEqual([{ property: "size", reason: "expected at most 2, got 3" }]);
+    expect(checked.wireInputs).toEqual({ __provider: text, size: 3 });
   });
 
   it("a provider that cannot be found or loaded stops the plan; nothing is skipped", async () => {
-    const prepare = providerChecks(sdkWith({}));
-    await expect(prepare(resource({ __provider: "offline-plan:dynamic-provider-fingerprint:unknown" }))).rejects.toThrow(
-      new ProviderUnavailableError(`urn:pulumi:dev::k2-oauth::${TYPE}::r`, "no provider was seen for its fingerprint (__provider)").message,
-    );
-    await expect(prepare(resource({ __provider: "this is not JavaScript" }))).rejects.toThrow(
-      `the offline plan could not run the provider check of urn:pulumi:dev::k2-oauth::${TYPE}::r: its provider could not be loaded from __provider (SyntaxError: `,
-    );
+    const prepare = checks({});
+    const unavailable = (why: string) => new ProviderUnavailableError(URN, why).message;
+    await expect(prepare(resource({ __provider: "offline-plan:dynamic-provider-fingerprint:unknown" }))).rejects.toThrow(unavailable("no provider was seen for its fingerprint (__provider)"));
+    await expect(prepare(resource({ __provider: "this is not JavaScript" }))).rejects.toThrow(`${unavailable("its provider could not be loaded from __provider (SyntaxError: ")}`);
     await expect(prepare(resource({ __provider: "module.exports = {};" }))).rejects.toThrow(
-      `the offline plan could not run the provider check of urn:pulumi:dev::k2-oauth::${TYPE}::r: its provider could not be loaded from __provider (Error: its serialized code exports no handler)`,
+      unavailable("its provider could not be loaded from __provider (Error: its serialized code exports no handler)"),
     );
-    await expect(prepare(resource({ __provider: UNKNOWN_VALUE }))).rejects.toThrow(ProviderUnavailableError);
-    await expect(prepare(resource({ __provider: "" }))).rejects.toThrow("its __provider input holds no provider code");
+    await expect(prepare(resource({ __provider: UNKNOWN_VALUE }))).rejects.toThrow(unavailable("its __provider input is not known before apply"));
+    await expect(prepare(resource({ __provider: "" }))).rejects.toThrow(unavailable("its __provider input holds no provider code"));
+    await expect(prepare(resource({ a: 1 }))).rejects.toThrow(unavailable("it has no __provider input (the serialized provider every dynamic resource carries)"));
   });
 });
 
@@ -153,7 +216,7 @@ describe("check failures as the plan reports them", () => {
     checkFailures: failures,
   });
 
-  it("each failure names its resource, the config key to change and the value given (display form: secrets masked, unknowns left out)", () => {
+  it("each failure names its resource, the config keys to change and the value given (display form: secrets masked, unknowns left out), in every format", () => {
     const r = withFailures(
       {
         parameters: { audience: "https://api.k2.com", extra: UNKNOWN_VALUE },
@@ -168,7 +231,9 @@ describe("check failures as the plan reports them", () => {
         { property: "management", reason: "expected { transport: 'smartobject-rest', serviceUrl, mapping }" },
         { property: "resourceName", reason: "expected a non-empty K2 OAuth resource name" },
         { property: "k2Url", reason: "expected the K2 site URL" },
-        { property: "", reason: "the provider's check failed with Error: boom" },
+        { property: "tokenEndpoint", reason: "expected a v1 endpoint" },
+        { property: "management.serviceUrl", reason: "expected https" },
+        { property: "", reason: "the inputs do not fit together" },
       ],
     );
     const outcome = checkOutcome([r, resource({ a: 1 }, "pulumi-nodejs:dynamic:Resource")]);
@@ -176,13 +241,15 @@ describe("check failures as the plan reports them", () => {
     expect(outcome).toEqual({
       resourcesChecked: 1,
       failures: [
-        { ...base, property: "parameters.audience", reason: "expected exactly https://api.k2.com/", configKey: "k2-oauth:k2Api.audience", given: "https://api.k2.com" },
-        { ...base, property: "parameters.extra", reason: "expected a string" },
-        { ...base, property: "credentials.password", reason: "expected a non-empty password", configKey: "k2-oauth:k2.admin.password", given: "[secret]" },
-        { ...base, property: "management", reason: "expected { transport: 'smartobject-rest', serviceUrl, mapping }", given: { transport: "rest" } },
-        { ...base, property: "resourceName", reason: "expected a non-empty K2 OAuth resource name", configKey: "k2-oauth:k2.bearerTokenResource.name", given: "" },
-        { ...base, property: "k2Url", reason: "expected the K2 site URL", configKey: "k2-oauth:k2.url" },
-        { ...base, property: "", reason: "the provider's check failed with Error: boom" },
+        { ...base, property: "parameters.audience", reason: "expected exactly https://api.k2.com/", configKeys: ["k2-oauth:k2Api.audience"], given: "https://api.k2.com" },
+        { ...base, property: "parameters.extra", reason: "expected a string", configKeys: [] },
+        { ...base, property: "credentials.password", reason: "expected a non-empty password", configKeys: ["k2-oauth:k2.admin.password"], given: "[secret]" },
+        { ...base, property: "management", reason: "expected { transport: 'smartobject-rest', serviceUrl, mapping }", configKeys: [], given: { transport: "rest" } },
+        { ...base, property: "resourceName", reason: "expected a non-empty K2 OAuth resource name", configKeys: ["k2-oauth:k2.bearerTokenResource.name"], given: "" },
+        { ...base, property: "k2Url", reason: "expected the K2 site URL", configKeys: ["k2-oauth:k2.url"] },
+        { ...base, property: "tokenEndpoint", reason: "expected a v1 endpoint", configKeys: ["k2-oauth:tenantId", "k2-oauth:cloud"] },
+        { ...base, property: "management.serviceUrl", reason: "expected https", configKeys: ["k2-oauth:k2.smartObjectServices.url", "k2-oauth:k2.url"] },
+        { ...base, property: "", reason: "the inputs do not fit together", configKeys: [] },
       ],
     });
     expect(outcome.failures.map(checkFailureText)).toEqual([
@@ -192,8 +259,20 @@ describe("check failures as the plan reports them", () => {
       "expected { transport: 'smartobject-rest', serviceUrl, mapping }; got a mapping",
       "expected a non-empty K2 OAuth resource name; got ''",
       "expected the K2 site URL",
-      "the provider's check failed with Error: boom",
+      "expected a v1 endpoint",
+      "expected https",
+      "the inputs do not fit together",
     ]);
+    const text = renderText(planResult({ checks: outcome }), { color: false });
+    expect(text).toContain("    x r  tokenEndpoint\n        expected a v1 endpoint\n        change: k2-oauth:tenantId or k2-oauth:cloud\n");
+    expect(text).toContain("    x r  parameters.extra\n        expected a string\n    x r  credentials.password\n");
+    expect(text).toContain("    x r  (no input named)\n        the inputs do not fit together\n");
+    expect(renderMarkdown(planResult({ checks: outcome }))).toContain(
+      "| :x: failed | `r` | `management.serviceUrl` | expected https | `k2-oauth:k2.smartObjectServices.url` or `k2-oauth:k2.url` |",
+    );
+    expect((planJson(planResult({ checks: outcome })).checks as { failures: Array<{ configKeys: unknown }> }).failures.map((f) => f.configKeys)).toEqual(
+      outcome.failures.map((f) => f.configKeys),
+    );
     expect(JSON.stringify(outcome).includes(SECRET_VALUE)).toBe(false);
   });
 });

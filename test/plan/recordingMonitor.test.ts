@@ -6,8 +6,9 @@
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../cli/plan/model";
-import { checkRecorded, readRegistration, recordRegistrations, type RegisterResourceResponse } from "../../cli/plan/recordingMonitor";
+import { checkRecorded, goDurationSeconds, readRegistration, recordRegistrations, RegistrationError, type RegisterResourceResponse } from "../../cli/plan/recordingMonitor";
 import { SdkInternalsError, VALIDATED_SDK_VERSION } from "../../cli/plan/sdkInternals";
+import { thrown } from "../helpers/thrown";
 
 const V = "3.299.0";
 const STACK_URN = "urn:pulumi:dev::k2-oauth::pulumi:pulumi:Stack::k2-oauth-dev";
@@ -25,10 +26,24 @@ function request(overrides: Partial<FakeRequest> = {}, inputs: Record<string, un
     getProvider: () => "",
     getDependenciesList: () => ["urn:a", "urn:a", "urn:b"],
     getObject: () => Struct.fromJavaScript(inputs as Parameters<typeof Struct.fromJavaScript>[0]),
+    getPropertydependenciesMap: () => new Map([["owners", { getUrnsList: () => ["urn:b", "urn:b"] }]]),
+    getProtect: () => false,
+    getIgnorechangesList: () => [],
+    getDeletebeforereplace: () => false,
+    getDeletebeforereplacedefined: () => false,
+    getAdditionalsecretoutputsList: () => [],
+    getCustomtimeouts: () => timeouts({}),
     getImportid: () => "",
     ...overrides,
   };
 }
+
+/** The SDK's CustomTimeouts message as the request carries it (empty strings for what is not set). */
+function timeouts(t: { create?: string; update?: string; delete?: string; read?: string }) {
+  return { getCreate: () => t.create ?? "", getUpdate: () => t.update ?? "", getDelete: () => t.delete ?? "", getRead: () => t.read ?? "" };
+}
+
+const NO_TIMEOUTS = { create: 0, update: 0, delete: 0, read: 0 };
 
 function mockMonitor(): { resources: Map<string, unknown>; registerResource(req: unknown, cb: unknown): void } {
   return { resources: new Map(), registerResource: (_req: unknown, _cb: unknown) => undefined };
@@ -50,6 +65,8 @@ describe("readRegistration", () => {
       parent: STACK_URN,
       custom: true,
       dependencies: ["urn:a", "urn:b"],
+      propertyDependencies: { owners: ["urn:b"] },
+      options: { protect: false, ignoreChanges: [], additionalSecretOutputs: [], customTimeouts: NO_TIMEOUTS },
       wireInputs: { displayName: "app", owners: ["o1"] },
     });
     const child = readRegistration(request({ getParent: () => "urn:pulumi:dev::k2-oauth::k2oauth:index:ClientApp::pa", getProvider: () => "urn:p::id" }), "dev", "k2-oauth", V);
@@ -67,6 +84,41 @@ describe("readRegistration", () => {
     );
     expect(() => readRegistration(request({ getObject: () => ({ toJavaScript: () => [1] }) }), "dev", "k2-oauth", V)).toThrow(
       message("the inputs of azuread:index/application:Application pa-app are an array, not an object"),
+    );
+  });
+
+  it("reads the options the engine passes to analyzers; custom timeouts in seconds, as the engine parses them", () => {
+    const r = readRegistration(
+      request({
+        getProtect: () => true,
+        getIgnorechangesList: () => ["tags"],
+        getDeletebeforereplace: () => false,
+        getDeletebeforereplacedefined: () => true,
+        getAdditionalsecretoutputsList: () => ["value"],
+        getCustomtimeouts: () => timeouts({ create: "1h30m", update: "1.5s", delete: "250ms", read: "0" }),
+      }),
+      "dev",
+      "k2-oauth",
+      V,
+    );
+    expect(r.options).toEqual({ protect: true, ignoreChanges: ["tags"], deleteBeforeReplace: false, additionalSecretOutputs: ["value"], customTimeouts: { create: 5400, update: 1.5, delete: 0.25, read: 0 } });
+    expect(readRegistration(request({ getCustomtimeouts: () => undefined }), "dev", "k2-oauth", V).options?.customTimeouts).toEqual(NO_TIMEOUTS);
+  });
+
+  it("a custom timeout the engine cannot parse fails the registration, as in the engine", () => {
+    const e = thrown(() => readRegistration(request({ getCustomtimeouts: () => timeouts({ delete: "10 minutes" }) }), "dev", "k2-oauth", V));
+    expect(e).toBeInstanceOf(RegistrationError);
+    expect((e as Error).message).toBe(
+      `azuread:index/application:Application pa-app: the custom timeout '10 minutes' is not a duration the Pulumi engine can read (like 30m, 1h30m or 90s); the engine rejects the resource with "unable to parse customTimeout Value 10 minutes"`,
+    );
+  });
+
+  it("property dependencies that cannot be read stop the plan", () => {
+    expect(() => readRegistration(request({ getPropertydependenciesMap: () => ({}) }), "dev", "k2-oauth", V)).toThrow(
+      message("the SDK's RegisterResourceRequest getPropertydependenciesMap() returned an object, not a map of property dependencies"),
+    );
+    expect(() => readRegistration(request({ getPropertydependenciesMap: () => new Map([["owners", { getUrnsList: () => "urn:b" }]]) }), "dev", "k2-oauth", V)).toThrow(
+      message("the SDK's RegisterResourceRequest property dependencies of owners are not a list of URNs"),
     );
   });
 
@@ -186,5 +238,25 @@ describe("checkRecorded", () => {
     expect(() => checkRecorded([], V)).toThrow(message("the program ran but the SDK registered no resource through the mock monitor, not even the stack"));
     const stack = readRegistration(request({ getType: () => "pulumi:pulumi:Stack", getName: () => "k2-oauth-dev", getParent: () => "" }), "dev", "k2-oauth", V);
     expect(() => checkRecorded([stack], V)).not.toThrow();
+  });
+});
+
+describe("goDurationSeconds (Go's time.ParseDuration, as the engine reads custom timeouts)", () => {
+  it.each([
+    ["30m", 1800],
+    ["1h30m", 5400],
+    ["1.5h", 5400],
+    ["90s", 90],
+    ["250ms", 0.25],
+    ["1m0.5s", 60.5],
+    ["0", 0],
+    ["-2m", -120],
+    [".5s", 0.5],
+  ])("%s is %d s", (text, seconds) => {
+    expect(goDurationSeconds(text)).toBeCloseTo(seconds, 9);
+  });
+
+  it.each(["", "10", "10 minutes", "5d", "1h 30m", "m", "1.h2"])("'%s' is not a duration", (text) => {
+    expect(goDurationSeconds(text)).toBeUndefined();
   });
 });

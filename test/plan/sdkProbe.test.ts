@@ -11,13 +11,16 @@ import {
   INTERNALS,
   probeSdk,
   requiredInternalMessage,
+  SdkInternalsError,
   sdkDirFrom,
   shortcutOffWarning,
   VALIDATED_SDK_VERSION,
   WIRE_CONSTANTS,
   type InternalId,
 } from "../../cli/plan/sdkInternals";
+import { installLightSdk } from "../../cli/plan/sdkLoading";
 import { REPO_ROOT } from "../helpers/program";
+import { thrown } from "../helpers/thrown";
 
 const SDK_DIR = sdkDirFrom(REPO_ROOT);
 const FILES = [
@@ -32,6 +35,8 @@ const FILES = [
   "runtime/resource.js",
   "runtime/rpc.js",
   "cmd/run-policy-pack/index.js",
+  "cmd/dynamic-provider/index.js",
+  "cmd/dynamic-provider/config.js",
 ];
 const made: string[] = [];
 afterAll(() => {
@@ -53,6 +58,8 @@ function changedSdk(edits: Array<[file: string, from: string | RegExp, to: strin
     fs.writeFileSync(path.join(dir, file), next);
   }
   for (const file of remove) fs.rmSync(path.join(dir, file));
+  // The SDK's own dependencies, found from its directory as in an installation.
+  fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
   return dir;
 }
 
@@ -70,6 +77,7 @@ describe("the installed SDK", () => {
     expect(Object.keys(INTERNALS).sort()).toEqual([
       "defer-code-paths",
       "defer-inspector",
+      "dynamic-provider-host",
       "no-promise-debugging",
       "no-resource-stack-traces",
       "recording-monitor",
@@ -173,9 +181,51 @@ const CHANGES: Array<[InternalId, string, Edit[], string]> = [
   ],
   [
     "recording-monitor",
+    "property dependencies sent another way",
+    [["runtime/resource.js", "propertyDependencies.set(key, deps);", "propertyDependencies.set(key, deps.getUrnsList());"]],
+    "runtime/resource.js no longer sends a resource's property dependencies in the request's map",
+  ],
+  [
+    "recording-monitor",
+    "an option the recording reads no longer set",
+    [["runtime/resource.js", "req.setCustomtimeouts(customTimeouts);", "req.setTimeouts(customTimeouts);"]],
+    "runtime/resource.js no longer sets the request's Customtimeouts (the recording reads it)",
+  ],
+  [
+    "recording-monitor",
     "the mock monitor without its Map",
     [["runtime/mocks.js", "this.resources = new Map();", "this.resources = {};"]],
     "runtime/mocks.js: the mock monitor no longer keeps its resources in a Map by URN",
+  ],
+  [
+    "dynamic-provider-host",
+    "the host checks with its arguments swapped",
+    [["cmd/dynamic-provider/index.js", "const result = await provider.check(olds, news);", "const result = await provider.check(news, olds);"]],
+    "cmd/dynamic-provider/index.js no longer calls provider.check(olds, news)",
+  ],
+  [
+    "dynamic-provider-host",
+    "the host no longer puts __provider back into the checked inputs",
+    [["cmd/dynamic-provider/index.js", "inputs[providerKey] = news[providerKey];", ""]],
+    "cmd/dynamic-provider/index.js no longer puts __provider back into the checked inputs",
+  ],
+  [
+    "dynamic-provider-host",
+    "providers configured another way",
+    [["cmd/dynamic-provider/index.js", "await provider.configure(req);", "await provider.configure(req, props);"]],
+    "cmd/dynamic-provider/index.js no longer calls provider.configure({ config }) once, after loading it",
+  ],
+  [
+    "dynamic-provider-host",
+    "the host's config class changed",
+    [["cmd/dynamic-provider/config.js", "constructor(rawConfig, projectName) {", "constructor(rawConfig, projectName, organization) {"]],
+    "cmd/dynamic-provider/config.js no longer exports Config(rawConfig, projectName)",
+  ],
+  [
+    "dynamic-provider-host",
+    "the host's check method renamed",
+    [["cmd/dynamic-provider/index.js", "    async check(call, callback) {", "    async checkResource(call, callback) {"]],
+    "cmd/dynamic-provider/index.js has no check method",
   ],
   [
     "wire-encoding",
@@ -188,6 +238,25 @@ const CHANGES: Array<[InternalId, string, Edit[], string]> = [
 describe("each check notices a change of its internal", () => {
   it.each(CHANGES)("%s: %s", (id, _what, edits, problem) => {
     expect(problemsOf(changedSdk(edits), id)).toEqual({ [id]: problem });
+  });
+
+  it("the host's own dependencies not found from the SDK", () => {
+    const dir = changedSdk([]);
+    fs.unlinkSync(path.join(dir, "node_modules"));
+    expect(problemsOf(dir, "dynamic-provider-host")).toEqual({ "dynamic-provider-host": "require-from-string, which the dynamic-provider host loads, cannot be found from the SDK" });
+  });
+
+  it("a required internal stops the program process's set-up (exit code 3) before anything is installed", () => {
+    const sdk = changedSdk([["cmd/dynamic-provider/index.js", "inputs[providerKey] = news[providerKey];", ""]]);
+    const programDir = fs.mkdtempSync(path.join(os.tmpdir(), "k2-sdk-program-"));
+    made.push(programDir);
+    fs.mkdirSync(path.join(programDir, "node_modules", "@pulumi"), { recursive: true });
+    fs.symlinkSync(sdk, path.join(programDir, "node_modules", "@pulumi", "pulumi"), "dir");
+    const e = thrown(() => installLightSdk(programDir));
+    expect(e).toBeInstanceOf(SdkInternalsError);
+    expect((e as Error).message).toBe(
+      requiredInternalMessage("dynamic-provider-host", "cmd/dynamic-provider/index.js no longer puts __provider back into the checked inputs", VALIDATED_SDK_VERSION),
+    );
   });
 
   it("a missing file", () => {

@@ -7,6 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import * as analyzer from "../../cli/analyzer/wire";
 import { parsePlanArgs } from "../../cli/plan/args";
 import { diffPlans } from "../../cli/plan/diff";
 import { UsageError } from "../../cli/plan/errors";
@@ -14,7 +15,8 @@ import type { RecordedResource } from "../../cli/plan/model";
 import { engineUrn } from "../../cli/plan/recordingMonitor";
 import { useColor } from "../../cli/plan/render/style";
 import { leaves } from "../../cli/plan/render/values";
-import { makeScrubber, plaintextSecrets } from "../../cli/plan/scrub";
+import { plaintextSecrets } from "../../cli/plan/plaintextSecrets";
+import { makeScrubber } from "../../cli/plan/scrub";
 import * as wire from "../../cli/plan/wire";
 import { thrown } from "../helpers/thrown";
 
@@ -22,11 +24,21 @@ const secret = (value: unknown) => ({ [wire.SIG_KEY]: wire.SECRET_SIG, value });
 
 describe("parsePlanArgs", () => {
   it("reads stack, format and against", () => {
-    expect(parsePlanArgs(["--stack", "dev"])).toEqual({ stack: "dev", format: "text", help: false });
-    expect(parsePlanArgs(["--stack", "prod", "--format", "json", "--against", "origin/main"])).toEqual({
+    expect(parsePlanArgs(["--stack", "dev"])).toEqual({ stack: "dev", format: "text", deployGate: false, help: false });
+    expect(parsePlanArgs(["--stack", "prod", "--format", "json", "--against", "origin/main", "--deploy-gate", "--outputs", "o.json"])).toEqual({
       stack: "prod",
       format: "json",
       against: "origin/main",
+      deployGate: true,
+      outputs: "o.json",
+      help: false,
+    });
+    expect(parsePlanArgs(["--stack", "prod", "--deploy-gate", "--outputs", "o.json", "--allow-drop", " power-automate, reporting"])).toEqual({
+      stack: "prod",
+      format: "text",
+      deployGate: true,
+      outputs: "o.json",
+      allowDrop: ["power-automate", "reporting"],
       help: false,
     });
   });
@@ -40,6 +52,7 @@ describe("parsePlanArgs", () => {
     [["dev"], "unexpected argument 'dev'; name the stack with --stack <name>"],
     [["--stack", "dev", "--against", ""], "--against needs a value: --against <git-ref>"],
     [["--stack", "dev", "--against"], "--against needs a value: --against <git-ref>"],
+    [["--stack", "dev", "--deploy-gate=yes"], "--deploy-gate takes no value, got '--deploy-gate=yes'"],
   ])("rejects %j as a usage error", (argv, message) => {
     const error = thrown(() => parsePlanArgs(argv));
     expect(error).toBeInstanceOf(UsageError);
@@ -47,8 +60,8 @@ describe("parsePlanArgs", () => {
   });
 
   it("--help and -h win over anything else", () => {
-    expect(parsePlanArgs(["--stack", "dev", "-h"])).toEqual({ stack: "", format: "text", help: true });
-    expect(parsePlanArgs(["--bogus", "--help"])).toEqual({ stack: "", format: "text", help: true });
+    expect(parsePlanArgs(["--stack", "dev", "-h"])).toEqual({ stack: "", format: "text", deployGate: false, help: true });
+    expect(parsePlanArgs(["--bogus", "--help"])).toEqual({ stack: "", format: "text", deployGate: false, help: true });
   });
 });
 
@@ -61,6 +74,8 @@ describe("wire format", () => {
     expect(wire.ARCHIVE_SIG).toBe(rpc.specialArchiveSig);
     expect(wire.OUTPUT_VALUE_SIG).toBe(rpc.specialOutputValueSig);
     expect(wire.UNKNOWN_VALUE).toBe(rpc.unknownValue);
+    // The analyzer client's encoding takes the same constants.
+    expect([analyzer.SIG_KEY, analyzer.SECRET_SIG, analyzer.UNKNOWN]).toEqual([rpc.specialSigKey, rpc.specialSecretSig, rpc.unknownValue]);
   });
 
   it("masks secrets at any depth, unknowns and dynamic provider code", () => {

@@ -1,7 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runProgram, type ProgramRun } from "../helpers/program";
-import { resolve, settle } from "../helpers/pulumiMocks";
+import { calls, resolve, settle } from "../helpers/pulumiMocks";
+
+/** The provider references (`<urn>::<id>`) of the providers index.ts pins, by package. */
+const PINNED = {
+  azuread: "urn:pulumi:test::k2-oauth::pulumi:providers:azuread::k2-oauth-azuread::k2-oauth-azuread-id",
+  "azure-native": "urn:pulumi:test::k2-oauth::pulumi:providers:azure-native::k2-oauth-azure-native::k2-oauth-azure-native-id",
+} as const;
 
 let run: ProgramRun;
 beforeAll(async () => {
@@ -20,7 +26,35 @@ describe("the program on stacks/Pulumi.dev.yaml", () => {
     expect(count("azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant")).toBe(2);
     const passwords = count("azuread:index/applicationPassword:ApplicationPassword");
     expect(passwords).toBeGreaterThanOrEqual(2);
-    expect(count("azure-native:keyvault:Secret")).toBe(passwords);
+    // One Key Vault secret per client, whatever the number of valid passwords.
+    expect(count("azure-native:keyvault:Secret")).toBe(2);
+  });
+
+  it("pins the azuread and azure-native providers to the stack's tenant and cloud", () => {
+    const providers = run.recorded.filter((r) => r.type.startsWith("pulumi:providers:"));
+    expect(providers.map((p) => [p.type, p.name]).sort()).toEqual([
+      ["pulumi:providers:azure-native", "k2-oauth-azure-native"],
+      ["pulumi:providers:azuread", "k2-oauth-azuread"],
+    ]);
+    const inputs = Object.fromEntries(providers.map((p) => [p.type, p.inputs]));
+    expect(inputs["pulumi:providers:azuread"]).toMatchObject({ tenantId: "11111111-2222-3333-4444-555555555555", environment: "global" });
+    expect(inputs["pulumi:providers:azure-native"]).toMatchObject({ tenantId: "11111111-2222-3333-4444-555555555555", environment: "public" });
+  });
+
+  it("makes every lookup through the pinned provider of its package", () => {
+    expect(calls.map((c) => [c.token, c.provider]).sort()).toEqual([
+      ["azure-native:authorization:getClientConfig", PINNED["azure-native"]],
+      ["azuread:index/getServicePrincipal:getServicePrincipal", PINNED.azuread],
+    ]);
+  });
+
+  it("creates every azuread and azure-native resource through the pinned provider of its package, none through a default one", () => {
+    const cloudResources = run.recorded.filter((r) => !r.type.startsWith("pulumi:") && /^(azuread|azure-native):/.test(r.type));
+    // Applications, service principals, consents, passwords and the Key Vault secrets: 2 clients.
+    expect(cloudResources.length).toBeGreaterThanOrEqual(10);
+    expect(cloudResources.filter((r) => r.type === "azure-native:keyvault:Secret").length).toBe(2);
+    const wrong = cloudResources.filter((r) => r.provider !== PINNED[r.type.split(":")[0] as keyof typeof PINNED]).map((r) => `${r.type} ${r.name}: ${String(r.provider)}`);
+    expect(wrong).toEqual([]);
   });
 
   it("exports, per client, what a tester and a consumer need", async () => {
@@ -40,12 +74,14 @@ describe("the program on stacks/Pulumi.dev.yaml", () => {
     for (const s of secrets) {
       expect(s.expires).toMatch(/^\d{4}-\d\d-\d\dT00:00:00Z$/);
       expect((await resolve(s.keyId as pulumi.Output<string>)).value).toMatch(/^[0-9a-f-]{36}$/);
-      expect(s.keyVaultSecretName).toMatch(/^power-automate-client-secret-[ab]$/);
+      expect(Object.keys(s).sort()).toEqual(["current", "expires", "generation", "keyId", "slot", "startDate"]);
     }
-    expect(pa.keyVaultSecretNames).toEqual(secrets.map((s) => s.keyVaultSecretName));
+    expect(pa.keyVaultSecretName).toBe("power-automate-client-secret");
     expect(run.exports.metadataEndpoint).toBe(`https://login.microsoftonline.com/${tenant}/.well-known/openid-configuration`);
     // With a vault configured, secret values are not exported at all.
-    expect(run.exports.clientSecrets).toBe("stored in Key Vault kv-k2-oauth-dev: see clients.<name>.keyVaultSecretNames");
+    expect(run.exports.clientSecrets).toBe(
+      "stored in Key Vault kv-k2-oauth-dev: the latest version of clients.<name>.keyVaultSecretName is the current secret",
+    );
   });
 
   it("hands the K2 admin password on only as a secret and never in plain config", async () => {

@@ -1,6 +1,6 @@
 /**
  * The json format (docs/plan.md, "Formats"): `{ stack, resources: [{ urn, type, name, parent, inputs }],
- * checks: { resourcesChecked, failures: [{ urn, type, name, property, reason, configKey, given }] },
+ * checks: { resourcesChecked, failures: [{ urn, type, name, property, reason, configKeys, given }] },
  * policy: { violations: [{ policy, level, urn, message }] } }` plus extra fields. Wire-form inputs are never
  * included: only display inputs, where secrets are `[secret]`.
  */
@@ -10,6 +10,7 @@ export function planJson(result: PlanResult): Record<string, unknown> {
   return {
     stack: result.stack,
     project: result.project,
+    date: result.date,
     stackFile: result.stackFile,
     resources: result.resources.map((r) => ({
       urn: r.urn,
@@ -28,7 +29,7 @@ export function planJson(result: PlanResult): Record<string, unknown> {
         name: f.name,
         property: f.property,
         reason: f.reason,
-        configKey: f.configKey ?? null,
+        configKeys: f.configKeys,
         given: f.given ?? null,
       })),
     },
@@ -49,6 +50,15 @@ export function planJson(result: PlanResult): Record<string, unknown> {
     warnings: result.warnings,
     placeholders: result.placeholders,
     ...(result.diff !== undefined ? { diff: result.diff } : {}),
+    ...(result.gate !== undefined
+      ? {
+          gate: {
+            passed: result.gate.blockers.length === 0,
+            blockers: result.gate.blockers.map((b) => ({ urn: b.urn ?? null, subject: b.subject, message: b.message })),
+            allowed: result.gate.allowed.map((b) => ({ urn: b.urn ?? null, subject: b.subject, message: b.message })),
+          },
+        }
+      : {}),
   };
 }
 

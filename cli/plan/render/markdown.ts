@@ -91,7 +91,7 @@ export function renderMarkdown(result: PlanResult): string {
   const out: string[] = [];
   const counts = countViolations(result.policy.violations);
   const { diff } = result;
-  out.push(`### Offline plan: stack \`${result.stack}\``, "");
+  out.push(`### Offline plan: stack \`${result.stack}\` as of ${result.date}`, "");
   const checkFailures = result.checks.failures.length;
   const failedChecks = checkFailures > 0 ? `**:x: ${checkFailures} provider check failure${checkFailures === 1 ? "" : "s"}**, ` : "";
   out.push(
@@ -101,6 +101,16 @@ export function renderMarkdown(result: PlanResult): string {
         ? `${failedChecks}no mandatory policy violations${counts.advisory > 0 ? ` (${counts.advisory} advisory)` : ""}`
         : `:white_check_mark: No mandatory policy violations${counts.advisory > 0 ? ` (${counts.advisory} advisory)` : ""}`,
   );
+  if (result.gate !== undefined) {
+    const { blockers } = result.gate;
+    out.push("");
+    out.push(blockers.length === 0 ? ":white_check_mark: Deploy gate passed" : `**:no_entry: Deploy blocked** (${blockers.length}):`);
+    for (const b of blockers) out.push(`- ${cell(b.message)}`);
+    if (result.gate.allowed.length > 0) {
+      out.push("", `**:warning: Valid secrets dropped on purpose** (\`--allow-drop\`, ${result.gate.allowed.length}):`);
+      for (const b of result.gate.allowed) out.push(`- ${cell(b.message)}`);
+    }
+  }
   out.push("");
   out.push(
     `_${result.resources.length} resources from \`${result.stackFile}\`, evaluated offline with the Pulumi SDK's mock runtime (no cloud, no credentials); ` +
@@ -138,9 +148,9 @@ export function renderMarkdown(result: PlanResult): string {
         result.checks.failures.map((f) => [
           ":x: failed",
           code(f.name),
-          f.property === "" ? "_(the check itself)_" : code(f.property),
+          f.property === "" ? "_(no input named)_" : code(f.property),
           cell(checkFailureText(f)),
-          f.configKey !== undefined ? code(f.configKey) : "",
+          f.configKeys.map(code).join(" or "),
         ]),
       ),
       "",
@@ -158,7 +168,7 @@ export function renderMarkdown(result: PlanResult): string {
       ...table(
         ["Level", "Policy", "Resource", "Message"],
         ordered.map((v) => [
-          v.level === "mandatory" ? ":x: mandatory" : `:warning: ${v.enforcementLevel === "remediate" ? "remediate" : "advisory"}`,
+          v.level === "mandatory" ? `:x: mandatory${v.enforcementLevel === "remediate" ? " (remediate)" : ""}` : ":warning: advisory",
           code(`${v.policyPack}/${v.policy}`),
           v.urn !== undefined ? code(v.urn.split("::").pop() ?? v.urn) : "_(stack)_",
           cell(v.message),

@@ -38,9 +38,9 @@ function checkLines(result: PlanResult, paint: Paint): string[] {
   }
   out.push(paint("mandatory", `  failed (${failures.length})`));
   for (const f of failures) {
-    out.push(paint("mandatory", `    x ${f.name}  ${f.property === "" ? "(the check itself)" : f.property}`));
+    out.push(paint("mandatory", `    x ${f.name}  ${f.property === "" ? "(no input named)" : f.property}`));
     for (const line of checkFailureText(f).split("\n")) out.push(`        ${line}`);
-    if (f.configKey !== undefined) out.push(`        change: ${f.configKey}`);
+    if (f.configKeys.length > 0) out.push(`        change: ${f.configKeys.join(" or ")}`);
   }
   return out;
 }
@@ -49,7 +49,7 @@ export function renderText(result: PlanResult, opts: { color: boolean }): string
   const paint = painter(opts.color);
   const out: string[] = [];
   const { diff } = result;
-  out.push(paint("heading", `Offline plan: stack ${result.stack} (project ${result.project})`));
+  out.push(paint("heading", `Offline plan: stack ${result.stack} (project ${result.project}) as of ${result.date} (UTC)`));
   out.push(
     paint("muted", `${result.stackFile}; mock runtime, no cloud and no credentials: values only the cloud knows show as (known after apply)`),
   );
@@ -108,15 +108,26 @@ export function renderText(result: PlanResult, opts: { color: boolean }): string
     out.push("");
   }
 
+  if (result.gate !== undefined) {
+    const { blockers } = result.gate;
+    out.push(paint("heading", "Deploy gate"));
+    if (blockers.length === 0) out.push(paint("ok", "  passed: nothing blocks a deploy"));
+    for (const b of blockers) out.push(paint("mandatory", `  x ${b.subject}`), `      ${b.message}`);
+    for (const b of result.gate.allowed) out.push(paint("advisory", `  ! ${b.subject} (allowed by --allow-drop)`), `      ${b.message}`);
+    out.push("");
+  }
+
   const failures = result.checks.failures.length;
   const summary = [
     `${result.resources.length} resources`,
     ...(failures > 0 ? [`${failures} provider check failure${failures === 1 ? "" : "s"}`] : []),
     `${counts.mandatory} mandatory and ${counts.advisory} advisory policy violations`,
   ];
+  if (result.gate !== undefined) summary.push(result.gate.blockers.length === 0 ? "deploy gate passed" : `deploy gate blocked (${result.gate.blockers.length})`);
   if (diff !== undefined && diff.base !== "unavailable") {
     summary.push(`against ${diff.against}: ${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed, ${diff.unchanged} unchanged`);
   }
-  out.push(paint(counts.mandatory > 0 || failures > 0 ? "mandatory" : "ok", `Summary: ${summary.join("; ")}.`));
+  const failed = counts.mandatory > 0 || failures > 0 || (result.gate?.blockers.length ?? 0) > 0;
+  out.push(paint(failed ? "mandatory" : "ok", `Summary: ${summary.join("; ")}.`));
   return `${out.join("\n")}\n`;
 }

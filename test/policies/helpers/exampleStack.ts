@@ -59,6 +59,10 @@ export async function runExampleStack(stackName: string, project = "k2-oauth"): 
         return { id, state };
       },
       call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        if (args.token === contracts.TYPE_AZURE_NATIVE_GET_CLIENT_CONFIG) {
+          // Signed in to the stack's own tenant (the program stops before creating anything otherwise).
+          return { tenantId: config.tenantId, clientId: guidFor("deployer/client"), objectId: guidFor("deployer/object"), subscriptionId: guidFor("deployer/subscription") };
+        }
         if (args.token === contracts.TYPE_AZUREAD_GET_SERVICE_PRINCIPAL) {
           // ASSUMPTION: the K2 API service principal offers the configured delegated scope (as in a working tenant).
           return {

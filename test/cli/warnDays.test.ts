@@ -1,0 +1,43 @@
+/**
+ * cli/warnDays.ts reads a stack's expiry warning window as the policy pack is configured: the rule's name, level and
+ * schema restated there are the rule's own, the default applies without a file or an entry, and an invalid value fails.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { advisorySchema, EXPIRY_ADVISORY_POLICY, expiryWarnDays } from "../../cli/warnDays";
+import { clientSecretExpiryAdvisory } from "../../policies/rules/clientSecretExpiryAdvisory";
+
+let root: string;
+beforeAll(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), "k2-warn-days-"));
+  fs.mkdirSync(path.join(root, "policies", "config"), { recursive: true });
+  fs.writeFileSync(path.join(root, "policies", "config", "prod.json"), JSON.stringify({ [EXPIRY_ADVISORY_POLICY]: { warnDays: 45 } }));
+  fs.writeFileSync(path.join(root, "policies", "config", "qa.json"), JSON.stringify({ "entra-app-owners": "mandatory" }));
+  fs.writeFileSync(path.join(root, "policies", "config", "bad.json"), JSON.stringify({ [EXPIRY_ADVISORY_POLICY]: { warnDays: 2.5 } }));
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+describe("expiryWarnDays", () => {
+  it("states the rule exactly as the pack declares it", () => {
+    const rule = clientSecretExpiryAdvisory;
+    expect(advisorySchema()).toEqual({
+      name: rule.name,
+      enforcementLevel: rule.enforcementLevel,
+      configSchema: { properties: rule.configSchema?.properties, required: rule.configSchema?.required ?? [] },
+    });
+  });
+
+  it("reads the stack's value, or the pack's default without a file or an entry", () => {
+    expect(expiryWarnDays(root, "prod")).toEqual({ warnDays: 45, file: "policies/config/prod.json" });
+    expect(expiryWarnDays(root, "qa")).toEqual({ warnDays: 30, file: "policies/config/qa.json" });
+    expect(expiryWarnDays(root, "dev")).toEqual({ warnDays: 30, file: undefined });
+  });
+
+  it("fails closed on a value the pack would reject", () => {
+    expect(() => expiryWarnDays(root, "bad")).toThrow(
+      'policies/config/bad.json: invalid policy config (1 problem):\n  - "entra-client-secret-expiry-advisory".warnDays: expected a whole number of at least 0, like 30; got 2.5',
+    );
+  });
+});
