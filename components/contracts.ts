@@ -50,6 +50,16 @@ export const TYPE_AZUREAD_GET_SERVICE_PRINCIPAL = "azuread:index/getServicePrinc
 export const TYPE_AZURE_NATIVE_GET_CLIENT_CONFIG = "azure-native:authorization:getClientConfig";
 export const TYPE_KEYVAULT_SECRET = "azure-native:keyvault:Secret";
 
+/**
+ * Import ids of the azuread resources a client adopts (`clients[].adopt`): @pulumi/azuread 6.9.1, the "Import" section
+ * of each resource; terraform-provider-azuread parses them case-sensitively. ApplicationPassword has none.
+ */
+export const IMPORT_IDS = {
+  application: (objectId: string): string => `/applications/${objectId}`,
+  servicePrincipal: (objectId: string): string => `/servicePrincipals/${objectId}`,
+  delegatedPermissionGrant: (grantId: string): string => `/oauth2PermissionGrants/${grantId}`,
+} as const;
+
 /** Key Vault copies of client secrets carry this content type and these tags. */
 export const CLIENT_SECRET_CONTENT_TYPE = "application/x-entra-client-secret";
 export const TAG_CLIENT = "k2-oauth-client";

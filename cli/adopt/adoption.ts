@@ -20,13 +20,11 @@ import { appImplicitGrant } from "../../policies/rules/appImplicitGrant";
 import { appLeastPrivilege } from "../../policies/rules/appLeastPrivilege";
 import { appOwners } from "../../policies/rules/appOwners";
 import { appSingleTenant } from "../../policies/rules/appSingleTenant";
-import { DEFAULT_SECRET } from "../../components/config";
+import { clientProblems, DEFAULT_SECRET, DEFAULT_SIGN_IN_AUDIENCE } from "../../components/config";
+import { IMPORT_IDS } from "../../components/contracts";
 import { flag, object, objects, text, texts, type GraphObject } from "./graph";
 import { uniqueSlug } from "./slugs";
 import type { ApiPrincipal, AppRead, Owner, TenantRead } from "./tenant";
-
-/** The sign-in audience the components declare when a client does not say otherwise (the provider's default too). */
-export const DEFAULT_SIGN_IN_AUDIENCE = "AzureADMyOrg";
 
 export interface ResourceAccessEntry {
   resourceAppId: string;
@@ -315,12 +313,12 @@ function decide(app: AppRead, tenant: TenantRead, ctx: AdoptionContext): Decided
   for (const e of others) {
     for (const a of e.resourceAccess) permissionNames.set(`${e.resourceAppId}/${a.id}`, permissionName(tenant.otherApis.get(e.resourceAppId), a));
   }
-  const imports: AdoptedClient["imports"] = [{ what: "app registration", id: app.id, importId: `/applications/${app.id}` }];
+  const imports: AdoptedClient["imports"] = [{ what: "app registration", id: app.id, importId: IMPORT_IDS.application(app.id) }];
   const creates: string[] = [];
   if (sp === undefined) creates.push("its service principal (the app has none in this tenant)", "tenant-wide consent to the K2 API scope");
   else {
-    imports.push({ what: "service principal", id: sp.id, importId: `/servicePrincipals/${sp.id}` });
-    if (grantId !== undefined) imports.push({ what: "tenant-wide consent", id: grantId, importId: `/oauth2PermissionGrants/${grantId}` });
+    imports.push({ what: "service principal", id: sp.id, importId: IMPORT_IDS.servicePrincipal(sp.id) });
+    if (grantId !== undefined) imports.push({ what: "tenant-wide consent", id: grantId, importId: IMPORT_IDS.delegatedPermissionGrant(grantId) });
     else creates.push("tenant-wide consent to the K2 API scope (there is none yet)");
   }
   const ownerLabels = { app: ownerList(app.owners), servicePrincipal: sp !== undefined && entry.servicePrincipal?.owners !== undefined ? ownerList(sp.owners) : undefined };
@@ -404,6 +402,18 @@ export function decideAdoption(tenant: TenantRead, ctx: AdoptionContext): Adopti
     }
     const name = uniqueSlug(app.displayName, app.appId, taken);
     const entry: ClientEntry = { name, ...decided.entry };
+    // The stack's own rules for a client (https redirect URIs, the display name's length...): refused, it is left out.
+    const problems = clientProblems(entry, ctx.existing.length + clients.length);
+    if (problems.length > 0) {
+      taken.delete(name);
+      skipped.push({
+        id: app.id,
+        appId: app.appId,
+        displayName: app.displayName,
+        reasons: [`this project's config refuses what the app has: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}. Change it in the Entra admin center if nothing needs it, then run adopt again`],
+      });
+      continue;
+    }
     clients.push({ ...decided.adopted, entry, appId: app.appId, findings: expectedFindings(name, decided.entry, decided.adopted.permissionNames) });
   }
   const groups = new Map<string, string[]>();

@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, DEFAULT_AUDIENCE, DEFAULT_SCOPE, type ConfigIssue, type StackConfig } from "../../components/config";
 import { GRAPH_ROOTS, v1Endpoints, type Cloud } from "../../components/entra";
+import { isoDay } from "../../components/rotation";
 import { usage, usageErrorText } from "../args";
 import { loadStackFile, parseStackText, SECRET_PLACEHOLDER, stackFilePath, StackFileError, validateLoadedStack, type LoadedStack } from "../stackFile";
 import { DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT_MS, defaultBackoffMs, type HttpPolicy } from "../verify/http";
@@ -186,10 +187,6 @@ function httpPolicy(options: AdoptOptions, io: AdoptIo, sleep: (ms: number) => P
     sleep,
     fetch: io.fetch ?? globalThis.fetch,
   };
-}
-
-function isoDay(at: Date): string {
-  return at.toISOString().slice(0, 10);
 }
 
 function clientsToWrite(adoption: Adoption, today: string): ClientToWrite[] {

@@ -258,6 +258,35 @@ describe("apps this project cannot declare exactly are left, with the reason", (
     ]);
   });
 
+  it("what the stack's config refuses (a display name over 120 characters, an http redirect URI): left out with each key's message", async () => {
+    const long = `K2 - ${"x".repeat(116)}`;
+    const tenant = await tenantOf([handMade({ app: { displayName: long, redirectUris: ["http://forms.contoso.example/signin", "https://forms.contoso.example/ok"] } })]);
+    const adoption = decideAdoption(tenant, { ...CONTEXT, existing: [{ name: "reporting", displayName: "Reporting", applicationObjectId: undefined }] });
+    expect(adoption.clients).toEqual([]);
+    expect(adoption.skipped).toEqual([
+      {
+        id: "0e000000-0000-4000-8000-000000000001",
+        appId: "0e000000-0000-4000-8000-0000000000a1",
+        displayName: long,
+        reasons: [
+          "this project's config refuses what the app has: " +
+            `k2-oauth:clients[1].displayName: expected a display name of at most 120 characters, like K2 - Power Automate; got '${long.slice(0, 80)}…'; ` +
+            "k2-oauth:clients[1].redirectUris[0]: expected a redirect URI as an https URL, like https://global.consent.azure-apim.net/redirect (https, not http); got 'http://forms.contoso.example/signin'. " +
+            "Change it in the Entra admin center if nothing needs it, then run adopt again",
+        ],
+      },
+    ]);
+  });
+
+  it("the name of an app left out is free for the next one with the same display name", async () => {
+    const refused = handMade({ app: { redirectUris: ["http://forms.contoso.example/signin"] } });
+    const other = { app: portalApp({ id: "0f000000-0000-4000-8000-000000000001", appId: "0f000000-0000-4000-8000-0000000000a1", displayName: "K2 - Forms", redirectUris: ["https://forms2.contoso.example/signin"], requiredResourceAccess: [K2_ENTRY] }), owners: [user(ALICE)] };
+    const adoption = decideAdoption(await tenantOf([refused, other]), CONTEXT);
+    expect(adoption.skipped.map((s) => s.id)).toEqual(["0e000000-0000-4000-8000-000000000001"]);
+    expect(adoption.clients.map((c) => [c.entry.name, c.entry.adopt.applicationObjectId])).toEqual([["k2-forms", "0f000000-0000-4000-8000-000000000001"]]);
+    expect(adoption.sharedDisplayNames).toEqual([]);
+  });
+
   it("an API listed without any permission", async () => {
     expect(await reasonsFor(handMade({ app: { requiredResourceAccess: [K2_ENTRY, { resourceAppId: GRAPH_APP_ID, resourceAccess: [] }] } }))).toEqual([
       `it lists the API ${GRAPH_APP_ID} without any permission`,
