@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { diffPlans, IMPORT_ID_PATH } from "../../cli/plan/diff";
-import type { RecordedResource } from "../../cli/plan/model";
+import type { PlannedResource } from "../../cli/plan/model";
 import { planJson } from "../../cli/plan/render/json";
 import { renderMarkdown } from "../../cli/plan/render/markdown";
 import { importsText, renderText } from "../../cli/plan/render/text";
@@ -14,7 +14,7 @@ import { planResult } from "./project";
 const APP_IMPORT = "/applications/0a000000-0000-4000-8000-000000000001";
 const SP_IMPORT = "/servicePrincipals/0a000000-0000-4000-8000-0000000000b1";
 
-function res(name: string, importId?: string): RecordedResource {
+function res(name: string, importId?: string): PlannedResource {
   return {
     urn: `urn:pulumi:dev::k2-oauth::azuread:index/application:Application::${name}`,
     type: "azuread:index/application:Application",
@@ -22,6 +22,7 @@ function res(name: string, importId?: string): RecordedResource {
     custom: true,
     dependencies: [],
     wireInputs: { displayName: name },
+    inputs: { displayName: name },
     ...(importId !== undefined ? { importId } : {}),
   };
 }
