@@ -10,7 +10,7 @@ import * as azuread from "@pulumi/azuread";
 // Only the keyvault module: loading all of @pulumi/azure-native costs seconds.
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import type { ClientConfig, KeyVaultConfig } from "./config";
-import { IMPORT_IDS, TAG_CLIENT, TAG_CLIENT_ID, TAG_GENERATION, TAG_KEY_ID, TAG_SLOT, TYPE_CLIENT_APP } from "./contracts";
+import { IMPORT_IDS, TAG_CLIENT, TAG_CLIENT_ID, TAG_GENERATION, TAG_KEY_ID, TAG_SLOT, TYPE_CLIENT_APP, type ClientAppRecord } from "./contracts";
 import { rfc3339, type SlotName } from "./rotation";
 import { secretDeclarations, type PasswordDeclaration, type VaultSecretDeclaration } from "./secretDeclarations";
 
@@ -38,6 +38,8 @@ export interface K2ApiReference {
 
 export interface ClientAppArgs {
   client: ClientConfig;
+  /** The client's stack config key, like `k2-oauth:clients[0]` (recorded for the policy pack's messages). */
+  configPath: string;
   k2Api: K2ApiReference;
   keyVault?: KeyVaultConfig;
   /** The day the schedule is computed for (only its UTC day matters). */
@@ -69,6 +71,19 @@ export function adopted(id: string | undefined, importId: (id: string) => string
 /** Replication delays after a new service principal can last minutes: give the provider's retries room. */
 export const CONSENT_CREATE_TIMEOUT = "15m";
 
+/**
+ * What ClientApp records as its inputs and outputs for the policy pack (components/contracts.ts): its config key, the
+ * K2 API scope it requests and its secret schedule.
+ */
+export function clientAppRecord(args: ClientAppArgs): ClientAppRecord<pulumi.Input<string>> {
+  const { client, k2Api } = args;
+  return {
+    configPath: args.configPath,
+    k2Api: { clientId: k2Api.clientId, scope: k2Api.scope, scopeId: k2Api.scopeId, servicePrincipalObjectId: k2Api.servicePrincipalObjectId },
+    secret: { lifetimeDays: client.secret.lifetimeDays, rotateAfterDays: client.secret.rotateAfterDays },
+  };
+}
+
 export class ClientApp extends pulumi.ComponentResource {
   public readonly application: azuread.Application;
   public readonly servicePrincipal: azuread.ServicePrincipal;
@@ -84,7 +99,8 @@ export class ClientApp extends pulumi.ComponentResource {
   public readonly overlapDays: number;
 
   constructor(name: string, args: ClientAppArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(TYPE_CLIENT_APP, name, {}, opts);
+    const record = clientAppRecord(args);
+    super(TYPE_CLIENT_APP, name, record, opts);
     const { client, k2Api } = args;
     const child = { parent: this };
 
@@ -148,6 +164,7 @@ export class ClientApp extends pulumi.ComponentResource {
     this.keyVaultSecretName = vault?.secretName;
 
     this.registerOutputs({
+      ...record,
       clientId: this.clientId,
       servicePrincipalObjectId: this.servicePrincipal.objectId,
       secrets: this.secrets.map((s) => ({ slot: s.slot, keyId: s.keyId, endDate: s.endDate, current: s.current })),

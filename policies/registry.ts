@@ -5,7 +5,6 @@
 import type { Policies } from "@pulumi/policy";
 import { k2ApiAdminConsent } from "./rules/adminConsent";
 import { appImplicitGrant } from "./rules/appImplicitGrant";
-import { appLeastPrivilege } from "./rules/appLeastPrivilege";
 import { appOwners } from "./rules/appOwners";
 import { appRedirectUris } from "./rules/appRedirectUris";
 import { appSingleTenant } from "./rules/appSingleTenant";
@@ -14,8 +13,11 @@ import { bearerTokenV1Endpoints } from "./rules/bearerTokenEndpoints";
 import { bearerTokenSettings } from "./rules/bearerTokenSettings";
 import { clientSecretExpiry } from "./rules/clientSecretExpiry";
 import { clientSecretExpiryAdvisory } from "./rules/clientSecretExpiryAdvisory";
+import { keyVaultClientSecretContentType } from "./rules/keyVaultContentType";
 import { keyVaultExpiryMatchesEntra } from "./rules/keyVaultExpiryMatches";
 import { keyVaultSecretExpires } from "./rules/keyVaultSecretExpires";
+import { appLeastPrivilege } from "./rules/leastPrivilege";
+import { appPreferCertificate } from "./rules/preferCertificate";
 import { clientSecretRotationOverlap } from "./rules/rotationOverlap";
 
 export const POLICY_PACK_NAME = "k2-oauth";
@@ -26,13 +28,15 @@ export const POLICIES: Policies = [
   bearerTokenSettings,
   clientSecretExpiry,
   clientSecretExpiryAdvisory,
+  clientSecretRotationOverlap,
   appRedirectUris,
   appImplicitGrant,
   appSingleTenant,
   appOwners,
   appLeastPrivilege,
-  keyVaultSecretExpires,
+  appPreferCertificate,
   k2ApiAdminConsent,
+  keyVaultSecretExpires,
+  keyVaultClientSecretContentType,
   keyVaultExpiryMatchesEntra,
-  clientSecretRotationOverlap,
 ];

@@ -16,10 +16,11 @@
  * Existing client secrets and certificates are never imported or changed (an ApplicationPassword cannot be imported
  * and its value cannot be read); they are reported with their end dates.
  */
+import { DEFAULT_MIN_OWNERS, SETTINGS } from "../../policies/lib/config";
 import { appImplicitGrant } from "../../policies/rules/appImplicitGrant";
-import { appLeastPrivilege } from "../../policies/rules/appLeastPrivilege";
 import { appOwners } from "../../policies/rules/appOwners";
 import { appSingleTenant } from "../../policies/rules/appSingleTenant";
+import { allowedPairs, appLeastPrivilege, requestProblem } from "../../policies/rules/leastPrivilege";
 import { clientProblems, DEFAULT_SECRET, DEFAULT_SIGN_IN_AUDIENCE } from "../../components/config";
 import { IMPORT_IDS } from "../../components/contracts";
 import { flag, object, objects, text, texts, type GraphObject } from "./graph";
@@ -325,18 +326,30 @@ function decide(app: AppRead, tenant: TenantRead, ctx: AdoptionContext): Decided
   return { entry, adopted: { imports, creates, findings: [], credentials: credentialsOf(app.object), owners: ownerLabels, leftAsIs, permissionNames } };
 }
 
-/** The findings this project's policy pack will report for an adopted client, with the change that settles each. */
+/** The delegated scopes the least-privilege rule allows with the pack's defaults (`allowedScopes`), as pairs. */
+const DEFAULT_ALLOWED_PAIRS = allowedPairs(SETTINGS.allowedScopes.read(undefined));
+
+/**
+ * The findings this project's policy pack, with its default settings, will report for an adopted client, with the
+ * change that settles each (the offline plan of a stack without its own policy config shows exactly these).
+ */
 export function expectedFindings(name: string, entry: Omit<ClientEntry, "name">, permissionNames: ReadonlyMap<string, string>): ExpectedFinding[] {
   const resource = `${name}-app`;
   const findings: ExpectedFinding[] = [];
   const level = (rule: { enforcementLevel?: string }) => (rule.enforcementLevel === "mandatory" ? "mandatory" : "advisory");
-  if (entry.implicitGrant?.accessTokens === true) {
+  const disabled = new Set([appImplicitGrant, appSingleTenant, appOwners, appLeastPrivilege].filter((r) => r.enforcementLevel === "disabled").map((r) => r.name));
+  const implicit = [
+    ["accessTokens", "access tokens", entry.implicitGrant?.accessTokens === true],
+    ["idTokens", "ID tokens", entry.implicitGrant?.idTokens === true],
+  ] as const;
+  for (const [key, tokens, on] of implicit) {
+    if (!on) continue;
     findings.push({
       policy: appImplicitGrant.name,
       level: level(appImplicitGrant),
       resource,
-      message: "the app issues access tokens through the implicit grant",
-      change: `once its consumers use the authorization code flow, set implicitGrant.accessTokens: false for client ${name} (adopt keeps it on: turning it off at import would break a consumer that uses it)`,
+      message: `the app issues ${tokens} through the implicit grant`,
+      change: `once its consumers use the authorization code flow, set implicitGrant.${key}: false for client ${name} (adopt keeps it on: turning it off at import would break a consumer that uses it)`,
     });
   }
   if ((entry.signInAudience ?? DEFAULT_SIGN_IN_AUDIENCE) !== DEFAULT_SIGN_IN_AUDIENCE) {
@@ -348,26 +361,31 @@ export function expectedFindings(name: string, entry: Omit<ClientEntry, "name">,
       change: `unless users of other tenants sign in through it, remove signInAudience from client ${name} (single tenant)`,
     });
   }
-  if (entry.owners.length === 0) {
+  if (entry.owners.length < DEFAULT_MIN_OWNERS) {
     findings.push({
       policy: appOwners.name,
       level: level(appOwners),
       resource,
-      message: "the app has no owners",
+      message: entry.owners.length === 0 ? "the app has no owners" : `the app has ${entry.owners.length} owners, fewer than ${DEFAULT_MIN_OWNERS}`,
       change: `add the object ids of the people who look after it to owners of client ${name}`,
     });
   }
   for (const e of entry.requiredResourceAccess ?? []) {
-    const names = e.resourceAccess.map((a) => permissionNames.get(`${e.resourceAppId}/${a.id}`) ?? a.id);
-    findings.push({
-      policy: appLeastPrivilege.name,
-      level: level(appLeastPrivilege),
-      resource,
-      message: `the app also requests ${names.join(", ")}`,
-      change: `if its consumer does not need ${e.resourceAccess.length === 1 ? "it" : "them"}, remove the requiredResourceAccess entry ${e.resourceAppId} from client ${name}`,
-    });
+    for (const a of e.resourceAccess) {
+      const problem = requestProblem(a.type, e.resourceAppId, a.id, DEFAULT_ALLOWED_PAIRS);
+      if (problem === undefined) continue;
+      findings.push({
+        policy: appLeastPrivilege.name,
+        level: level(appLeastPrivilege),
+        resource,
+        message: `the app requests ${permissionNames.get(`${e.resourceAppId}/${a.id}`) ?? a.id}: it ${problem}`,
+        change:
+          `once no consumer needs it, remove it (id ${a.id}) from the requiredResourceAccess entry ${e.resourceAppId} of client ${name}` +
+          (a.type === "Scope" ? `; if a consumer does need it, add "${e.resourceAppId}/${a.id}" to allowedScopes of ${appLeastPrivilege.name} in the stack's policy config` : ""),
+      });
+    }
   }
-  return findings;
+  return findings.filter((f) => !disabled.has(f.policy));
 }
 
 /** Decides every app; names new clients uniquely against the stack's and each other's names. */

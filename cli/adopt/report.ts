@@ -126,8 +126,13 @@ export function renderText(r: AdoptReport): string {
   }
 
   const findings = adoption.clients.flatMap((c) => c.findings);
-  out.push("Policy findings to expect (npm run plan and pulumi preview report them; what to change after the adoption)");
+  out.push("Policy findings to expect (the pack's defaults: npm run plan and pulumi preview report them; what to change after the adoption)");
   if (findings.length === 0) out.push("  none");
+  if (findings.some((f) => f.level === "mandatory")) {
+    out.push(
+      `  A mandatory finding stops pulumi up with the pack: settle it first, or give the app a time-boxed exemption in policies/config/${r.stack}.json until its consumers allow the change.`,
+    );
+  }
   for (const f of findings) {
     out.push(`  ${f.level === "mandatory" ? "x mandatory" : "! advisory "}  ${f.policy}  ${f.resource}: ${f.message}`);
     out.push(`      change: ${f.change}`);

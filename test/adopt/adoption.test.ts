@@ -4,7 +4,7 @@
  * expect; existing secrets as metadata; consents left as they are.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { decideAdoption, unsupportedAppSettings, unsupportedServicePrincipalSettings, type AdoptionContext, type ClientEntry } from "../../cli/adopt/adoption";
+import { decideAdoption, expectedFindings, unsupportedAppSettings, unsupportedServicePrincipalSettings, type AdoptionContext, type ClientEntry } from "../../cli/adopt/adoption";
 import { createGraphReader, type GraphObject } from "../../cli/adopt/graph";
 import { readTenant, type ReadOptions, type TenantRead } from "../../cli/adopt/tenant";
 import { GraphDouble, type GraphJson } from "../doubles/graphServer";
@@ -130,16 +130,9 @@ describe("the legacy tenant: three hand-made apps", () => {
     expect(eu.creates).toEqual(["its service principal (the app has none in this tenant)", "tenant-wide consent to the K2 API scope"]);
   });
 
-  it("names the policy findings to expect and the change to make after the adoption", () => {
+  it("names the policy findings to expect (the pack's defaults: Microsoft Graph User.Read is allowed) and the change to make after the adoption", () => {
     const findings = decideAdoption(tenant, CONTEXT).clients.flatMap((c) => c.findings);
     expect(findings).toEqual([
-      {
-        policy: "entra-app-least-privilege",
-        level: "advisory",
-        resource: "k2-power-automate-app",
-        message: "the app also requests Microsoft Graph: User.Read (delegated)",
-        change: `if its consumer does not need it, remove the requiredResourceAccess entry ${GRAPH_APP_ID} from client k2-power-automate`,
-      },
       {
         policy: "entra-app-implicit-grant",
         level: "mandatory",
@@ -148,11 +141,48 @@ describe("the legacy tenant: three hand-made apps", () => {
         change: "once its consumers use the authorization code flow, set implicitGrant.accessTokens: false for client k2-reports (adopt keeps it on: turning it off at import would break a consumer that uses it)",
       },
       {
+        policy: "entra-app-implicit-grant",
+        level: "mandatory",
+        resource: "k2-reports-app",
+        message: "the app issues ID tokens through the implicit grant",
+        change: "once its consumers use the authorization code flow, set implicitGrant.idTokens: false for client k2-reports (adopt keeps it on: turning it off at import would break a consumer that uses it)",
+      },
+      {
         policy: "entra-app-owners",
-        level: "advisory",
+        level: "mandatory",
         resource: "k2-reports-app",
         message: "the app has no owners",
         change: "add the object ids of the people who look after it to owners of client k2-reports",
+      },
+    ]);
+  });
+
+  it("least privilege, as the pack judges it: an app role and a delegated scope outside allowedScopes each a finding, User.Read none", () => {
+    const MAIL_READ = "570282fd-fa5c-430d-a7fd-fc8dc98a9dca";
+    const ROLE_ID = "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30";
+    const entry: Omit<ClientEntry, "name"> = {
+      displayName: "K2 - Mail",
+      redirectUris: [],
+      owners: [ALICE.id],
+      requiredResourceAccess: [{ resourceAppId: GRAPH_APP_ID, resourceAccess: [{ id: USER_READ_ID, type: "Scope" }, { id: MAIL_READ, type: "Scope" }, { id: ROLE_ID, type: "Role" }] }],
+      secret: { lifetimeDays: 180, rotateAfterDays: 150, startDate: "2026-11-29" },
+      adopt: { applicationObjectId: "0e000000-0000-4000-8000-000000000001" },
+    };
+    const names = new Map([[`${GRAPH_APP_ID}/${ROLE_ID}`, "Microsoft Graph: Application.Read.All (application permission)"]]);
+    expect(expectedFindings("k2-mail", entry, names)).toEqual([
+      {
+        policy: "entra-app-least-privilege",
+        level: "mandatory",
+        resource: "k2-mail-app",
+        message: `the app requests ${MAIL_READ}: it requests a delegated scope the policy's allowedScopes does not list; remove it, or add it to allowedScopes as "<API application id>/<scope id>" if the client needs it`,
+        change: `once no consumer needs it, remove it (id ${MAIL_READ}) from the requiredResourceAccess entry ${GRAPH_APP_ID} of client k2-mail; if a consumer does need it, add "${GRAPH_APP_ID}/${MAIL_READ}" to allowedScopes of entra-app-least-privilege in the stack's policy config`,
+      },
+      {
+        policy: "entra-app-least-privilege",
+        level: "mandatory",
+        resource: "k2-mail-app",
+        message: "the app requests Microsoft Graph: Application.Read.All (application permission): it requests an app role (an application permission, which acts without any user): far more than a K2 client needs; remove it",
+        change: `once no consumer needs it, remove it (id ${ROLE_ID}) from the requiredResourceAccess entry ${GRAPH_APP_ID} of client k2-mail`,
       },
     ]);
   });

@@ -63,6 +63,16 @@ describe("adopt: the legacy tenant", () => {
     expect(lines).toContain(
       "Same display name: 2 apps are named 'K2 - Reports' (clients k2-reports, k2-reports-2). Each keeps its display name and is told apart by its object id; adopted apps are declared without the provider's duplicate-name check (preventDuplicateNames off), which would refuse them.",
     );
+    const findings = lines.indexOf("Policy findings to expect (the pack's defaults: npm run plan and pulumi preview report them; what to change after the adoption)");
+    expect(lines.slice(findings + 1, findings + 8)).toEqual([
+      "  A mandatory finding stops pulumi up with the pack: settle it first, or give the app a time-boxed exemption in policies/config/legacy.json until its consumers allow the change.",
+      "  x mandatory  entra-app-implicit-grant  k2-reports-app: the app issues access tokens through the implicit grant",
+      "      change: once its consumers use the authorization code flow, set implicitGrant.accessTokens: false for client k2-reports (adopt keeps it on: turning it off at import would break a consumer that uses it)",
+      "  x mandatory  entra-app-implicit-grant  k2-reports-app: the app issues ID tokens through the implicit grant",
+      "      change: once its consumers use the authorization code flow, set implicitGrant.idTokens: false for client k2-reports (adopt keeps it on: turning it off at import would break a consumer that uses it)",
+      "  x mandatory  entra-app-owners  k2-reports-app: the app has no owners",
+      "      change: add the object ids of the people who look after it to owners of client k2-reports",
+    ]);
     expect(r.stderr.split("\n")).toEqual([
       `Signing in to tenant ${TENANT} for Microsoft Graph (${d.graph.url})...`,
       "K2 API service principal: K2 API (appId 22222222-3333-4444-5555-666666666666)",

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseCommandLine, synopsis, usage, usageErrorText, UsageError, type CommandSpec } from "../../cli/args";
+import { BUILD_POLICIES_COMMAND, main as buildPoliciesMain } from "../../cli/buildPolicies";
 import { DISCOVER_COMMAND, runDiscover } from "../../cli/discover";
 import { DUE_COMMAND, main as dueMain } from "../../cli/due";
 import { PLAN_COMMAND } from "../../cli/plan/args";
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   discover: DISCOVER_COMMAND,
   bench: BENCH_COMMAND,
   adopt: ADOPT_COMMAND,
+  "build:policies": BUILD_POLICIES_COMMAND,
 };
 
 interface Captured {
@@ -68,6 +70,12 @@ const IN_PROCESS: Record<string, (argv: string[]) => Promise<Captured>> = {
     const err: string[] = [];
     const { exitCode } = await runAdopt(argv, { cwd: REPO_ROOT, env: {}, stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
     return { code: exitCode, stdout: out.join(""), stderr: err.join("") };
+  },
+  async "build:policies"(argv) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await buildPoliciesMain(argv, { root: REPO_ROOT, stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
+    return { code, stdout: out.join(""), stderr: err.join("") };
   },
   async bench(argv) {
     const out: string[] = [];

@@ -35,7 +35,7 @@ const NOW = new Date("2026-11-29T12:00:00Z");
 
 async function declare(name: string, client: Record<string, unknown>): Promise<Record<string, RecordedResource>> {
   const config: ClientConfig = ClientSchema.parse({ name, displayName: `K2 - ${name}`, secret: { startDate: "2026-11-29" }, ...client });
-  const app = new mod.ClientApp(name, { client: config, k2Api, now: NOW, keyVault: { resourceGroupName: "rg-k2", vaultName: "kv-k2" } });
+  const app = new mod.ClientApp(name, { client: config, configPath: "k2-oauth:clients[0]", k2Api, now: NOW, keyVault: { resourceGroupName: "rg-k2", vaultName: "kv-k2" } });
   await resolve(app.clientId);
   await settle();
   const mine = recorded.filter((r) => r.name.startsWith(`${name}-`));

@@ -37,9 +37,20 @@ export function exampleStackSuite(stackName: string): void {
       }
     });
 
-    it("has no mandatory violation, per resource or for the stack", () => {
-      const mandatory = [...perResource, ...stackFindings].filter((f) => f.level === "mandatory");
-      expect(mandatory).toEqual([]);
+    it("has no mandatory violation, per resource or for the stack, and no advisory noise either", () => {
+      expect([...perResource, ...stackFindings]).toEqual([]);
+    });
+
+    it("checks this project's resources with the stack (AnalyzeStack), not on their own (Analyze)", () => {
+      const managed = resources.filter((r) => r.parent !== undefined && r.type !== contracts.TYPE_CLIENT_APP);
+      // Besides the components themselves, only the stack's pinned providers stand outside InboundOAuth.
+      const providers = resources.filter((r) => r.type.startsWith("pulumi:providers:"));
+      expect(providers.map((r) => [r.type, r.parent])).toEqual([
+        ["pulumi:providers:azuread", undefined],
+        ["pulumi:providers:azure-native", undefined],
+      ]);
+      expect(managed.length).toBe(resources.length - 1 - providers.length - resources.filter((r) => r.type === contracts.TYPE_CLIENT_APP).length);
+      for (const r of managed) expect(r.urn, r.name).toMatch(/::k2oauth:index:InboundOAuth\$/);
     });
 
     it("leaves nothing undecided: every value the rules need is known after the run", () => {
@@ -63,10 +74,25 @@ export function exampleStackSuite(stackName: string): void {
         .map((r) => (r.type === contracts.TYPE_KEYVAULT_SECRET ? { ...r, properties: { ...r.properties, properties: expireEarly(r.properties.properties) } } : r));
       const copies = resources.filter((r) => r.type === contracts.TYPE_KEYVAULT_SECRET).length;
       expect((await pack.session.analyzeStack(shifted)).filter((f) => f.policyName === "keyvault-secret-expiry-matches-entra")).toHaveLength(copies);
-      const bearer = resources.find((r) => r.type === contracts.TYPE_BEARER_TOKEN_RESOURCE)!;
-      const v2 = { ...bearer.inputs, tokenEndpoint: String(bearer.inputs.tokenEndpoint).replace("/oauth2/token", "/oauth2/v2.0/token") };
-      const findings2 = await pack.session.analyze({ ...asAnalyzeInput(bearer), properties: v2 });
-      expect(findings2.filter((f) => f.level === "mandatory").map((f) => f.policyName)).toEqual(["k2-bearer-token-v1-endpoints"]);
+      const v2 = resources.map(asStackResource).map((r) =>
+        r.type === contracts.TYPE_BEARER_TOKEN_RESOURCE ? { ...r, properties: { ...r.properties, tokenEndpoint: String(r.properties.tokenEndpoint).replace("/oauth2/token", "/oauth2/v2.0/token") } } : r,
+      );
+      const findings2 = (await pack.session.analyzeStack(v2)).filter((f) => f.level === "mandatory");
+      expect(findings2.map((f) => [f.policyName, f.message.split("\n")[1]])).toEqual([
+        [
+          "k2-bearer-token-v1-endpoints",
+          "tokenEndpoint is a v2.0 endpoint; K2 needs the v1 form https://<login host>/{tenantId}/oauth2/token (remove the v2.0 segment); change k2-oauth:tenantId and k2-oauth:cloud",
+        ],
+      ]);
+      // The client's redirect URIs, named by their stack config key.
+      const client = resources.find((r) => r.type === contracts.TYPE_CLIENT_APP)!;
+      const unsafe = resources.map(asStackResource).map((r) =>
+        r.type === contracts.TYPE_AZUREAD_APPLICATION && r.parent === client.urn
+          ? { ...r, properties: { ...r.properties, web: { ...(r.properties.web as object), redirectUris: ["https://k2-test.azurewebsites.net/signin"] } } }
+          : r,
+      );
+      const redirect = (await pack.session.analyzeStack(unsafe)).filter((f) => f.policyName === "entra-app-redirect-uris");
+      expect(redirect.map((f) => [f.level, f.message.split("\n")[1].split("; change ")[1]])).toEqual([["mandatory", `${String(client.inputs.configPath)}.redirectUris[0]`]]);
     });
 
     it("never prints a client secret", () => {
