@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 // Only the keyvault module: loading all of @pulumi/azure-native costs seconds.
 import * as keyvault from "@pulumi/azure-native/keyvault";
-import type { ClientConfig, KeyVaultConfig } from "./config";
+import type { AdoptConfig, ClientConfig, KeyVaultConfig } from "./config";
 import { IMPORT_IDS, TAG_CLIENT, TAG_CLIENT_ID, TAG_GENERATION, TAG_KEY_ID, TAG_SLOT, TYPE_CLIENT_APP, type ClientAppRecord } from "./contracts";
 import { rfc3339, type SlotName } from "./rotation";
 import { secretDeclarations, type PasswordDeclaration, type VaultSecretDeclaration } from "./secretDeclarations";
@@ -59,13 +59,15 @@ export interface ClientSecretInfo {
 }
 
 /**
- * The options of a resource a client adopts (`clients[].adopt`): imported by the first `pulumi up` (the engine reads it
- * instead of creating it; once imported, the same id is ignored), and retained on delete: Pulumi never deletes what
- * existed before it took it over, also when another id is given later (the engine would import that one and drop this).
- * Nothing for a resource this project creates.
+ * The options of a resource of an adopted client (`clients[].adopt`). Retained on delete, all of them: Pulumi never
+ * deletes what existed before it took the client over (removing the client hands its app back to management by hand),
+ * also once the ids are removed or when another id is given later (the engine would import that one and drop this).
+ * Imported when its id is given: the engine reads it instead of creating it (once imported, the same id is ignored).
+ * Nothing for a client this project created.
  */
-export function adopted(id: string | undefined, importId: (id: string) => string): Pick<pulumi.CustomResourceOptions, "import" | "retainOnDelete"> {
-  return id === undefined ? {} : { import: importId(id), retainOnDelete: true };
+export function adopted(adopt: AdoptConfig | undefined, id: string | undefined, importId: (id: string) => string): Pick<pulumi.CustomResourceOptions, "import" | "retainOnDelete"> {
+  if (adopt === undefined) return {};
+  return id === undefined ? { retainOnDelete: true } : { import: importId(id), retainOnDelete: true };
 }
 
 /** Replication delays after a new service principal can last minutes: give the provider's retries room. */
@@ -123,7 +125,7 @@ export class ClientApp extends pulumi.ComponentResource {
           ...client.requiredResourceAccess.map((api) => ({ resourceAppId: api.resourceAppId, resourceAccesses: api.resourceAccess.map((a) => ({ id: a.id, type: a.type })) })),
         ],
       },
-      { ...child, ...adopted(adopt?.applicationObjectId, IMPORT_IDS.application) },
+      { ...child, ...adopted(adopt, adopt?.applicationObjectId, IMPORT_IDS.application) },
     );
     this.clientId = this.application.clientId;
 
@@ -134,7 +136,7 @@ export class ClientApp extends pulumi.ComponentResource {
         owners: client.servicePrincipal.owners ?? client.owners,
         appRoleAssignmentRequired: client.servicePrincipal.appRoleAssignmentRequired,
       },
-      { ...child, ...adopted(adopt?.servicePrincipalObjectId, IMPORT_IDS.servicePrincipal) },
+      { ...child, ...adopted(adopt, adopt?.servicePrincipalObjectId, IMPORT_IDS.servicePrincipal) },
     );
 
     // Tenant-wide admin consent: a delegated grant with no user (consentType AllPrincipals). The grant depends on the
@@ -149,7 +151,7 @@ export class ClientApp extends pulumi.ComponentResource {
         resourceServicePrincipalObjectId: k2Api.servicePrincipalObjectId,
         claimValues: [k2Api.scope],
       },
-      { ...child, dependsOn: [this.servicePrincipal], customTimeouts: { create: CONSENT_CREATE_TIMEOUT }, ...adopted(adopt?.grantId, IMPORT_IDS.delegatedPermissionGrant) },
+      { ...child, dependsOn: [this.servicePrincipal], customTimeouts: { create: CONSENT_CREATE_TIMEOUT }, ...adopted(adopt, adopt?.grantId, IMPORT_IDS.delegatedPermissionGrant) },
     );
 
     const declared = secretDeclarations(client, args.now, args.keyVault);

@@ -161,13 +161,24 @@ const RequiredResourceAccessShape = {
 const GRANT_ID = /^[A-Za-z0-9_-]+$/;
 const GRANT_ID_EXPECTED = "expected the id of the tenant-wide delegated permission grant (an oauth2PermissionGrant), like kh2sH2sdXkq8x8FMRsU-HLT0qr7O1c9Juz6SXY_hjxM";
 
-/** The existing objects a client takes over (`npm run adopt` writes them): imported by the first `pulumi up`. */
+const ADOPT_SINCE = ["the adoption day (UTC)", "2026-11-29"] as const;
+
+/**
+ * A client taken over from a setup made by hand (`npm run adopt` writes it). `since`, the adoption day, marks the
+ * client as adopted for good: its app, service principal and consent are retained on delete and the app is declared
+ * without the duplicate-name check. The ids are the existing objects the next `pulumi up` imports; each may be
+ * removed once imported (and must be, when its object was deleted outside Pulumi).
+ */
 const AdoptShape = {
-  applicationObjectId: guid("the app registration's object id (not its application id), a GUID"),
+  since: optional(calendarDay(...ADOPT_SINCE)),
+  applicationObjectId: optional(guid("the app registration's object id (not its application id), a GUID")),
   servicePrincipalObjectId: optional(guid("the service principal's object id, a GUID")),
   grantId: optional(z.string({ error: GRANT_ID_EXPECTED }).regex(GRANT_ID, { error: GRANT_ID_EXPECTED })),
 };
 export const AdoptSchema = z.strictObject(AdoptShape).superRefine((adopt, ctx) => {
+  if (adopt.since === undefined && adopt.applicationObjectId === undefined) {
+    ctx.addIssue({ code: "custom", path: ["since"], input: undefined, message: `is required when applicationObjectId is left out (it keeps the client adopted once its ids are removed); expected ${ADOPT_SINCE[0]}, a calendar day written YYYY-MM-DD, like ${ADOPT_SINCE[1]}` });
+  }
   if (adopt.grantId !== undefined && adopt.servicePrincipalObjectId === undefined) {
     ctx.addIssue({
       code: "custom",
@@ -321,7 +332,7 @@ function otherApiIssues(cfg: { k2Api: { clientId: string }; clients: ReadonlyArr
 }
 
 /** No two clients adopt the same object: the engine would import it twice into one stack. */
-function adoptedTwiceIssues(clients: ReadonlyArray<{ adopt?: { applicationObjectId: string; servicePrincipalObjectId?: string; grantId?: string } }>): CrossFieldIssue[] {
+function adoptedTwiceIssues(clients: ReadonlyArray<{ adopt?: { applicationObjectId?: string; servicePrincipalObjectId?: string; grantId?: string } }>): CrossFieldIssue[] {
   const out: CrossFieldIssue[] = [];
   for (const key of ["applicationObjectId", "servicePrincipalObjectId", "grantId"] as const) {
     const first = new Map<string, number>();

@@ -23,6 +23,7 @@ import { appSingleTenant } from "../../policies/rules/appSingleTenant";
 import { allowedPairs, appLeastPrivilege, requestProblem } from "../../policies/rules/leastPrivilege";
 import { clientProblems, DEFAULT_SECRET, DEFAULT_SIGN_IN_AUDIENCE } from "../../components/config";
 import { IMPORT_IDS } from "../../components/contracts";
+import { isProjectSecretName } from "../../components/secretDeclarations";
 import { flag, object, objects, text, texts, type GraphObject } from "./graph";
 import { uniqueSlug } from "./slugs";
 import type { ApiPrincipal, AppRead, Owner, TenantRead } from "./tenant";
@@ -43,7 +44,8 @@ export interface ClientEntry {
   servicePrincipal?: { owners?: string[]; appRoleAssignmentRequired?: boolean };
   requiredResourceAccess?: ResourceAccessEntry[];
   secret: { lifetimeDays: number; rotateAfterDays: number; startDate: string };
-  adopt: { applicationObjectId: string; servicePrincipalObjectId?: string; grantId?: string };
+  /** `since`: the adoption day (keeps the client adopted once the ids are removed); the ids the first pulumi up imports. */
+  adopt: { since: string; applicationObjectId: string; servicePrincipalObjectId?: string; grantId?: string };
 }
 
 /** A policy of this project's pack that will report the adopted client, and the change that settles it. */
@@ -100,6 +102,11 @@ export interface Adoption {
   skipped: SkippedApp[];
   /** Apps the stack already declares (adopted before): left as they are in the stack file. */
   alreadyAdopted: Array<{ name: string; displayName: string; id: string }>;
+  /**
+   * Apps the stack already declares by display name that carry this project's client secrets: created (or taken over)
+   * by this stack's own pulumi up, left as they are in the stack file.
+   */
+  alreadyManaged: Array<{ name: string; displayName: string; id: string }>;
   sharedDisplayNames: SharedDisplayName[];
 }
 
@@ -110,10 +117,19 @@ export interface ExistingClient {
   applicationObjectId: string | undefined;
 }
 
+/** Another stack file of the project in the same tenant, and the clients it declares. */
+export interface OtherStack {
+  /** Its path as messages show it, like `stacks/Pulumi.prod.yaml`. */
+  label: string;
+  clients: readonly ExistingClient[];
+}
+
 export interface AdoptionContext {
   /** The K2 API's delegated scope value (k2-oauth:k2Api.scope) and its id in this tenant. */
   scope: { value: string; id: string };
   existing: readonly ExistingClient[];
+  /** The project's other stack files with the same tenant: an app one of them declares is theirs. Default: none. */
+  otherStacks?: readonly OtherStack[];
   /** The adoption day (`YYYY-MM-DD`, UTC): the managed secrets' schedule starts then. */
   today: string;
 }
@@ -159,7 +175,12 @@ export function unsupportedAppSettings(app: GraphObject): string[] {
   add("serviceManagementReference", text(app, "serviceManagementReference"));
   add("isDeviceOnlyAuthSupported", flag(app, "isDeviceOnlyAuthSupported"));
   add("isFallbackPublicClient", flag(app, "isFallbackPublicClient"));
+  // ASSUMPTION (not verified on a live tenant): v1.0's metadata names this oauth2RequirePostResponse, while the
+  // service's JSON has been seen to spell it oauth2RequiredPostResponse (microsoftgraph/msgraph-sdk-dotnet#2890;
+  // terraform-provider-azuread reads it from beta because v1.0 may not return it, msgraph-metadata#273). Both
+  // spellings are read; `$select` can only name the first.
   add("oauth2RequirePostResponse", flag(app, "oauth2RequirePostResponse"));
+  add("oauth2RequiredPostResponse", flag(app, "oauth2RequiredPostResponse"));
   add("groupMembershipClaims", text(app, "groupMembershipClaims"));
   const claims = object(app, "optionalClaims");
   for (const kind of ["accessToken", "idToken", "saml2Token"]) add(`optionalClaims.${kind}`, objects(claims, kind).map((c) => text(c, "name") ?? "?"));
@@ -197,10 +218,18 @@ export function unsupportedServicePrincipalSettings(sp: GraphObject): string[] {
 // Decisions per app
 // ---------------------------------------------------------------------------------------------------------------
 
-function sameIds(a: readonly string[], b: readonly string[]): boolean {
-  const x = new Set(a.map((s) => s.toLowerCase()));
-  const y = new Set(b.map((s) => s.toLowerCase()));
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const x = new Set(a);
+  const y = new Set(b);
   return x.size === y.size && [...x].every((v) => y.has(v));
+}
+
+/** GUIDs compare without case. */
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return sameSet(
+    a.map((s) => s.toLowerCase()),
+    b.map((s) => s.toLowerCase()),
+  );
 }
 
 function scopesOf(grant: GraphObject): string[] {
@@ -231,6 +260,18 @@ function ownerList(owners: readonly Owner[]): string {
   return owners.length === 0 ? "none" : owners.map((o) => o.label).join(", ");
 }
 
+/**
+ * The tenant-wide consent the first `pulumi up` creates for an app that has none: a change of access, worded as one
+ * (every user of the tenant can then use the app for K2 without consenting), with how many had consented before.
+ */
+function widenedAccess(scope: string, perUser: number): string {
+  const before = perUser === 0 ? "no user had consented" : `only the ${perUser} user${perUser === 1 ? "" : "s"} who consented themselves could`;
+  return (
+    `tenant-wide consent to the K2 API scope '${scope}' (there is none yet). This widens access: it grants the scope through this app for every user of the tenant, where before ${before}. ` +
+    "If that is not wanted, remove this client from the stack file before pulumi up and keep managing the app by hand"
+  );
+}
+
 interface Decided {
   entry: Omit<ClientEntry, "name">;
   adopted: Omit<AdoptedClient, "entry" | "appId">;
@@ -241,6 +282,13 @@ function decide(app: AppRead, tenant: TenantRead, ctx: AdoptionContext): Decided
   const sp = app.servicePrincipal;
   const reasons: string[] = [];
   const unsupported = [...unsupportedAppSettings(app.object), ...(sp === undefined ? [] : unsupportedServicePrincipalSettings(sp.object))];
+  const trimmed = app.displayName.trim();
+  if (trimmed !== app.displayName) {
+    // The config trims display names, and the provider reads the name back as Graph holds it.
+    reasons.push(
+      `its display name '${app.displayName}' begins or ends with blanks, which this project's config trims: the first pulumi up would rename it to '${trimmed}'. Rename it to '${trimmed}' in the Entra admin center, then run adopt again`,
+    );
+  }
   if (unsupported.length > 0) {
     reasons.push(
       `it sets what this project does not declare, so the first pulumi up would remove it: ${unsupported.join("; ")}. Remove these settings in the Entra admin center if nothing needs them, then run adopt again`,
@@ -262,6 +310,7 @@ function decide(app: AppRead, tenant: TenantRead, ctx: AdoptionContext): Decided
   }
 
   let grantId: string | undefined;
+  let perUser = 0;
   const leftAsIs: string[] = [];
   if (sp !== undefined) {
     const k2Grants = sp.grants.filter((g) => (text(g, "resourceId") ?? "").toLowerCase() === tenant.k2Api.id.toLowerCase());
@@ -269,11 +318,12 @@ function decide(app: AppRead, tenant: TenantRead, ctx: AdoptionContext): Decided
     if (tenantWide.length > 1) reasons.push(`its service principal has ${tenantWide.length} tenant-wide grants to the K2 API`);
     else if (tenantWide.length === 1) {
       const scopes = scopesOf(tenantWide[0]);
-      if (!sameIds(scopes, [ctx.scope.value])) {
+      // Exactly, case included: the provider's claim_values is a case-sensitive set (`User_Impersonation` would be updated).
+      if (!sameSet(scopes, [ctx.scope.value])) {
         reasons.push(`its tenant-wide consent to the K2 API grants '${scopes.join(" ")}', where this project declares exactly '${ctx.scope.value}'`);
       } else grantId = text(tenantWide[0], "id");
     }
-    const perUser = k2Grants.length - tenantWide.length;
+    perUser = k2Grants.length - tenantWide.length;
     if (perUser > 0) leftAsIs.push(`${perUser} user consent${perUser === 1 ? "" : "s"} to the K2 API (per user, not tenant-wide)`);
     for (const g of sp.grants) {
       const resource = (text(g, "resourceId") ?? "").toLowerCase();
@@ -298,7 +348,7 @@ function decide(app: AppRead, tenant: TenantRead, ctx: AdoptionContext): Decided
     ...(signInAudience !== DEFAULT_SIGN_IN_AUDIENCE ? { signInAudience } : {}),
     ...(accessTokens || idTokens ? { implicitGrant: { accessTokens, idTokens } } : {}),
     secret: { lifetimeDays: DEFAULT_SECRET.lifetimeDays, rotateAfterDays: DEFAULT_SECRET.rotateAfterDays, startDate: ctx.today },
-    adopt: { applicationObjectId: app.id },
+    adopt: { since: ctx.today, applicationObjectId: app.id },
   };
   if (sp !== undefined) {
     const spOwners = sp.owners.map((o) => o.id);
@@ -316,11 +366,11 @@ function decide(app: AppRead, tenant: TenantRead, ctx: AdoptionContext): Decided
   }
   const imports: AdoptedClient["imports"] = [{ what: "app registration", id: app.id, importId: IMPORT_IDS.application(app.id) }];
   const creates: string[] = [];
-  if (sp === undefined) creates.push("its service principal (the app has none in this tenant)", "tenant-wide consent to the K2 API scope");
+  if (sp === undefined) creates.push("its service principal (the app has none in this tenant)", widenedAccess(ctx.scope.value, 0));
   else {
     imports.push({ what: "service principal", id: sp.id, importId: IMPORT_IDS.servicePrincipal(sp.id) });
     if (grantId !== undefined) imports.push({ what: "tenant-wide consent", id: grantId, importId: IMPORT_IDS.delegatedPermissionGrant(grantId) });
-    else creates.push("tenant-wide consent to the K2 API scope (there is none yet)");
+    else creates.push(widenedAccess(ctx.scope.value, perUser));
   }
   const ownerLabels = { app: ownerList(app.owners), servicePrincipal: sp !== undefined && entry.servicePrincipal?.owners !== undefined ? ownerList(sp.owners) : undefined };
   return { entry, adopted: { imports, creates, findings: [], credentials: credentialsOf(app.object), owners: ownerLabels, leftAsIs, permissionNames } };
@@ -388,6 +438,22 @@ export function expectedFindings(name: string, entry: Omit<ClientEntry, "name">,
   return findings.filter((f) => !disabled.has(f.policy));
 }
 
+/** Whether the app has a client secret this project created (components/secretDeclarations.ts names them). */
+function projectSecrets(app: AppRead): boolean {
+  return objects(app.object, "passwordCredentials").some((c) => isProjectSecretName(text(c, "displayName") ?? ""));
+}
+
+/** The client of another stack (same tenant) that declares the app: by its adopt id, or by its display name. */
+function otherStackClaim(app: AppRead, stacks: readonly OtherStack[]): { stack: string; client: ExistingClient; by: string } | undefined {
+  for (const stack of stacks) {
+    const byId = stack.clients.find((c) => c.applicationObjectId?.toLowerCase() === app.id.toLowerCase());
+    if (byId !== undefined) return { stack: stack.label, client: byId, by: "by its object id (adopt.applicationObjectId)" };
+    const byName = stack.clients.find((c) => c.applicationObjectId === undefined && c.displayName === app.displayName);
+    if (byName !== undefined) return { stack: stack.label, client: byName, by: "by its display name" };
+  }
+  return undefined;
+}
+
 /** Decides every app; names new clients uniquely against the stack's and each other's names. */
 export function decideAdoption(tenant: TenantRead, ctx: AdoptionContext): Adoption {
   const taken = new Set(ctx.existing.map((c) => c.name));
@@ -395,22 +461,40 @@ export function decideAdoption(tenant: TenantRead, ctx: AdoptionContext): Adopti
   const clients: AdoptedClient[] = [];
   const skipped: SkippedApp[] = [];
   const alreadyAdopted: Adoption["alreadyAdopted"] = [];
+  const alreadyManaged: Adoption["alreadyManaged"] = [];
+  const skip = (app: AppRead, reason: string) => skipped.push({ id: app.id, appId: app.appId, displayName: app.displayName, reasons: [reason] });
   for (const app of tenant.apps) {
     const known = byObjectId.get(app.id.toLowerCase());
     if (known !== undefined) {
       alreadyAdopted.push({ name: known.name, displayName: app.displayName, id: app.id });
       continue;
     }
+    const elsewhere = otherStackClaim(app, ctx.otherStacks ?? []);
+    if (elsewhere !== undefined) {
+      skip(
+        app,
+        `client '${elsewhere.client.name}' of ${elsewhere.stack} (same tenant) declares it ${elsewhere.by}: two stacks would manage one app, each with its own secrets, undoing each other's changes. Manage it there; adopt it here only after removing it there`,
+      );
+      continue;
+    }
+    const projectMade = projectSecrets(app);
     const declared = ctx.existing.find((c) => c.applicationObjectId === undefined && c.displayName === app.displayName);
+    if (declared !== undefined && projectMade) {
+      alreadyManaged.push({ name: declared.name, displayName: app.displayName, id: app.id });
+      continue;
+    }
+    if (projectMade) {
+      skip(
+        app,
+        "it was created and is managed by a k2-oauth stack (its client secrets carry this project's names, like 'k2-oauth slot a (generation 1, until …)'): declare it in that stack, not here",
+      );
+      continue;
+    }
     if (declared !== undefined) {
-      skipped.push({
-        id: app.id,
-        appId: app.appId,
-        displayName: app.displayName,
-        reasons: [
-          `the stack already declares client '${declared.name}' with this display name but without adopt ids: a pulumi up would create a second app. Add adopt.applicationObjectId: ${app.id} to that client (and adopt again to check it), or remove the client`,
-        ],
-      });
+      skip(
+        app,
+        `the stack already declares client '${declared.name}' with this display name but without adopt ids. If that client has not been deployed yet, a pulumi up would create a second app: add adopt.applicationObjectId: ${app.id} to it (and adopt again to check it), or remove the client`,
+      );
       continue;
     }
     const decided = decide(app, tenant, ctx);
@@ -436,7 +520,7 @@ export function decideAdoption(tenant: TenantRead, ctx: AdoptionContext): Adopti
   }
   const groups = new Map<string, string[]>();
   for (const c of clients) groups.set(c.entry.displayName, [...(groups.get(c.entry.displayName) ?? []), c.entry.name]);
-  for (const c of alreadyAdopted) groups.set(c.displayName, [...(groups.get(c.displayName) ?? []), c.name]);
+  for (const c of [...alreadyAdopted, ...alreadyManaged]) groups.set(c.displayName, [...(groups.get(c.displayName) ?? []), c.name]);
   const sharedDisplayNames = [...groups].filter(([, names]) => names.length > 1).map(([displayName, names]) => ({ displayName, names }));
-  return { clients, skipped, alreadyAdopted, sharedDisplayNames };
+  return { clients, skipped, alreadyAdopted, alreadyManaged, sharedDisplayNames };
 }

@@ -95,7 +95,7 @@ export function renderText(r: AdoptReport): string {
   out.push(`Tenant ${r.tenantId}: K2 API '${r.k2Api.displayName}' (appId ${r.k2Api.appId}), delegated scope ${r.k2Api.scope}`);
   out.push(
     `${r.appsFound} app registration${r.appsFound === 1 ? "" : "s"} request${r.appsFound === 1 ? "s" : ""} the K2 API: ${adoption.clients.length} adopted now, ` +
-      `${adoption.alreadyAdopted.length} adopted before, ${adoption.skipped.length} left to be managed by hand`,
+      `${adoption.alreadyAdopted.length} adopted before, ${adoption.alreadyManaged.length === 0 ? "" : `${adoption.alreadyManaged.length} managed by this stack already, `}${adoption.skipped.length} left to be managed by hand`,
   );
   out.push("");
 
@@ -107,6 +107,11 @@ export function renderText(r: AdoptReport): string {
   if (adoption.alreadyAdopted.length > 0) {
     out.push("Already in the stack (left as they are in the stack file)");
     for (const a of adoption.alreadyAdopted) out.push(`  ${a.name}  '${a.displayName}'  (object id ${a.id})`);
+    out.push("");
+  }
+  if (adoption.alreadyManaged.length > 0) {
+    out.push("Managed by this stack already (its client secrets carry this project's names; left as they are in the stack file)");
+    for (const a of adoption.alreadyManaged) out.push(`  ${a.name}  '${a.displayName}'  (object id ${a.id})`);
     out.push("");
   }
   if (adoption.skipped.length > 0) {
@@ -187,6 +192,7 @@ export function renderJson(r: AdoptReport): string {
       findings: c.findings,
     })),
     alreadyAdopted: r.adoption.alreadyAdopted,
+    alreadyManaged: r.adoption.alreadyManaged,
     skipped: r.adoption.skipped,
     sharedDisplayNames: r.adoption.sharedDisplayNames,
     k2Side: r.k2Side ?? null,

@@ -16,7 +16,7 @@ import { usage, usageErrorText } from "../args";
 import { loadStackFile, parseStackText, SECRET_PLACEHOLDER, stackFilePath, StackFileError, validateLoadedStack, type LoadedStack } from "../stackFile";
 import { DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT_MS, defaultBackoffMs, type HttpPolicy } from "../verify/http";
 import { Redactor } from "../verify/redact";
-import { decideAdoption, type Adoption, type ExistingClient } from "./adoption";
+import { decideAdoption, type Adoption, type ExistingClient, type OtherStack } from "./adoption";
 import { createGraphReader, DEFAULT_MAX_PAGES, GraphError } from "./graph";
 import { readK2Side, type K2SideRead } from "./k2Side";
 import { ADOPT_COMMAND, parseAdoptOptions, UsageError, type AdoptOptions } from "./options";
@@ -178,6 +178,33 @@ function stackSide(options: AdoptOptions, root: string): StackSide {
   }
 }
 
+/**
+ * The project's other stack files with the same tenant and the clients they declare: an app one of them manages is
+ * not adopted into this one. A file that cannot be read stops adopt (it cannot tell which apps that stack manages).
+ */
+function otherStacks(options: AdoptOptions, side: StackSide, root: string): OtherStack[] {
+  const dir = path.dirname(side.file);
+  if (!fs.existsSync(dir)) return [];
+  const names = fs
+    .readdirSync(dir)
+    .sort()
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined && s !== options.stack);
+  return names.flatMap((name) => {
+    let loaded: LoadedStack;
+    try {
+      loaded = loadStackFile(name, root);
+    } catch (e) {
+      if (e instanceof StackFileError) {
+        throw new UsageError(`cannot tell which apps stack ${name} manages; nothing was written. Fix that file, or move it out of stacks/ while adopting:\n${e.message}`);
+      }
+      throw e;
+    }
+    const tenant = loaded.config.tenantId;
+    return typeof tenant === "string" && tenant.toLowerCase() === side.tenantId.toLowerCase() ? [{ label: loaded.label, clients: existingClients(loaded.config.clients) }] : [];
+  });
+}
+
 function httpPolicy(options: AdoptOptions, io: AdoptIo, sleep: (ms: number) => Promise<void>, attempts: number): HttpPolicy {
   return {
     attempts,
@@ -211,6 +238,7 @@ function problemsOf(text: string, side: StackSide, stack: string): ConfigIssue[]
 async function adopt(options: AdoptOptions, io: AdoptIo, redactor: Redactor, err: (text: string) => void): Promise<AdoptReport> {
   const root = path.resolve(io.cwd, options.root ?? ".");
   const side = stackSide(options, root);
+  const siblings = otherStacks(options, side, root);
   const clock = io.now ?? (() => new Date());
   const sleep = io.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const today = isoDay(clock());
@@ -227,6 +255,7 @@ async function adopt(options: AdoptOptions, io: AdoptIo, redactor: Redactor, err
     notify: (line) => err(`${line}\n`),
     sleep,
     now: clock,
+    cwd: io.cwd,
   });
   redactor.add(token);
 
@@ -246,7 +275,7 @@ async function adopt(options: AdoptOptions, io: AdoptIo, redactor: Redactor, err
         "Set k2-oauth:k2Api.scope to the one K2 clients use, then run adopt again. Nothing was written.",
     );
   }
-  const adoption = decideAdoption(tenant, { scope: { value: side.scope, id: scopeId }, existing: side.existing, today });
+  const adoption = decideAdoption(tenant, { scope: { value: side.scope, id: scopeId }, existing: side.existing, otherStacks: siblings, today });
 
   let k2Side: K2SideRead | undefined;
   if (options.k2) {

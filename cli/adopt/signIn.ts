@@ -14,6 +14,7 @@ import type { Redactor } from "../verify/redact";
 import type { TokenRequestContext, TokenResult } from "../verify/token/context";
 import { deviceCodeGrant } from "../verify/token/deviceCode";
 import { passwordGrant } from "../verify/token/passwordGrant";
+import * as path from "node:path";
 import { readTokenFile } from "../verify/token/tokenFile";
 import { ADOPT_ENV, type AdoptOptions } from "./options";
 import { AdoptError } from "./tenant";
@@ -73,6 +74,8 @@ export interface SignInContext {
   notify: (line: string) => void;
   sleep: (ms: number) => Promise<void>;
   now: () => Date;
+  /** The directory a relative --token-file is read from (the run's working directory, not the process's). */
+  cwd: string;
 }
 
 function failed(result: TokenResult): AdoptError {
@@ -106,7 +109,7 @@ export function checkGraphToken(token: string, ctx: Pick<SignInContext, "tenantI
 /** A Microsoft Graph access token for the tenant, or an AdoptError saying why sign-in failed and what to do. */
 export async function signIn(options: Pick<AdoptOptions, "auth" | "tokenFile" | "clientId" | "credentials">, ctx: SignInContext): Promise<string> {
   if (options.auth === "token-file" && options.tokenFile !== undefined) {
-    const { token } = readTokenFile(options.tokenFile, ctx.redactor);
+    const { token } = readTokenFile(path.resolve(ctx.cwd, options.tokenFile), ctx.redactor);
     if (token === undefined) throw new AdoptError(`--token-file ${options.tokenFile}: no token`);
     checkGraphToken(token, ctx, options.tokenFile);
     return token;

@@ -93,11 +93,12 @@ function clientNode(doc: Document, client: ClientToWrite): YAMLMap {
     .split("\n")
     .map((l) => ` ${l}`)
     .join("\n");
-  // The schedule's start day, quoted: a plain YYYY-MM-DD is a timestamp to some YAML readers, a string to all when quoted.
-  const secret = node.get("secret", true);
-  if (isMap(secret)) {
-    const start = secret.get("startDate", true);
-    if (isScalar(start)) start.type = Scalar.QUOTE_DOUBLE;
+  // Days (the schedule's start, the adoption day) quoted: a plain YYYY-MM-DD is a timestamp to some YAML readers, a
+  // string to all when quoted.
+  for (const [section, key] of [["secret", "startDate"], ["adopt", "since"]] as const) {
+    const map = node.get(section, true);
+    const day = isMap(map) ? map.get(key, true) : undefined;
+    if (isScalar(day)) day.type = Scalar.QUOTE_DOUBLE;
   }
   const access = node.get("requiredResourceAccess", true);
   if (isSeq(access)) {

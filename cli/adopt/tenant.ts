@@ -13,6 +13,11 @@
  *   [Application.Read.All]
  * - GET /applications/<id>/owners, GET /servicePrincipals/<id>/owners [Application.Read.All]
  * - GET /oauth2PermissionGrants?$filter=clientId eq '<service principal id>' [Directory.Read.All]
+ *
+ * ASSUMPTION (not verified on a live tenant): `oauth2RequirePostResponse` can be selected in v1.0. Its metadata names
+ * it so, the service's JSON has been seen to spell it `oauth2RequiredPostResponse` (microsoftgraph/msgraph-sdk-dotnet
+ * #2890), and terraform-provider-azuread reads it from beta because v1.0 may not return it (microsoftgraph/
+ * msgraph-metadata#273): adopt reads either spelling when present (./adoption.ts).
  */
 import { GraphError, objects, text, type GraphObject, type GraphReader } from "./graph";
 

@@ -63,7 +63,10 @@ describe("adopt, then the offline plan", () => {
     expect(created.sort()).toEqual(
       ["k2-power-automate-secret-a", "k2-reports-secret-a", "k2-reports-2-secret-a", "k2-reports-2-sp", "k2-reports-2-consent"].sort(),
     );
-    expect(report.adoption.clients.map((c) => c.creates)).toEqual([[], [], ["its service principal (the app has none in this tenant)", "tenant-wide consent to the K2 API scope"]]);
+    const widens =
+      "tenant-wide consent to the K2 API scope 'user_impersonation' (there is none yet). This widens access: it grants the scope through this app for every user of the tenant, where before no user had consented. " +
+      "If that is not wanted, remove this client from the stack file before pulumi up and keep managing the app by hand";
+    expect(report.adoption.clients.map((c) => c.creates)).toEqual([[], [], ["its service principal (the app has none in this tenant)", widens]]);
   });
 
   it("reports exactly the policy findings the adopt report named, with their levels", () => {

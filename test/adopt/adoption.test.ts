@@ -33,6 +33,14 @@ import {
 } from "./tenantFixtures";
 
 const TOKEN = "token-for-the-adoption-tests";
+
+/** What the report says of a tenant-wide consent the first pulumi up creates (a change of access). */
+function widens(before: string): string {
+  return (
+    `tenant-wide consent to the K2 API scope 'user_impersonation' (there is none yet). This widens access: it grants the scope through this app for every user of the tenant, where before ${before}. ` +
+    "If that is not wanted, remove this client from the stack file before pulumi up and keep managing the app by hand"
+  );
+}
 const CONTEXT: AdoptionContext = { scope: { value: "user_impersonation", id: K2_SCOPE_ID }, existing: [], today: "2026-11-29" };
 const OPTIONS: ReadOptions = { k2ApiClientId: K2_API_CLIENT_ID, audience: AUDIENCE, tenantId: TENANT, skipUnreadable: false, progress: () => undefined };
 
@@ -91,7 +99,7 @@ describe("the legacy tenant: three hand-made apps", () => {
         owners: [ALICE.id],
         requiredResourceAccess: [{ resourceAppId: GRAPH_APP_ID, resourceAccess: [{ id: USER_READ_ID, type: "Scope" }] }],
         secret: { lifetimeDays: 180, rotateAfterDays: 150, startDate: "2026-11-29" },
-        adopt: { applicationObjectId: POWER_AUTOMATE.id, servicePrincipalObjectId: POWER_AUTOMATE.spId, grantId: POWER_AUTOMATE.grantId },
+        adopt: { since: "2026-11-29", applicationObjectId: POWER_AUTOMATE.id, servicePrincipalObjectId: POWER_AUTOMATE.spId, grantId: POWER_AUTOMATE.grantId },
       },
       {
         name: "k2-reports",
@@ -101,7 +109,7 @@ describe("the legacy tenant: three hand-made apps", () => {
         implicitGrant: { accessTokens: true, idTokens: true },
         servicePrincipal: { owners: [BOB.id], appRoleAssignmentRequired: true },
         secret: { lifetimeDays: 180, rotateAfterDays: 150, startDate: "2026-11-29" },
-        adopt: { applicationObjectId: REPORTS.id, servicePrincipalObjectId: REPORTS.spId, grantId: REPORTS.grantId },
+        adopt: { since: "2026-11-29", applicationObjectId: REPORTS.id, servicePrincipalObjectId: REPORTS.spId, grantId: REPORTS.grantId },
       },
       {
         name: "k2-reports-2",
@@ -109,7 +117,7 @@ describe("the legacy tenant: three hand-made apps", () => {
         redirectUris: ["https://reports-eu.contoso.example/signin-oidc"],
         owners: [ALICE.id, BOB.id],
         secret: { lifetimeDays: 180, rotateAfterDays: 150, startDate: "2026-11-29" },
-        adopt: { applicationObjectId: REPORTS_EU.id },
+        adopt: { since: "2026-11-29", applicationObjectId: REPORTS_EU.id },
       },
     ];
     expect(adoption.clients.map((c) => c.entry)).toEqual(entries);
@@ -127,7 +135,7 @@ describe("the legacy tenant: three hand-made apps", () => {
     expect(pa.creates).toEqual([]);
     expect(reports.imports.map((i) => i.importId)).toEqual([`/applications/${REPORTS.id}`, `/servicePrincipals/${REPORTS.spId}`, `/oauth2PermissionGrants/${REPORTS.grantId}`]);
     expect(eu.imports.map((i) => i.importId)).toEqual([`/applications/${REPORTS_EU.id}`]);
-    expect(eu.creates).toEqual(["its service principal (the app has none in this tenant)", "tenant-wide consent to the K2 API scope"]);
+    expect(eu.creates).toEqual(["its service principal (the app has none in this tenant)", widens("no user had consented")]);
   });
 
   it("names the policy findings to expect (the pack's defaults: Microsoft Graph User.Read is allowed) and the change to make after the adoption", () => {
@@ -166,7 +174,7 @@ describe("the legacy tenant: three hand-made apps", () => {
       owners: [ALICE.id],
       requiredResourceAccess: [{ resourceAppId: GRAPH_APP_ID, resourceAccess: [{ id: USER_READ_ID, type: "Scope" }, { id: MAIL_READ, type: "Scope" }, { id: ROLE_ID, type: "Role" }] }],
       secret: { lifetimeDays: 180, rotateAfterDays: 150, startDate: "2026-11-29" },
-      adopt: { applicationObjectId: "0e000000-0000-4000-8000-000000000001" },
+      adopt: { since: "2026-11-29", applicationObjectId: "0e000000-0000-4000-8000-000000000001" },
     };
     const names = new Map([[`${GRAPH_APP_ID}/${ROLE_ID}`, "Microsoft Graph: Application.Read.All (application permission)"]]);
     expect(expectedFindings("k2-mail", entry, names)).toEqual([
@@ -218,7 +226,7 @@ describe("the legacy tenant: three hand-made apps", () => {
         appId: POWER_AUTOMATE.appId,
         displayName: "K2 - Power Automate",
         reasons: [
-          `the stack already declares client 'power-automate' with this display name but without adopt ids: a pulumi up would create a second app. Add adopt.applicationObjectId: ${POWER_AUTOMATE.id} to that client (and adopt again to check it), or remove the client`,
+          `the stack already declares client 'power-automate' with this display name but without adopt ids. If that client has not been deployed yet, a pulumi up would create a second app: add adopt.applicationObjectId: ${POWER_AUTOMATE.id} to it (and adopt again to check it), or remove the client`,
         ],
       },
     ]);
@@ -247,6 +255,8 @@ describe("apps this project cannot declare exactly are left, with the reason", (
     ["SPA and public client redirect URIs", { spa: { redirectUris: ["https://spa"] }, publicClient: { redirectUris: ["http://localhost"] } }, ["publicClient.redirectUris: 'http://localhost'", "spa.redirectUris: 'https://spa'"]],
     ["optional claims and group claims", { optionalClaims: { idToken: [{ name: "email" }], accessToken: [], saml2Token: [] }, groupMembershipClaims: "SecurityGroup" }, ["groupMembershipClaims: 'SecurityGroup'", "optionalClaims.idToken: 'email'"]],
     ["flags", { isFallbackPublicClient: true, isDeviceOnlyAuthSupported: true, oauth2RequirePostResponse: true }, ["isDeviceOnlyAuthSupported: true", "isFallbackPublicClient: true", "oauth2RequirePostResponse: true"]],
+    // The service's JSON may spell it this way (what the provider reads from beta): read too.
+    ["POST response required, as the service may spell it", { oauth2RequirePostResponse: false, oauth2RequiredPostResponse: true }, ["oauth2RequiredPostResponse: true"]],
     ["info URLs, description, service management reference", { info: { marketingUrl: "https://m", supportUrl: "https://s" }, description: "d", serviceManagementReference: "ref" }, [
       "description: 'd'", "serviceManagementReference: 'ref'", "info.marketingUrl: 'https://m'", "info.supportUrl: 'https://s'",
     ]],
@@ -279,6 +289,18 @@ describe("apps this project cannot declare exactly are left, with the reason", (
     const k2Role = { resourceAppId: K2_API_CLIENT_ID, resourceAccess: [{ id: K2_SCOPE_ID, type: "Scope" }, { id: "3a000000-0000-4000-8000-0000000000ff", type: "Role" }] };
     expect(await reasonsFor(handMade({ app: { requiredResourceAccess: [k2Role] } }))).toEqual([
       "it requests K2 API: user_impersonation (delegated), K2 API: 3a000000-0000-4000-8000-0000000000ff (application permission) of the K2 API, where this project declares exactly the delegated scope 'user_impersonation'",
+    ]);
+  });
+
+  it("a tenant-wide consent to the scope in other letter case (the provider compares claim values exactly)", async () => {
+    expect(await reasonsFor(handMade({ grants: [grant("g", "0e000000-0000-4000-8000-0000000000b1", K2_API_SP_ID, "User_Impersonation")] }))).toEqual([
+      "its tenant-wide consent to the K2 API grants 'User_Impersonation', where this project declares exactly 'user_impersonation'",
+    ]);
+  });
+
+  it("a display name with blanks around it (the config trims it: the first pulumi up would rename the app)", async () => {
+    expect(await reasonsFor(handMade({ app: { displayName: " K2 - Forms  " } }))).toEqual([
+      "its display name ' K2 - Forms  ' begins or ends with blanks, which this project's config trims: the first pulumi up would rename it to 'K2 - Forms'. Rename it to 'K2 - Forms' in the Entra admin center, then run adopt again",
     ]);
   });
 
@@ -324,6 +346,61 @@ describe("apps this project cannot declare exactly are left, with the reason", (
   });
 });
 
+describe("apps a k2-oauth stack manages already are never adopted twice", () => {
+  const PROJECT_SECRET = { keyId: "5ec00000-0000-4000-8000-0000000000f1", displayName: "k2-oauth slot a (generation 2, until 2027-03-01)", end: "2027-03-01T00:00:00Z" };
+  const withProjectSecret = () => handMade({ app: { passwords: [{ keyId: "5ec00000-0000-4000-8000-0000000000f0", displayName: "by hand", end: "2027-01-01T00:00:00Z" }, PROJECT_SECRET] } });
+  const FORMS_ID = "0e000000-0000-4000-8000-000000000001";
+
+  it("an app carrying this project's client secrets is left to the stack that made it", async () => {
+    const adoption = decideAdoption(await tenantOf([withProjectSecret()]), CONTEXT);
+    expect(adoption.clients).toEqual([]);
+    expect(adoption.alreadyManaged).toEqual([]);
+    expect(adoption.skipped.map((s) => [s.id, s.reasons])).toEqual([
+      [
+        FORMS_ID,
+        [
+          "it was created and is managed by a k2-oauth stack (its client secrets carry this project's names, like 'k2-oauth slot a (generation 1, until …)'): declare it in that stack, not here",
+        ],
+      ],
+    ]);
+  });
+
+  it("a near miss of the project's secret name is a hand-made secret: the app is adopted", async () => {
+    const app = handMade({ app: { passwords: [{ ...PROJECT_SECRET, displayName: "k2-oauth slot c (generation 2, until 2027-03-01)" }] } });
+    expect(decideAdoption(await tenantOf([app]), CONTEXT).clients.map((c) => c.entry.adopt.applicationObjectId)).toEqual([FORMS_ID]);
+  });
+
+  it("this stack's own client, found by display name, is managed by this stack already: no advice to add adopt ids", async () => {
+    const existing = [{ name: "forms", displayName: "K2 - Forms", applicationObjectId: undefined }];
+    const adoption = decideAdoption(await tenantOf([withProjectSecret()]), { ...CONTEXT, existing });
+    expect(adoption.alreadyManaged).toEqual([{ name: "forms", displayName: "K2 - Forms", id: FORMS_ID }]);
+    expect([adoption.clients, adoption.skipped, adoption.alreadyAdopted]).toEqual([[], [], []]);
+  });
+
+  it("an app another stack of the tenant adopted (by object id) or declares (by display name) is left to it", async () => {
+    const tenant = await tenantOf(legacyApps());
+    const otherStacks = [
+      { label: "stacks/Pulumi.prod.yaml", clients: [{ name: "pa", displayName: "Power Automate (renamed)", applicationObjectId: POWER_AUTOMATE.id.toUpperCase() }] },
+      { label: "stacks/Pulumi.qa.yaml", clients: [{ name: "rep", displayName: "K2 - Reports", applicationObjectId: undefined }] },
+    ];
+    const adoption = decideAdoption(tenant, { ...CONTEXT, otherStacks });
+    expect(adoption.clients).toEqual([]);
+    const tail = "two stacks would manage one app, each with its own secrets, undoing each other's changes. Manage it there; adopt it here only after removing it there";
+    expect(adoption.skipped.map((s) => [s.id, s.reasons])).toEqual([
+      [POWER_AUTOMATE.id, [`client 'pa' of stacks/Pulumi.prod.yaml (same tenant) declares it by its object id (adopt.applicationObjectId): ${tail}`]],
+      [REPORTS.id, [`client 'rep' of stacks/Pulumi.qa.yaml (same tenant) declares it by its display name: ${tail}`]],
+      [REPORTS_EU.id, [`client 'rep' of stacks/Pulumi.qa.yaml (same tenant) declares it by its display name: ${tail}`]],
+    ]);
+  });
+
+  it("another stack's client with adopt ids of another app does not claim an app by display name", async () => {
+    const otherStacks = [{ label: "stacks/Pulumi.prod.yaml", clients: [{ name: "rep", displayName: "K2 - Reports", applicationObjectId: REPORTS_EU.id }] }];
+    const adoption = decideAdoption(await tenantOf(legacyApps()), { ...CONTEXT, otherStacks });
+    expect(adoption.clients.map((c) => c.entry.adopt.applicationObjectId)).toEqual([POWER_AUTOMATE.id, REPORTS.id]);
+    expect(adoption.skipped.map((s) => s.id)).toEqual([REPORTS_EU.id]);
+  });
+});
+
 describe("consents that stay as they are", () => {
   it("user consents to the K2 API and consents to other APIs are listed, the tenant-wide K2 consent imported", async () => {
     const sp = "0e000000-0000-4000-8000-0000000000b1";
@@ -340,8 +417,18 @@ describe("consents that stay as they are", () => {
 
   it("without tenant-wide consent to the K2 API, the first pulumi up grants it", async () => {
     const [client] = decideAdoption(await tenantOf([handMade({ grants: [] })]), CONTEXT).clients;
-    expect(client.entry.adopt).toEqual({ applicationObjectId: "0e000000-0000-4000-8000-000000000001", servicePrincipalObjectId: "0e000000-0000-4000-8000-0000000000b1" });
-    expect(client.creates).toEqual(["tenant-wide consent to the K2 API scope (there is none yet)"]);
+    expect(client.entry.adopt).toEqual({ since: "2026-11-29", applicationObjectId: "0e000000-0000-4000-8000-000000000001", servicePrincipalObjectId: "0e000000-0000-4000-8000-0000000000b1" });
+    expect(client.creates).toEqual([widens("no user had consented")]);
+  });
+
+  it("a tenant-wide consent where users had consented themselves is reported as the change of access it is", async () => {
+    const sp = "0e000000-0000-4000-8000-0000000000b1";
+    const grants = [grant("K2Bob", sp, K2_API_SP_ID, "user_impersonation", "Principal", BOB.id), grant("K2Alice", sp, K2_API_SP_ID, "user_impersonation", "Principal", ALICE.id)];
+    const [two] = decideAdoption(await tenantOf([handMade({ grants })]), CONTEXT).clients;
+    expect(two.creates).toEqual([widens("only the 2 users who consented themselves could")]);
+    const [one] = decideAdoption(await tenantOf([handMade({ grants: grants.slice(0, 1) })]), CONTEXT).clients;
+    expect(one.creates).toEqual([widens("only the 1 user who consented themselves could")]);
+    expect(one.leftAsIs).toEqual(["1 user consent to the K2 API (per user, not tenant-wide)"]);
   });
 
   it("a service principal with the app's owners needs no servicePrincipal key; a multi-tenant app keeps its audience (and is flagged)", async () => {

@@ -46,9 +46,9 @@ describe("adopt: the legacy tenant", () => {
     expect(after.startsWith(before.replace(/\n$/, ""))).toBe(true);
     const config = (parse(after) as { config: Record<string, Array<{ name: string; adopt: Record<string, string> }>> }).config;
     expect(config["k2-oauth:clients"].map((c) => [c.name, c.adopt])).toEqual([
-      ["k2-power-automate", { applicationObjectId: POWER_AUTOMATE.id, servicePrincipalObjectId: POWER_AUTOMATE.spId, grantId: POWER_AUTOMATE.grantId }],
-      ["k2-reports", { applicationObjectId: REPORTS.id, servicePrincipalObjectId: REPORTS.spId, grantId: REPORTS.grantId }],
-      ["k2-reports-2", { applicationObjectId: REPORTS_EU.id }],
+      ["k2-power-automate", { since: "2026-11-29", applicationObjectId: POWER_AUTOMATE.id, servicePrincipalObjectId: POWER_AUTOMATE.spId, grantId: POWER_AUTOMATE.grantId }],
+      ["k2-reports", { since: "2026-11-29", applicationObjectId: REPORTS.id, servicePrincipalObjectId: REPORTS.spId, grantId: REPORTS.grantId }],
+      ["k2-reports-2", { since: "2026-11-29", applicationObjectId: REPORTS_EU.id }],
     ]);
     const lines = r.stdout.split("\n");
     expect(lines.slice(0, 3)).toEqual([
@@ -131,6 +131,32 @@ describe("adopt: the legacy tenant", () => {
   });
 });
 
+describe("adopt: the project's other stacks in the tenant", () => {
+  const prod = (tenant: string) =>
+    skeletonStack({
+      comment: "# prod",
+      clients: ["  k2-oauth:clients:", "    - name: flows", "      displayName: Flows", "      adopt:", `        applicationObjectId: ${POWER_AUTOMATE.id}`].join("\n"),
+    }).replace(TENANT, tenant);
+
+  it("an app another stack of the same tenant adopted is left to it; a stack of another tenant does not count", async () => {
+    const same = await run(["--stack", "legacy", "--dry-run", "--format", "json", ...doubleArgs(d, root({ legacy: skeletonStack(), prod: prod(TENANT) }))]);
+    const report = JSON.parse(same.stdout) as { clients: Array<{ name: string }>; skipped: Array<{ id: string; reasons: string[] }> };
+    expect(report.clients.map((c) => c.name)).toEqual(["k2-reports", "k2-reports-2"]);
+    expect(report.skipped).toEqual([
+      {
+        id: POWER_AUTOMATE.id,
+        appId: POWER_AUTOMATE.appId,
+        displayName: "K2 - Power Automate",
+        reasons: [
+          "client 'flows' of stacks/Pulumi.prod.yaml (same tenant) declares it by its object id (adopt.applicationObjectId): two stacks would manage one app, each with its own secrets, undoing each other's changes. Manage it there; adopt it here only after removing it there",
+        ],
+      },
+    ]);
+    const other = await run(["--stack", "legacy", "--dry-run", "--format", "json", ...doubleArgs(d, root({ legacy: skeletonStack(), prod: prod("99999999-2222-3333-4444-555555555555") }))]);
+    expect((JSON.parse(other.stdout) as { clients: unknown[] }).clients.length).toBe(3);
+  });
+});
+
 describe("adopt: nothing to adopt", () => {
   it("no app requests the K2 API: no stack file is created (a stack needs a client)", async () => {
     const r0 = root({});
@@ -186,6 +212,9 @@ describe("adopt: sign-in", () => {
     fs.writeFileSync(tokenFile, JSON.stringify({ accessToken: good, tokenType: "Bearer" }));
     const ok = await run(["--stack", "legacy", "--dry-run", "--token-file", tokenFile, ...doubleArgs(d, r0)], {});
     expect(ok.exitCode).toBe(0);
+    // A relative --token-file is read from the run's working directory.
+    const relative = await run(["--stack", "legacy", "--dry-run", "--token-file", "token.json", ...doubleArgs(d, r0)], {}, r0);
+    expect([relative.exitCode, relative.stderr.includes("token.json")]).toEqual([0, false]);
     expectNoSecret(ok.stdout, ok.stderr);
     expect(ok.stdout).not.toContain(good);
 
@@ -273,6 +302,12 @@ describe("adopt: usage and configuration errors (exit code 2, nothing written, n
       {},
       ["--tenant", TENANT, "--k2-url", "http://k2.example.com", "--k2-admin", "EXAMPLE\\svc"],
       "adopt: what the command line gives for the new stacks/Pulumi.legacy.yaml (--tenant, --cloud, --k2-url, --k2-edition, --k2-admin) is not valid config; nothing was written:\nInvalid stack configuration (1 problem):\n  - k2-oauth:k2.url: expected the K2 site URL as an https URL, like https://k2.example.com (https, not http); got 'http://k2.example.com'",
+    ],
+    [
+      "another stack file that cannot be read (adopt cannot tell which apps it manages)",
+      { legacy: skeletonStack(), prod: "config:\n  k2-oauth:tenantId: [\n" },
+      [],
+      "adopt: cannot tell which apps stack prod manages; nothing was written. Fix that file, or move it out of stacks/ while adopting:\nstacks/Pulumi.prod.yaml is not valid YAML: line 2, column 23: the indentation does not match the lines around it: the keys of one mapping start in the same column, and a [ or { must be closed\n    2 |   k2-oauth:tenantId: [\n      |                       ^",
     ],
   ];
   it.each(stackCases)("%s", async (_, stacks, extra, message) => {

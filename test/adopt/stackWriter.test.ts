@@ -19,7 +19,7 @@ const ENTRY: ClientEntry = {
   owners: ["a11ce000-0000-4000-8000-000000000001"],
   requiredResourceAccess: [{ resourceAppId: "00000003-0000-0000-c000-000000000000", resourceAccess: [{ id: "e1fe6dd8-ba31-4d61-89e7-88639da4683d", type: "Scope" }] }],
   secret: { lifetimeDays: 180, rotateAfterDays: 150, startDate: "2026-11-29" },
-  adopt: { applicationObjectId: "0a000000-0000-4000-8000-000000000001", servicePrincipalObjectId: "0a000000-0000-4000-8000-0000000000b1" },
+  adopt: { since: "2026-11-29", applicationObjectId: "0a000000-0000-4000-8000-000000000001", servicePrincipalObjectId: "0a000000-0000-4000-8000-0000000000b1" },
   implicitGrant: { accessTokens: true, idTokens: false },
 };
 const CLIENT: ClientToWrite = {
@@ -52,6 +52,7 @@ function entryLines(column: number): string[] {
     `${pad}    rotateAfterDays: 150`,
     `${pad}    startDate: "2026-11-29"`,
     `${pad}  adopt:`,
+    `${pad}    since: "2026-11-29"`,
     `${pad}    applicationObjectId: 0a000000-0000-4000-8000-000000000001`,
     `${pad}    servicePrincipalObjectId: 0a000000-0000-4000-8000-0000000000b1`,
   ];

@@ -60,7 +60,15 @@ describe("defaults: a client declares what this project makes", () => {
     expect(client.requiredResourceAccess).toEqual([{ resourceAppId: GRAPH, resourceAccess: [{ id: USER_READ, type: "Scope" }, { id: USER_READ.replace("e1", "f1"), type: "Role" }] }]);
     expect(client.adopt).toEqual({ applicationObjectId: APP, servicePrincipalObjectId: SP, grantId: "kh2sH2sdXkq8x8FMRsU-HLT0qr7O1c9Juz6SXY_hjxM" });
   });
+
+  it("an adopted client whose ids were removed after the import: since alone keeps it adopted", () => {
+    const [client] = validateStackConfig(config({ adopt: { since: "2026-11-29" } })).clients;
+    expect(client.adopt).toEqual({ since: "2026-11-29" });
+  });
 });
+
+const SINCE_REQUIRED =
+  "is required when applicationObjectId is left out (it keeps the client adopted once its ids are removed); expected the adoption day (UTC), a calendar day written YYYY-MM-DD, like 2026-11-29";
 
 describe("rules and messages", () => {
   it.each<[string, Record<string, unknown>, Array<{ path: string; message: string }>]>([
@@ -96,9 +104,19 @@ describe("rules and messages", () => {
       [{ path: "k2-oauth:clients[0].requiredResourceAccess[0].resourceAccess[0].id", message: "is required; expected the permission's id (of a delegated scope or an app role of that API), a GUID like 11111111-2222-3333-4444-555555555555" }],
     ],
     [
-      "adopt without the app's object id, or with an app id where the object id belongs",
+      "adopt without the app's object id and without since",
       { adopt: { servicePrincipalObjectId: SP } },
-      [{ path: "k2-oauth:clients[0].adopt.applicationObjectId", message: "is required; expected the app registration's object id (not its application id), a GUID like 11111111-2222-3333-4444-555555555555" }],
+      [{ path: "k2-oauth:clients[0].adopt.since", message: SINCE_REQUIRED }],
+    ],
+    [
+      "an app id where the object id belongs",
+      { adopt: { applicationObjectId: "not-a-guid" } },
+      [{ path: "k2-oauth:clients[0].adopt.applicationObjectId", message: "expected the app registration's object id (not its application id), a GUID like 11111111-2222-3333-4444-555555555555; got 'not-a-guid'" }],
+    ],
+    [
+      "an adoption day that is not a day",
+      { adopt: { since: "2026-02-30" } },
+      [{ path: "k2-oauth:clients[0].adopt.since", message: "expected the adoption day (UTC), a calendar day written YYYY-MM-DD, like 2026-11-29; got '2026-02-30'" }],
     ],
     [
       "a grant id that is not one",
@@ -113,7 +131,7 @@ describe("rules and messages", () => {
     [
       "adopt as an empty mapping",
       { adopt: {} },
-      [{ path: "k2-oauth:clients[0].adopt.applicationObjectId", message: "is required; expected the app registration's object id (not its application id), a GUID like 11111111-2222-3333-4444-555555555555" }],
+      [{ path: "k2-oauth:clients[0].adopt.since", message: SINCE_REQUIRED }],
     ],
   ])("%s", (_, client, expected) => {
     expect(issues(client)).toEqual(expected);

@@ -88,12 +88,23 @@ describe("an adopted client", () => {
 });
 
 describe("a client adopted without service principal or consent, and one this project makes", () => {
-  it("imports only the app; the service principal and consent are created and not retained", async () => {
+  it("imports only the app; the service principal and consent are created, and retained like the app (removing the client hands it back as it is)", async () => {
     const r = await declare("eu", { owners: [OWNER], adopt: { applicationObjectId: APP.replace("01", "03") } });
     expect([r.app.importId, r.sp.importId, r.consent.importId]).toEqual([`/applications/${APP.replace("01", "03")}`, "", ""]);
-    expect(["eu-app", "eu-sp", "eu-consent"].map((n) => retained.get(n))).toEqual([true, false, false]);
+    expect(["eu-app", "eu-sp", "eu-consent"].map((n) => retained.get(n))).toEqual([true, true, true]);
     expect(r.app.inputs.preventDuplicateNames).toBe(false);
     expect(r.sp.inputs).toMatchObject({ owners: [OWNER], appRoleAssignmentRequired: false });
+  });
+
+  it("once its ids are removed, a client still marked adopted (since) imports nothing but stays retained and without the duplicate-name check", async () => {
+    const r = await declare("done", { owners: [OWNER], adopt: { since: "2026-11-29" } });
+    expect([r.app.importId, r.sp.importId, r.consent.importId]).toEqual(["", "", ""]);
+    expect(["done-app", "done-sp", "done-consent"].map((n) => retained.get(n))).toEqual([true, true, true]);
+    expect(r.app.inputs.preventDuplicateNames).toBe(false);
+    // Only the grant's id removed (its consent was revoked outside Pulumi): the others are still imported.
+    const g = await declare("revoked", { owners: [OWNER], adopt: { since: "2026-11-29", applicationObjectId: APP.replace("01", "05"), servicePrincipalObjectId: APP.replace("01", "06") } });
+    expect([g.app.importId, g.sp.importId, g.consent.importId]).toEqual([`/applications/${APP.replace("01", "05")}`, `/servicePrincipals/${APP.replace("01", "06")}`, ""]);
+    expect(["revoked-app", "revoked-sp", "revoked-consent"].map((n) => retained.get(n))).toEqual([true, true, true]);
   });
 
   it("a new client imports nothing, keeps the duplicate-name check and the project's defaults", async () => {

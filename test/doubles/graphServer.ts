@@ -41,7 +41,13 @@ export interface RecordedGraphRequest {
   authorized: boolean;
 }
 
-/** Properties of each type (Microsoft Graph v1.0 resource pages), for `$select`. */
+/**
+ * Properties of each type (Microsoft Graph v1.0 resource pages), for `$select`.
+ * ASSUMPTION: `oauth2RequirePostResponse` is selectable in v1.0 and returned under that name. The v1.0 metadata names
+ * it so, but the service's JSON has been seen to spell it `oauth2RequiredPostResponse` (msgraph-sdk-dotnet#2890), and
+ * terraform-provider-azuread reads it from beta because v1.0 may not return it (msgraph-metadata#273). Not verified
+ * on a live tenant; adopt reads either spelling.
+ */
 const PROPERTIES: Record<"application" | "servicePrincipal" | "directoryObject" | "oAuth2PermissionGrant", readonly string[]> = {
   application: [
     "addIns", "api", "appId", "applicationTemplateId", "appRoles", "certification", "createdDateTime", "deletedDateTime", "description",
