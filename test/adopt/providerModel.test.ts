@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { importedApplication, importedGrant, importedServicePrincipal, plannedChanges } from "./providerModel";
 import { grant, K2_API_SP_ID, K2_ENTRY, portalApp, servicePrincipalJson, USER_READ_ENTRY } from "./tenantFixtures";
 
-const APP = portalApp({ id: "i", appId: "a", displayName: "K2 - Forms", redirectUris: ["https://f/1", "https://f/2"], requiredResourceAccess: [USER_READ_ENTRY, K2_ENTRY] });
+const APP_SPEC = { id: "i", appId: "a", displayName: "K2 - Forms", redirectUris: ["https://f/1", "https://f/2"], requiredResourceAccess: [USER_READ_ENTRY, K2_ENTRY] };
+const APP = portalApp(APP_SPEC);
 const IMPORTED = importedApplication(APP, ["o-1", "o-2"]);
 /** What a matching program declares (the component's shape). */
 const DECLARED = {
@@ -40,6 +41,11 @@ describe("application", () => {
     expect(plannedChanges("application", { ...DECLARED, ...change }, IMPORTED).map((c) => [c.path, c.replace])).toEqual([[path, false]]);
   });
 
+  it("a display name with blanks around it, declared trimmed (as the config holds it), is renamed by the plan", () => {
+    const blanks = importedApplication(portalApp({ ...APP_SPEC, displayName: " K2 - Forms " }), ["o-1", "o-2"]);
+    expect(plannedChanges("application", DECLARED, blanks).map((c) => [c.path, c.imported, c.replace])).toEqual([["displayName", " K2 - Forms ", false]]);
+  });
+
   it("the order of permissions inside one API counts (a list), the order of the APIs does not (a set)", () => {
     const twoScopes = portalApp({ id: "i", appId: "a", displayName: "d", requiredResourceAccess: [{ resourceAppId: "g", resourceAccess: [{ id: "s1", type: "Scope" }, { id: "s2", type: "Scope" }] }] });
     const imported = importedApplication(twoScopes, []);
@@ -71,6 +77,11 @@ describe("service principal and grant", () => {
     const imported = importedGrant(grant("g", "sp", K2_API_SP_ID, " user_impersonation "));
     expect(plannedChanges("grant", { servicePrincipalObjectId: "sp", resourceServicePrincipalObjectId: K2_API_SP_ID, claimValues: ["user_impersonation"] }, imported)).toEqual([]);
     expect(plannedChanges("grant", { servicePrincipalObjectId: "sp", resourceServicePrincipalObjectId: K2_API_SP_ID, claimValues: ["user_impersonation", "openid"] }, imported).map((c) => [c.path, c.replace])).toEqual([
+      ["claimValues", false],
+    ]);
+    // Letter case counts (claim_values is a case-sensitive set).
+    const capital = importedGrant(grant("g", "sp", K2_API_SP_ID, "User_Impersonation"));
+    expect(plannedChanges("grant", { servicePrincipalObjectId: "sp", resourceServicePrincipalObjectId: K2_API_SP_ID, claimValues: ["user_impersonation"] }, capital).map((c) => [c.path, c.replace])).toEqual([
       ["claimValues", false],
     ]);
     expect(plannedChanges("grant", { servicePrincipalObjectId: "other", resourceServicePrincipalObjectId: K2_API_SP_ID, claimValues: ["user_impersonation"] }, imported).map((c) => [c.path, c.replace])).toEqual([
