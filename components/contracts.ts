@@ -110,13 +110,22 @@ export interface ClientAppRecord<Id = string> {
 
 /**
  * Where a ClientApp's resources take each setting from, relative to the client's config key (`configPath`): the
- * Application's web redirect URIs are `redirectUris` in the same order, its owners `owners`, the passwords' lifetime
- * and rotation the `secret` schedule (test/components/componentRecords.test.ts changes each key and watches the
- * resources follow).
+ * Application's web redirect URIs are `redirectUris` in the same order, its owners `owners`, its sign-in audience,
+ * implicit grant flags and other APIs' permissions (after the K2 API's) the keys of the same names, the service
+ * principal's owners (where they differ from the app's) and assignment setting `servicePrincipal`, the import ids of
+ * the app, service principal and consent (and the duplicate-name check) `adopt`, the passwords' lifetime and rotation
+ * the `secret` schedule (test/components/componentRecords.test.ts changes each key and watches the resources follow).
  */
 export const CLIENT_CONFIG_KEYS = {
   redirectUris: "redirectUris",
   owners: "owners",
+  signInAudience: "signInAudience",
+  implicitAccessTokens: "implicitGrant.accessTokens",
+  implicitIdTokens: "implicitGrant.idTokens",
+  servicePrincipalOwners: "servicePrincipal.owners",
+  appRoleAssignmentRequired: "servicePrincipal.appRoleAssignmentRequired",
+  requiredResourceAccess: "requiredResourceAccess",
+  adopt: "adopt",
   lifetimeDays: "secret.lifetimeDays",
   rotateAfterDays: "secret.rotateAfterDays",
 } as const;

@@ -17,7 +17,7 @@ import {
   TYPE_AZUREAD_DELEGATED_PERMISSION_GRANT,
   TYPE_CLIENT_APP,
 } from "../../components/contracts";
-import { recorded } from "../lib/components";
+import { changeHint, clientConfigKey, componentsOf, recorded } from "../lib/components";
 import { GRAPH_SIGN_IN_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../lib/wellKnown";
 import { stackRule } from "../lib/define";
 import { DOCS } from "../lib/docs";
@@ -79,17 +79,19 @@ export function requestProblem(type: unknown, resourceAppId: string, id: string,
 }
 
 /** One requested permission: its kind and id on an API, or what is not known yet. */
-function judgeRequest(where: string, api: Read, type: Read, id: Read, allowed: Allowed, findings: Findings, urn: string): void {
+function judgeRequest(where: string, api: Read, type: Read, id: Read, allowed: Allowed, findings: Findings, urn: string, hint = ""): void {
   if (!type.known) return findings.undecidable(`${where}.type`);
-  if (type.value === "Role") return findings.fail(`${where} ${ROLE}`, urn);
+  if (type.value === "Role") return findings.fail(`${where} ${ROLE}${hint}`, urn);
   if (!api.known || !id.known) return findings.undecidable(`${where} (which scope it is)`);
   const problem = requestProblem(type.value, String(api.value), String(id.value), allowed.pairs);
   if (problem === undefined) return;
   if (problem === NOT_ALLOWED && allowed.k2Open) return findings.undecidable(`${where} (whether it is the K2 API scope, whose id is not known yet)`);
-  findings.fail(`${where} ${problem}`, urn);
+  findings.fail(`${where} ${problem}${hint}`, urn);
 }
 
 function checkApplication(app: PolicyResource, allowed: Allowed, findings: Findings): void {
+  // A ClientApp declares the K2 API's entry first, then the client's requiredResourceAccess in order.
+  const key = clientConfigKey(componentsOf(app), "requiredResourceAccess");
   const list = readList(app.props, "requiredResourceAccesses");
   if (!list.known) return findings.undecidable(`${app.name}.requiredResourceAccesses`);
   (list.items ?? []).forEach((entry, i) => {
@@ -101,7 +103,8 @@ function checkApplication(app: PolicyResource, allowed: Allowed, findings: Findi
     (accesses.items ?? []).forEach((access, j) => {
       const where = `${at}.resourceAccesses[${j}]`;
       if (!access.known) return findings.undecidable(where);
-      judgeRequest(where, api, read(access.value, "type"), read(access.value, "id"), allowed, findings, app.urn);
+      const hint = key !== undefined && i > 0 ? changeHint(`${key}[${i - 1}].resourceAccess[${j}]`) : "";
+      judgeRequest(where, api, read(access.value, "type"), read(access.value, "id"), allowed, findings, app.urn, hint);
     });
   });
 }
