@@ -30,6 +30,11 @@ export interface AdoptReport {
   configProblems: ConfigIssue[];
   /** The adoption day (UTC). */
   today: string;
+  /**
+   * The stack's own policy config (`policies/config/<stack>.json`, relative to the project root) when it exists: the
+   * expected findings are the pack's defaults, which that file may change (adopt does not apply it; the plan does).
+   */
+  policyConfig: string | undefined;
 }
 
 const DAY_MS = 86_400_000;
@@ -132,6 +137,11 @@ export function renderText(r: AdoptReport): string {
 
   const findings = adoption.clients.flatMap((c) => c.findings);
   out.push("Policy findings to expect (the pack's defaults: npm run plan and pulumi preview report them; what to change after the adoption)");
+  if (r.policyConfig !== undefined) {
+    out.push(
+      `  ${r.policyConfig} sets this stack's own levels, limits and exemptions, which these do not take into account: npm run plan -- --stack ${r.stack} shows the findings with them.`,
+    );
+  }
   if (findings.length === 0) out.push("  none");
   if (findings.some((f) => f.level === "mandatory")) {
     out.push(
@@ -197,6 +207,7 @@ export function renderJson(r: AdoptReport): string {
     sharedDisplayNames: r.adoption.sharedDisplayNames,
     k2Side: r.k2Side ?? null,
     configProblems: r.configProblems,
+    policyConfig: r.policyConfig ?? null,
   };
   return `${JSON.stringify(body, null, 2)}\n`;
 }

@@ -15,6 +15,7 @@ import { isoDay } from "../../components/rotation";
 import { usage, usageErrorText } from "../args";
 import { loadStackFile, parseStackText, SECRET_PLACEHOLDER, stackFilePath, StackFileError, validateLoadedStack, type LoadedStack } from "../stackFile";
 import { DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT_MS, defaultBackoffMs, type HttpPolicy } from "../verify/http";
+import { policyConfigFile } from "../plan/policy";
 import { Redactor } from "../verify/redact";
 import { decideAdoption, type Adoption, type ExistingClient, type OtherStack } from "./adoption";
 import { createGraphReader, DEFAULT_MAX_PAGES, GraphError } from "./graph";
@@ -306,6 +307,7 @@ async function adopt(options: AdoptOptions, io: AdoptIo, redactor: Redactor, err
     configProblems = problemsOf(text, side, options.stack);
     if (!options.dryRun) writeStackFile(side.file, text);
   }
+  const policyFile = policyConfigFile(root, options.stack);
   return {
     stack: options.stack,
     stackFile: side.label,
@@ -318,6 +320,7 @@ async function adopt(options: AdoptOptions, io: AdoptIo, redactor: Redactor, err
     k2Side,
     configProblems,
     today,
+    policyConfig: policyFile === undefined ? undefined : path.relative(root, policyFile).split(path.sep).join("/"),
   };
 }
 

@@ -157,6 +157,24 @@ describe("adopt: the project's other stacks in the tenant", () => {
   });
 });
 
+describe("adopt: the stack's own policy config", () => {
+  it("is named in the report: the expected findings are the pack's defaults, the plan applies the file", async () => {
+    const r0 = root();
+    fs.mkdirSync(path.join(r0, "policies", "config"), { recursive: true });
+    fs.writeFileSync(path.join(r0, "policies", "config", "legacy.json"), JSON.stringify({ "entra-app-owners": { minOwners: 2 } }));
+    const text = await run(["--stack", "legacy", "--dry-run", ...doubleArgs(d, r0)]);
+    const lines = text.stdout.split("\n");
+    const at = lines.indexOf("Policy findings to expect (the pack's defaults: npm run plan and pulumi preview report them; what to change after the adoption)");
+    expect(lines[at + 1]).toBe(
+      "  policies/config/legacy.json sets this stack's own levels, limits and exemptions, which these do not take into account: npm run plan -- --stack legacy shows the findings with them.",
+    );
+    const json = await run(["--stack", "legacy", "--dry-run", "--format", "json", ...doubleArgs(d, r0)]);
+    expect((JSON.parse(json.stdout) as { policyConfig: unknown }).policyConfig).toBe("policies/config/legacy.json");
+    const without = await run(["--stack", "legacy", "--dry-run", "--format", "json", ...doubleArgs(d, root())]);
+    expect((JSON.parse(without.stdout) as { policyConfig: unknown }).policyConfig).toBeNull();
+  });
+});
+
 describe("adopt: nothing to adopt", () => {
   it("no app requests the K2 API: no stack file is created (a stack needs a client)", async () => {
     const r0 = root({});
