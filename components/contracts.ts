@@ -65,6 +65,16 @@ export const TYPE_AZUREAD_GET_SERVICE_PRINCIPAL = "azuread:index/getServicePrinc
 export const TYPE_AZURE_NATIVE_GET_CLIENT_CONFIG = "azure-native:authorization:getClientConfig";
 export const TYPE_KEYVAULT_SECRET = "azure-native:keyvault:Secret";
 
+/**
+ * Import ids of the azuread resources a client adopts (`clients[].adopt`): @pulumi/azuread 6.9.1, the "Import" section
+ * of each resource; terraform-provider-azuread parses them case-sensitively. ApplicationPassword has none.
+ */
+export const IMPORT_IDS = {
+  application: (objectId: string): string => `/applications/${objectId}`,
+  servicePrincipal: (objectId: string): string => `/servicePrincipals/${objectId}`,
+  delegatedPermissionGrant: (grantId: string): string => `/oauth2PermissionGrants/${grantId}`,
+} as const;
+
 /** Key Vault copies of client secrets carry this content type and these tags. */
 export const CLIENT_SECRET_CONTENT_TYPE = "application/x-entra-client-secret";
 export const TAG_CLIENT = "k2-oauth-client";
@@ -105,13 +115,22 @@ export interface ClientAppRecord<Id = string> {
 
 /**
  * Where a ClientApp's resources take each setting from, relative to the client's config key (`configPath`): the
- * Application's web redirect URIs are `redirectUris` in the same order, its owners `owners`, the passwords' lifetime
- * and rotation the `secret` schedule (test/components/componentRecords.test.ts changes each key and watches the
- * resources follow).
+ * Application's web redirect URIs are `redirectUris` in the same order, its owners `owners`, its sign-in audience,
+ * implicit grant flags and other APIs' permissions (after the K2 API's) the keys of the same names, the service
+ * principal's owners (where they differ from the app's) and assignment setting `servicePrincipal`, the import ids of
+ * the app, service principal and consent (and the duplicate-name check) `adopt`, the passwords' lifetime and rotation
+ * the `secret` schedule (test/components/componentRecords.test.ts changes each key and watches the resources follow).
  */
 export const CLIENT_CONFIG_KEYS = {
   redirectUris: "redirectUris",
   owners: "owners",
+  signInAudience: "signInAudience",
+  implicitAccessTokens: "implicitGrant.accessTokens",
+  implicitIdTokens: "implicitGrant.idTokens",
+  servicePrincipalOwners: "servicePrincipal.owners",
+  appRoleAssignmentRequired: "servicePrincipal.appRoleAssignmentRequired",
+  requiredResourceAccess: "requiredResourceAccess",
+  adopt: "adopt",
   lifetimeDays: "secret.lifetimeDays",
   rotateAfterDays: "secret.rotateAfterDays",
 } as const;

@@ -28,6 +28,22 @@ export const PASSWORD_REPLACE_ON = ["applicationId", "displayName", "startDate",
  */
 export const VAULT_SECRET_REPLACE_ON = ["resourceGroupName", "vaultName", "secretName"] as const;
 
+/**
+ * The display name of a client secret this project creates: `k2-oauth slot a (generation 3, until 2027-03-01)`. The
+ * one place for the pattern: `isProjectSecretName` recognises it (`npm run adopt` tells an app a k2-oauth stack
+ * created from one made by hand by it).
+ */
+export function projectSecretName(slot: SlotName, generation: number, until: string): string {
+  return `k2-oauth slot ${slot} (generation ${generation}, until ${until})`;
+}
+
+const PROJECT_SECRET_NAME = /^k2-oauth slot [ab] \(generation \d+, until \d{4}-\d{2}-\d{2}\)$/;
+
+/** Whether a client secret's display name is one `projectSecretName` makes (a secret a k2-oauth stack created). */
+export function isProjectSecretName(displayName: string): boolean {
+  return PROJECT_SECRET_NAME.test(displayName);
+}
+
 /** One client secret as ClientApp declares it on a day: the ApplicationPassword's name and day-dependent inputs. */
 export interface PasswordDeclaration {
   resourceName: string;
@@ -82,7 +98,7 @@ export function secretDeclarations(client: ClientConfig, now: Date, vault: KeyVa
       slot: gen.slot,
       generation: gen.generation,
       current: gen === schedule.current,
-      displayName: `k2-oauth slot ${gen.slot} (generation ${gen.generation}, until ${endDate.slice(0, 10)})`,
+      displayName: projectSecretName(gen.slot, gen.generation, endDate.slice(0, 10)),
       startDate: rfc3339(gen.startDate),
       endDate,
       rotateWhenChanged: { generation: String(gen.generation) },

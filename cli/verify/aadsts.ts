@@ -143,10 +143,18 @@ export const AADSTS_EXPLANATIONS: Readonly<Record<number, Explain>> = {
   }),
 };
 
+/** Likely cause and fix of an Entra ID error by its AADSTS code (undefined: none was sent), in a command's own terms. */
+export type ExplainAadsts = (code: number | undefined, entraMessage?: string) => Explanation;
+
 export function explainAadsts(code: number | undefined, ctx: AadstsContext, entraMessage?: string): Explanation {
   // Stryker disable next-line ConditionalExpression: indexing the map with undefined gives undefined as well.
   const known = code === undefined ? undefined : AADSTS_EXPLANATIONS[code];
   if (known !== undefined) return known(ctx);
+  return unexplainedAadsts(code, entraMessage);
+}
+
+/** What is said about an AADSTS code no command explains: Entra's own message and where to look the code up. */
+export function unexplainedAadsts(code: number | undefined, entraMessage?: string): Explanation {
   const said = entraMessage === undefined || entraMessage === "" ? "" : `: ${entraMessage}`;
   if (code === undefined) {
     return { cause: `Entra ID rejected the request without an AADSTS code${said}`, fix: `check the request settings named in the message` };

@@ -76,6 +76,19 @@ function parameterConflicts(rows: OAuthParameterRecord[], wanted: Record<string,
 }
 
 /**
+ * Why an existing resource (found by name) cannot be adopted as the declared one, one line per difference (a field, or
+ * an unmasked parameter value that differs); none: create adopts it and sets its parameters. `npm run adopt --k2` says
+ * the same before the first `pulumi up` does.
+ */
+export function adoptionConflicts(existing: OAuthResourceFields, parameters: OAuthParameterRecord[], desired: DesiredResource): string[] {
+  const { fields } = desired;
+  return [
+    ...fieldDifferences(existing, fields).map((f) => `${f}: K2 has ${show(existing[f])}, wanted ${show(fields[f])}`),
+    ...parameterConflicts(parameters, desired.parameters),
+  ];
+}
+
+/**
  * Sets the Token Value of each wanted parameter on the resource's existing rows (those that differ, and masked ones,
  * whose value cannot be compared). Fails, changing nothing, when a row does not exist: rows come from the Resource
  * Type and are never added here.
@@ -122,8 +135,7 @@ export async function createOrAdopt(
   for (let attempt = 1; ; attempt++) {
     const existing = await findResourceByName(client, fields.name);
     if (existing !== undefined) {
-      const differences = fieldDifferences(existing, fields).map((f) => `${f}: K2 has ${show(existing[f])}, wanted ${show(fields[f])}`);
-      differences.push(...parameterConflicts(await client.listParameters(existing.id), desired.parameters));
+      const differences = adoptionConflicts(existing, await client.listParameters(existing.id), desired);
       if (differences.length > 0) {
         throw k2Error(
           "conflict",

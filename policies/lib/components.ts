@@ -84,9 +84,9 @@ const CLIENT_PARTS: Readonly<Record<string, readonly ClientResourcePart[]>> = {
  * name, which ClientApp forms as `<client name>-<suffix>` (components/contracts.ts, clientResourceName). Undefined for
  * a resource outside a ClientApp or of a type or name ClientApp does not give (never a guess).
  */
-export function clientNamed(type: string, urn: string, name: string, key: keyof typeof CLIENT_CONFIG_KEYS, index?: number): string | undefined {
+export function clientNamed(type: string, urn: string, name: string, key: keyof typeof CLIENT_CONFIG_KEYS, index?: number, within = ""): string | undefined {
   if (!urnTypes(urn).slice(0, -1).includes(TYPE_CLIENT_APP)) return undefined;
   const client = clientNameOfResource(name, CLIENT_PARTS[type] ?? []);
   if (client === undefined) return undefined;
-  return `${CLIENT_CONFIG_KEYS[key]}${index === undefined ? "" : `[${index}]`} of the client named ${client} in k2-oauth:clients`;
+  return `${CLIENT_CONFIG_KEYS[key]}${index === undefined ? "" : `[${index}]`}${within} of the client named ${client} in k2-oauth:clients`;
 }

@@ -73,10 +73,10 @@ export interface ResourceContext<S extends SettingName> extends CommonContext<S>
   components: Components;
   /**
    * Where to change a client setting of this project's ClientApp behind the resource (`index`: an entry of a list
-   * setting): the stack config key with the stack's records (`k2-oauth:clients[0].redirectUris[1]`), the client's name
+   * setting; `within`: a path inside that entry, like `.resourceAccess[0]`): the stack config key with the stack's records (`k2-oauth:clients[0].redirectUris[1]`), the client's name
    * in Analyze (`redirectUris[1] of the client named pa in k2-oauth:clients`); undefined outside a ClientApp.
    */
-  clientSetting(key: keyof typeof CLIENT_CONFIG_KEYS, index?: number): string | undefined;
+  clientSetting(key: keyof typeof CLIENT_CONFIG_KEYS, index?: number, within?: string): string | undefined;
 }
 
 export interface StackContext<S extends SettingName> extends CommonContext<S> {
@@ -231,7 +231,7 @@ function validateResourceOf<S extends SettingName>(
   const validate = (args: ResourceValidationArgs, report: ReportViolation): void => {
     if (!types.includes(args.type)) throwWithoutStack(() => args.notApplicable(otherType));
     if (skipManaged && isComponentManaged(args.urn)) throwWithoutStack(() => args.notApplicable(CHECKED_WITH_THE_STACK));
-    const clientSetting = (key: keyof typeof CLIENT_CONFIG_KEYS, index?: number) => clientNamed(args.type, args.urn, args.name, key, index);
+    const clientSetting = (key: keyof typeof CLIENT_CONFIG_KEYS, index?: number, within = "") => clientNamed(args.type, args.urn, args.name, key, index, within);
     evaluate(spec, spec.settings, { ...args, report, subject: args.urn }, (common) =>
       check({ ...common, type: args.type, urn: args.urn, name: args.name, props: args.props as Props, components: NO_COMPONENTS, clientSetting }),
     );
@@ -268,9 +268,9 @@ export function resourceRule<S extends SettingName>(spec: ResourceRuleSpec<S>): 
         for (const r of managed) {
           const about = outcome.about(r.urn, r.name);
           const components = componentsOf(r);
-          const clientSetting = (key: keyof typeof CLIENT_CONFIG_KEYS, index?: number) => {
+          const clientSetting = (key: keyof typeof CLIENT_CONFIG_KEYS, index?: number, within = "") => {
             const at = clientConfigKey(components, key);
-            return at === undefined ? undefined : `${at}${index === undefined ? "" : `[${index}]`}`;
+            return at === undefined ? undefined : `${at}${index === undefined ? "" : `[${index}]`}${within}`;
           };
           runCheck(spec, about, () => spec.check({ ...common, outcome: about, type: r.type, urn: r.urn, name: r.name, props: r.props as Props, components, clientSetting }));
         }

@@ -19,10 +19,11 @@ import {
   TYPE_AZUREAD_DELEGATED_PERMISSION_GRANT,
   TYPE_CLIENT_APP,
 } from "../../components/contracts";
-import { recorded } from "../lib/components";
+import { changeHint, clientConfigKey, componentsOf, recorded } from "../lib/components";
 import { GRAPH_SIGN_IN_SCOPES, MICROSOFT_GRAPH_APP_ID } from "../lib/wellKnown";
 import { stackRule } from "../lib/define";
 import { DOCS } from "../lib/docs";
+import type { AllowedScope } from "../lib/config";
 import { asId, asText } from "../lib/expectations";
 import type { Findings } from "../lib/outcome";
 import { ofType } from "../lib/stack";
@@ -57,13 +58,12 @@ interface Subject {
   props: unknown;
 }
 
-function allowedOf(entries: ReadonlyArray<{ kind: "k2" } | { kind: "scope"; resourceAppId: string; scopeId: string }>, clients: readonly PolicyResource[]): Allowed {
+function allowedOf(entries: readonly AllowedScope[], clients: readonly PolicyResource[]): Allowed {
   const k2 = entries.some((e) => e.kind === "k2");
-  const allowed: Allowed = { pairs: new Set(), k2Values: new Set(), otherValues: new Set(), k2ServicePrincipals: new Set(), k2Open: false, k2Listed: k2 };
+  const allowed: Allowed = { pairs: allowedPairs(entries), k2Values: new Set(), otherValues: new Set(), k2ServicePrincipals: new Set(), k2Open: false, k2Listed: k2 };
   const graphNames = new Map(Object.entries(GRAPH_SIGN_IN_SCOPES).map(([name, id]) => [id, name]));
   for (const e of entries) {
     if (e.kind !== "scope") continue;
-    allowed.pairs.add(`${e.resourceAppId}/${e.scopeId}`.toLowerCase());
     if (e.resourceAppId === MICROSOFT_GRAPH_APP_ID && graphNames.has(e.scopeId)) allowed.otherValues.add(graphNames.get(e.scopeId) ?? "");
   }
   for (const client of clients) {
@@ -78,6 +78,21 @@ function allowedOf(entries: ReadonlyArray<{ kind: "k2" } | { kind: "scope"; reso
   return allowed;
 }
 
+/** The `<api app id>/<scope id>` pairs (lower case) of the allowed scopes that name one; "k2" names none by itself. */
+export function allowedPairs(entries: readonly AllowedScope[]): Set<string> {
+  return new Set(entries.flatMap((e) => (e.kind === "scope" ? [`${e.resourceAppId}/${e.scopeId}`.toLowerCase()] : [])));
+}
+
+/**
+ * The judgement of one requested permission whose API and id are known: an app role never passes, a delegated scope
+ * only when its pair is allowed. What is wrong (this rule's words), or undefined. `npm run adopt` names the findings
+ * an adopted client will get with it.
+ */
+export function requestProblem(type: unknown, resourceAppId: string, id: string, pairs: ReadonlySet<string>): string | undefined {
+  if (type === "Role") return ROLE;
+  return pairs.has(`${resourceAppId}/${id}`.toLowerCase()) ? undefined : NOT_ALLOWED;
+}
+
 /**
  * Which half of the rule judges a requested permission: Analyze (`resource`: app roles, and every scope when
  * allowedScopes does not list "k2", since then no record is needed) or AnalyzeStack (`stack`: the scopes left, which
@@ -86,24 +101,25 @@ function allowedOf(entries: ReadonlyArray<{ kind: "k2" } | { kind: "scope"; reso
 type Phase = "resource" | "stack";
 
 /** One requested permission: its kind and id on an API, or what is not known yet. */
-function judgeRequest(phase: Phase, where: string, api: Read, type: Read, id: Read, allowed: Allowed, findings: Findings, urn: string): void {
+function judgeRequest(phase: Phase, where: string, api: Read, type: Read, id: Read, allowed: Allowed, findings: Findings, urn: string, hint = ""): void {
   if (!type.known) {
     if (phase === "resource") findings.undecidable(`${where}.type`);
     return;
   }
   if (type.value === "Role") {
-    if (phase === "resource") findings.fail(`${where} ${ROLE}`, urn);
+    if (phase === "resource") findings.fail(`${where} ${ROLE}${hint}`, urn);
     return;
   }
   if ((phase === "stack") !== allowed.k2Listed) return;
   if (!api.known || !id.known) return findings.undecidable(`${where} (which scope it is)`);
-  const pair = `${String(api.value)}/${String(id.value)}`.toLowerCase();
-  if (allowed.pairs.has(pair)) return;
-  if (allowed.k2Open) return findings.undecidable(`${where} (whether it is the K2 API scope, whose id is not known yet)`);
-  findings.fail(`${where} ${NOT_ALLOWED}`, urn);
+  const problem = requestProblem(type.value, String(api.value), String(id.value), allowed.pairs);
+  if (problem === undefined) return;
+  if (problem === NOT_ALLOWED && allowed.k2Open) return findings.undecidable(`${where} (whether it is the K2 API scope, whose id is not known yet)`);
+  findings.fail(`${where} ${problem}${hint}`, urn);
 }
 
-function checkApplication(phase: Phase, app: Subject, allowed: Allowed, findings: Findings): void {
+/** `hint(i, j)`: where to change requiredResourceAccesses[i].resourceAccesses[j] ("" when no config key is known). */
+function checkApplication(phase: Phase, app: Subject, allowed: Allowed, findings: Findings, hint: (i: number, j: number) => string): void {
   const list = readList(app.props, "requiredResourceAccesses");
   if (!list.known) return phase === "resource" ? findings.undecidable(`${app.name}.requiredResourceAccesses`) : undefined;
   (list.items ?? []).forEach((entry, i) => {
@@ -115,7 +131,7 @@ function checkApplication(phase: Phase, app: Subject, allowed: Allowed, findings
     (accesses.items ?? []).forEach((access, j) => {
       const where = `${at}.resourceAccesses[${j}]`;
       if (!access.known) return phase === "resource" ? findings.undecidable(where) : undefined;
-      judgeRequest(phase, where, api, read(access.value, "type"), read(access.value, "id"), allowed, findings, app.urn);
+      judgeRequest(phase, where, api, read(access.value, "type"), read(access.value, "id"), allowed, findings, app.urn, hint(i, j));
     });
   });
 }
@@ -169,15 +185,21 @@ export const appLeastPrivilege = stackRule({
     const clients = ofType(resources, TYPE_CLIENT_APP);
     const allowed = allowedOf(settings.allowedScopes, clients);
     if (allowed.k2Listed && clients.length === 0 && apps.length + accesses.length > 0) outcome.advise(K2_UNRECORDED);
-    for (const app of apps) checkApplication("stack", app, allowed, outcome);
+    for (const app of apps) {
+      // A ClientApp declares the K2 API's entry first, then the client's requiredResourceAccess in order.
+      const key = clientConfigKey(componentsOf(app), "requiredResourceAccess");
+      checkApplication("stack", app, allowed, outcome, (i, j) => (key !== undefined && i > 0 ? changeHint(`${key}[${i - 1}].resourceAccess[${j}]`) : ""));
+    }
     for (const access of accesses) checkApiAccess("stack", access, allowed, outcome);
     for (const grant of grants) checkGrant(grant, allowed, outcome);
   },
   resourcePart: {
     appliesTo: [TYPE_AZUREAD_APPLICATION, TYPE_AZUREAD_APPLICATION_API_ACCESS],
-    check({ type, name, urn, props, settings, outcome }) {
+    check({ type, name, urn, props, settings, outcome, clientSetting }) {
       const allowed = allowedOf(settings.allowedScopes, []);
-      if (type === TYPE_AZUREAD_APPLICATION) checkApplication("resource", { name, urn, props }, allowed, outcome);
+      // A ClientApp declares the K2 API's entry first, then the client's requiredResourceAccess in order.
+      const hint = (i: number, j: number): string => (i > 0 ? changeHint(clientSetting("requiredResourceAccess", i - 1, `.resourceAccess[${j}]`)) : "");
+      if (type === TYPE_AZUREAD_APPLICATION) checkApplication("resource", { name, urn, props }, allowed, outcome, hint);
       else checkApiAccess("resource", { name, urn, props }, allowed, outcome);
     },
   },

@@ -7,10 +7,10 @@ import { describe, expect, it } from "vitest";
 import { overlapWarnings } from "../../cli/plan/scheduleWarnings";
 import { loadStackFile } from "../../cli/stackFile";
 import { expiryWarnDays } from "../../cli/warnDays";
-import { validateStackConfig, type ClientConfig } from "../../components/config";
+import { ClientSchema, validateStackConfig, type ClientConfig } from "../../components/config";
 
 const REPO_ROOT = path.resolve(__dirname, "../..");
-const client = (lifetimeDays: number, rotateAfterDays: number): ClientConfig => ({ name: "c", displayName: "c", redirectUris: [], owners: [], secret: { lifetimeDays, rotateAfterDays } });
+const client = (lifetimeDays: number, rotateAfterDays: number): ClientConfig => ClientSchema.parse({ name: "c", displayName: "c", secret: { lifetimeDays, rotateAfterDays } });
 
 describe("overlapWarnings", () => {
   it("warns when the overlap is shorter than the window, with the rotateAfterDays range that fits", () => {

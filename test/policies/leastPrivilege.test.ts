@@ -37,8 +37,8 @@ describe("entra-app-least-privilege", () => {
   it("refuses an app role on any API, the K2 API's included", async () => {
     const r = await run(client([k2(), { resourceAppId: MICROSOFT_GRAPH_APP_ID, resourceAccesses: [{ id: USER_READ_ALL_ROLE, type: "Role" }] }, k2(K2_SCOPE_ID, "Role")]));
     expect(r.violations).toEqual([
-      { message: "pa-app: requiredResourceAccesses[1].resourceAccesses[0] requests an app role (an application permission, which acts without any user): far more than a K2 client needs; remove it", urn: appUrn },
-      { message: "pa-app: requiredResourceAccesses[2].resourceAccesses[0] requests an app role (an application permission, which acts without any user): far more than a K2 client needs; remove it", urn: appUrn },
+      { message: "pa-app: requiredResourceAccesses[1].resourceAccesses[0] requests an app role (an application permission, which acts without any user): far more than a K2 client needs; remove it; change requiredResourceAccess[0].resourceAccess[0] of the client named pa in k2-oauth:clients", urn: appUrn },
+      { message: "pa-app: requiredResourceAccesses[2].resourceAccesses[0] requests an app role (an application permission, which acts without any user): far more than a K2 client needs; remove it; change requiredResourceAccess[1].resourceAccess[0] of the client named pa in k2-oauth:clients", urn: appUrn },
     ]);
   });
 
@@ -50,7 +50,7 @@ describe("entra-app-least-privilege", () => {
     expect(await runStackRule(appLeastPrivilege, stack)).toEqual({ violations: [] });
     // Without "k2" listed no record is needed: the scope outside the list is refused in Analyze, not again with the stack.
     const notListed =
-      'pa-app: requiredResourceAccesses[1].resourceAccesses[0] requests a delegated scope the policy\'s allowedScopes does not list; remove it, or add it to allowedScopes as "<API application id>/<scope id>" if the client needs it';
+      'pa-app: requiredResourceAccesses[1].resourceAccesses[0] requests a delegated scope the policy\'s allowedScopes does not list; remove it, or add it to allowedScopes as "<API application id>/<scope id>" if the client needs it; change requiredResourceAccess[0].resourceAccess[0] of the client named pa in k2-oauth:clients';
     expect(messages(await analyze({ allowedScopes: ["graph:profile"] }))).toEqual([role, notListed]);
     expect(messages(await runStackRule(appLeastPrivilege, stack, { allowedScopes: ["graph:profile"] }))).toEqual([
       expect.stringContaining("pa-consent: claimValues[0] grants a scope the policy's allowedScopes does not list for the K2 API"),
@@ -78,8 +78,8 @@ describe("entra-app-least-privilege", () => {
     const otherK2Scope = k2("99999999-0000-0000-0000-0000000000bb");
     const r = await run(client([k2(), mail, otherK2Scope]));
     expect(messages(r)).toEqual([
-      'pa-app: requiredResourceAccesses[1].resourceAccesses[0] requests a delegated scope the policy\'s allowedScopes does not list; remove it, or add it to allowedScopes as "<API application id>/<scope id>" if the client needs it',
-      'pa-app: requiredResourceAccesses[2].resourceAccesses[0] requests a delegated scope the policy\'s allowedScopes does not list; remove it, or add it to allowedScopes as "<API application id>/<scope id>" if the client needs it',
+      'pa-app: requiredResourceAccesses[1].resourceAccesses[0] requests a delegated scope the policy\'s allowedScopes does not list; remove it, or add it to allowedScopes as "<API application id>/<scope id>" if the client needs it; change k2-oauth:clients[0].requiredResourceAccess[0].resourceAccess[0]',
+      'pa-app: requiredResourceAccesses[2].resourceAccesses[0] requests a delegated scope the policy\'s allowedScopes does not list; remove it, or add it to allowedScopes as "<API application id>/<scope id>" if the client needs it; change k2-oauth:clients[0].requiredResourceAccess[1].resourceAccess[0]',
     ]);
     expect(JSON.stringify(r)).not.toContain(MAIL_READ);
     expect(await run(client([k2(), mail]), { allowedScopes: ["k2", `${MICROSOFT_GRAPH_APP_ID}/${MAIL_READ.toUpperCase()}`] })).toEqual({ violations: [] });

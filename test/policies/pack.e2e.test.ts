@@ -200,7 +200,10 @@ describe("the k2-oauth policy pack over the analyzer protocol", () => {
   }, PACK_START_TIMEOUT_MS);
 
   it("checks a resource of this project's components in Analyze, before the engine creates it (pulumi up --skip-preview), naming the client; AnalyzeStack does not repeat it", async () => {
-    const [inbound, client, app] = managedClient({ web: { redirectUris: ["https://pa.azurewebsites.net/signin"], implicitGrant: { accessTokenIssuanceEnabled: false, idTokenIssuanceEnabled: true } } });
+    const [inbound, client, app] = managedClient({
+      signInAudience: "AzureADMultipleOrgs",
+      web: { redirectUris: ["https://pa.azurewebsites.net/signin"], implicitGrant: { accessTokenIssuanceEnabled: false, idTokenIssuanceEnabled: true } },
+    });
     const findings = (await pack.session.analyze(app)).filter((f) => f.policyName.startsWith("entra-app-"));
     expect(findings.map((f) => [f.policyName, f.level, f.urn, f.message.split("\n")[1]])).toEqual([
       [
@@ -209,7 +212,18 @@ describe("the k2-oauth policy pack over the analyzer protocol", () => {
         app.urn,
         "web.redirectUris[0] (Web) is on the shared hosting domain *.azurewebsites.net, where a released name can be claimed by another Azure customer and receive the authorization codes (subdomain takeover); use a custom domain you own; change redirectUris[0] of the client named pa in k2-oauth:clients",
       ],
-      ["entra-app-implicit-grant", "mandatory", app.urn, "web.implicitGrant.idTokenIssuanceEnabled is on: ID tokens would be issued through the implicit grant; set it to false"],
+      [
+        "entra-app-implicit-grant",
+        "mandatory",
+        app.urn,
+        "web.implicitGrant.idTokenIssuanceEnabled is on: ID tokens would be issued through the implicit grant; set it to false; change implicitGrant.idTokens of the client named pa in k2-oauth:clients",
+      ],
+      [
+        "entra-app-single-tenant",
+        "advisory",
+        app.urn,
+        "signInAudience is not AzureADMyOrg: users of other tenants (or personal Microsoft accounts) can sign in; use AzureADMyOrg; change signInAudience of the client named pa in k2-oauth:clients",
+      ],
     ]);
     expect((await pack.session.analyzeStack([inbound, client, app])).filter((f) => f.urn === app.urn && f.policyName.startsWith("entra-app-"))).toEqual([]);
   });
@@ -280,7 +294,7 @@ describe("the k2-oauth policy pack over the analyzer protocol", () => {
           "mandatory entra-client-secret-rotation-overlap pa-app: pa-app: each rotation leaves the previous secret valid 20 days (lifetimeDays 180 - rotateAfterDays 160), less than the 30-day warning window, so the expiry advisory would fire before every rotation; set rotateAfterDays to at most 150 (k2-oauth:clients[3].secret.rotateAfterDays)",
           "mandatory entra-app-redirect-uris pa-app: web.redirectUris[0] (Web) points to localhost or a loopback address, which belongs in a development app registration (allowLoopback), not in this stack; change redirectUris[0] of the client named pa in k2-oauth:clients",
           "mandatory entra-app-owners pa-app: pa-app has 1 owner, fewer than minOwners 2; add owner object ids to its owners or declare ApplicationOwner resources; change k2-oauth:clients[3].owners",
-          'mandatory entra-app-least-privilege pa-app: pa-app: requiredResourceAccesses[1].resourceAccesses[0] requests a delegated scope the policy\'s allowedScopes does not list; remove it, or add it to allowedScopes as "<API application id>/<scope id>" if the client needs it',
+          'mandatory entra-app-least-privilege pa-app: pa-app: requiredResourceAccesses[1].resourceAccesses[0] requests a delegated scope the policy\'s allowedScopes does not list; remove it, or add it to allowedScopes as "<API application id>/<scope id>" if the client needs it; change k2-oauth:clients[3].requiredResourceAccess[0].resourceAccess[0]',
           "advisory entra-app-prefer-certificate pa-secret-a: the app authenticates with a client secret, a shared secret that can be copied; prefer a certificate or a federated identity credential",
           "advisory entra-app-prefer-certificate pa-secret-b: the app authenticates with a client secret, a shared secret that can be copied; prefer a certificate or a federated identity credential",
           "mandatory keyvault-secret-expires pa-secret-kv: properties.attributes.expires is not set: the secret would look valid forever; set it (epoch seconds; for a client secret copy, the secret's endDate)",
