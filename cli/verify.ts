@@ -4,21 +4,12 @@
  * See docs/verify.md. The logic lives in cli/verify/; this file only wires runVerify to the process.
  * Exit codes: 0 pass, 1 a check failed, 2 usage or configuration error.
  */
+import { runFromProcess } from "./commandIo";
 import { runVerify } from "./verify/run";
 
 export { runVerify } from "./verify/run";
 export type { VerifyIo, VerifyOutcome } from "./verify/run";
 
-async function main(): Promise<void> {
-  const outcome = await runVerify(process.argv.slice(2), {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
-    env: process.env,
-    cwd: process.cwd(),
-  });
-  process.exitCode = outcome.exitCode;
-}
-
 if (require.main === module) {
-  void main();
+  void runFromProcess(runVerify);
 }

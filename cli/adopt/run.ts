@@ -7,6 +7,7 @@
  * Exit codes: 0 written (or nothing to write; with --dry-run: would be written), 1 Graph, K2 or sign-in failed,
  * 2 usage or configuration error.
  */
+import type { CommandIo } from "../commandIo";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, DEFAULT_AUDIENCE, DEFAULT_SCOPE, type ConfigIssue, type StackConfig } from "../../components/config";
@@ -26,17 +27,8 @@ import { signIn } from "./signIn";
 import { stackText, writeStackFile, type ClientToWrite, type NewStackFile } from "./stackWriter";
 import { AdoptError, readTenant } from "./tenant";
 
-export interface AdoptIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  env: Readonly<Record<string, string | undefined>>;
-  cwd: string;
-  /** The adoption day and token expiry checks. Default: the system clock. */
-  now?: () => Date;
-  /** Waits (retry backoff, Retry-After, device-code polling). Default: setTimeout. Tests inject one that returns at once. */
-  sleep?: (ms: number) => Promise<void>;
-  fetch?: typeof fetch;
-}
+/** What the command takes from the process (cli/commandIo.ts). */
+export type AdoptIo = CommandIo;
 
 export type AdoptExitCode = 0 | 1 | 2;
 

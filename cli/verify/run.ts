@@ -4,6 +4,7 @@
  * Exit codes: 0 every check passed (warnings and undecided allowed), 1 a check failed (or verify could not finish),
  * 2 usage or configuration error.
  */
+import type { CommandIo } from "../commandIo";
 import { explainAadsts, type AadstsContext } from "./aadsts";
 import { failed, skip, type Check } from "./checks";
 import { validateClaims, type ShownClaims } from "./claims";
@@ -22,17 +23,8 @@ import { deviceCodeGrant } from "./token/deviceCode";
 import { passwordGrant } from "./token/passwordGrant";
 import { readTokenFile } from "./token/tokenFile";
 
-export interface VerifyIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  env: Readonly<Record<string, string | undefined>>;
-  cwd: string;
-  /** Clock for token lifetime and secret expiry. Default: the system clock. */
-  now?: () => Date;
-  /** Waits (retry backoff, device-code polling). Default: setTimeout. Tests inject a recorder that returns at once. */
-  sleep?: (ms: number) => Promise<void>;
-  fetch?: typeof fetch;
-}
+/** What the command takes from the process (cli/commandIo.ts). */
+export type VerifyIo = CommandIo;
 
 export type ExitCode = 0 | 1 | 2;
 

@@ -10,9 +10,9 @@
  *
  * Wire formats follow Microsoft's v1 protocol documentation and ADAL's use of it; every guess is marked ASSUMPTION.
  */
+import { closeServer, serveOnLoopback } from "./loopback";
 import * as http from "node:http";
 import { randomBytes, randomUUID } from "node:crypto";
-import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
 
 export interface EntraApp {
@@ -210,23 +210,14 @@ export class EntraDouble {
     this.kid = randomBytes(12).toString("base64url");
     // ASSUMPTION: Entra's JWKS entries carry kty, use "sig", kid, x5t, n, e (x5c omitted here).
     this.jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: this.kid, x5t: this.kid, use: "sig" }] };
-    this.server = http.createServer((req, res) => {
-      this.handle(req, res).catch((e: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-        res.end(`double error: ${(e as Error).message}`);
-      });
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
-    const port = (this.server.address() as AddressInfo).port;
-    this.host = `127.0.0.1:${port}`;
+    const { server, host } = await serveOnLoopback((req, res) => this.handle(req, res));
+    this.server = server;
+    this.host = host;
     this.url = `http://${this.host}`;
   }
 
   async close(): Promise<void> {
-    const s = this.server;
-    if (s === undefined) return;
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   addApp(app: EntraApp): void {

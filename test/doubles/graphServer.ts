@@ -20,9 +20,9 @@
  * Every other choice is marked ASSUMPTION. Faults on demand per route: a status with an optional Retry-After and error
  * code, or a connection reset; and 403 for named objects (their owners and grants).
  */
+import { closeServer, serveOnLoopback } from "./loopback";
 import { randomUUID } from "node:crypto";
 import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import { decodeJwt } from "jose";
 
 export type GraphJson = Record<string, unknown>;
@@ -105,24 +105,14 @@ export class GraphDouble {
 
   static async start(): Promise<GraphDouble> {
     const d = new GraphDouble();
-    d.server = http.createServer((req, res) => {
-      try {
-        d.handle(req, res);
-      } catch (e) {
-        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-        res.end(`double error: ${(e as Error).message}`);
-      }
-    });
-    await new Promise<void>((resolve) => d.server?.listen(0, "127.0.0.1", resolve));
-    d.url = `http://127.0.0.1:${(d.server.address() as AddressInfo).port}`;
+    const { server, host } = await serveOnLoopback((req, res) => d.handle(req, res));
+    d.server = server;
+    d.url = `http://${host}`;
     return d;
   }
 
   async close(): Promise<void> {
-    const s = this.server;
-    if (s === undefined) return;
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   /** The next requests to `route` get these faults, one each, in order. */

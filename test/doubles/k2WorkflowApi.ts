@@ -7,8 +7,8 @@
  * Routes: `GET /api/workflow/v1/workflows` → `{"itemCount": n, "workflows": [{id, defaultVersionId, name, folder,
  * systemName}]}`; `GET /api/odatav4/v4/` → an OData v4 JSON service document.
  */
+import { closeServer, serveOnLoopback } from "./loopback";
 import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
 
 export interface K2Workflow {
@@ -68,22 +68,14 @@ export class K2WorkflowApiDouble {
 
   static async start(options: K2WorkflowApiOptions): Promise<K2WorkflowApiDouble> {
     const d = new K2WorkflowApiDouble(options);
-    d.server = http.createServer((req, res) => {
-      d.handle(req, res).catch((e: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-        res.end(`double error: ${(e as Error).message}`);
-      });
-    });
-    await new Promise<void>((resolve) => d.server?.listen(0, "127.0.0.1", resolve));
-    d.url = `http://127.0.0.1:${(d.server.address() as AddressInfo).port}`;
+    const { server, host } = await serveOnLoopback((req, res) => d.handle(req, res));
+    d.server = server;
+    d.url = `http://${host}`;
     return d;
   }
 
   async close(): Promise<void> {
-    const s = this.server;
-    if (s === undefined) return;
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   /**
