@@ -6,6 +6,7 @@
 
 export const TYPE_INBOUND_OAUTH = "k2oauth:index:InboundOAuth";
 export const TYPE_CLIENT_APP = "k2oauth:index:ClientApp";
+export const TYPE_OUTBOUND_OAUTH = "k2oauth:index:OutboundOAuth";
 /** Dynamic resource: module `k2`, type `BearerTokenResource`. */
 export const TYPE_BEARER_TOKEN_RESOURCE = "pulumi-nodejs:dynamic/k2:BearerTokenResource";
 
@@ -45,6 +46,7 @@ export const TYPE_AZUREAD_SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:Se
 export const TYPE_AZUREAD_SERVICE_PRINCIPAL_PASSWORD = "azuread:index/servicePrincipalPassword:ServicePrincipalPassword";
 export const TYPE_AZUREAD_DELEGATED_PERMISSION_GRANT =
   "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant";
+export const TYPE_AZUREAD_APP_ROLE_ASSIGNMENT = "azuread:index/appRoleAssignment:AppRoleAssignment";
 export const TYPE_AZUREAD_GET_SERVICE_PRINCIPAL = "azuread:index/getServicePrincipal:getServicePrincipal";
 /** The azure-native provider's view of the identity it signed in with (tenant from the token's `tid` claim). */
 export const TYPE_AZURE_NATIVE_GET_CLIENT_CONFIG = "azure-native:authorization:getClientConfig";

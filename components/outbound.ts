@@ -166,3 +166,54 @@ export function resourceSlug(name: string): string {
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "");
 }
+
+/** The endpoints a resource can use: the tenant's v1 endpoints (components/entra.ts v1Endpoints). */
+export interface OutboundEndpoints {
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  metadataEndpoint: string;
+}
+
+/** How a stack declares one K2 OAuth resource of the outbound side (the resolved config of components/config.ts). */
+export interface OutboundResourceChoices {
+  name: string;
+  resourceType: string;
+  audience: string;
+  refreshTokenEndpoint: RefreshEndpointChoice;
+  metadataEndpoint: MetadataEndpointChoice;
+  parameters: Readonly<Record<string, ParameterLegs>>;
+}
+
+/** A K2 OAuth resource of the outbound side as K2 Management shows it, with no secret in it. */
+export interface OutboundResourceFields extends FilledParameters {
+  resourceName: string;
+  resourceType: string;
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  refreshTokenEndpoint: string;
+  metadataEndpoint: string;
+  useHostServerAuthorizationEndpoint: false;
+}
+
+/**
+ * The fields and parameter values of one outbound K2 resource: v1 authorization and token endpoints of the stack's
+ * tenant, the refresh endpoint the token endpoint or empty, the metadata endpoint the v1 document or empty, "Use Host
+ * Server Authorization Endpoint" off, and the parameter profile filled with the app's client id, the redirect URI and
+ * the audience (the client secret's requests apart).
+ */
+export function outboundResourceFields(
+  resource: OutboundResourceChoices,
+  endpoints: OutboundEndpoints,
+  values: Omit<ParameterValues, "audience">,
+): OutboundResourceFields {
+  return {
+    resourceName: resource.name,
+    resourceType: resource.resourceType,
+    authorizationEndpoint: endpoints.authorizationEndpoint,
+    tokenEndpoint: endpoints.tokenEndpoint,
+    refreshTokenEndpoint: resource.refreshTokenEndpoint === "token" ? endpoints.tokenEndpoint : "",
+    metadataEndpoint: resource.metadataEndpoint === "v1" ? endpoints.metadataEndpoint : "",
+    useHostServerAuthorizationEndpoint: false,
+    ...fillParameters(resource.parameters, { ...values, audience: resource.audience }),
+  };
+}

@@ -1,9 +1,9 @@
 /**
- * What ClientApp declares for a client's secrets on a day, as plain data: the passwords of the day's schedule and the
+ * What ClientApp and OutboundOAuth declare for an app's secrets on a day, as plain data: the passwords of the day's schedule and the
  * client's one Key Vault secret. Pure (no Pulumi imports), so that the deploy gate, `npm run due` and the lifecycle
  * tests judge exactly what the component creates without loading the providers' SDKs.
  */
-import type { ClientConfig, KeyVaultConfig } from "./config";
+import type { KeyVaultConfig, SecretScheduleConfig } from "./config";
 import { CLIENT_SECRET_CONTENT_TYPE } from "./contracts";
 import { epochSeconds, rfc3339, secretSchedule, type SecretSchedule, type SlotName } from "./rotation";
 
@@ -68,11 +68,18 @@ export interface SecretDeclarations {
   vaultSecret: VaultSecretDeclaration | undefined;
 }
 
+/** Whose secrets: a client, or the outbound app (`k2-oauth:outbound.app`). Its name prefixes the resource names. */
+export interface SecretOwner {
+  name: string;
+  secret: SecretScheduleConfig;
+}
+
 /**
- * What ClientApp declares for a client's secrets on the UTC day of `now`: the one place that turns the schedule into
- * resources (ClientApp creates exactly these; the lifecycle tests replay them day after day).
+ * What ClientApp (and OutboundOAuth, for its app) declares for an app's secrets on the UTC day of `now`: the one place
+ * that turns the schedule into resources (./rotatingSecret.ts creates exactly these; the lifecycle tests replay them
+ * day after day).
  */
-export function secretDeclarations(client: ClientConfig, now: Date, vault: KeyVaultConfig | undefined): SecretDeclarations {
+export function secretDeclarations(client: SecretOwner, now: Date, vault: KeyVaultConfig | undefined): SecretDeclarations {
   const schedule = secretSchedule(client.secret, now);
   const passwordName = (slot: SlotName): string => `${client.name}-secret-${slot}`;
   const passwords = schedule.active.map((gen): PasswordDeclaration => {

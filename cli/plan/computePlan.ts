@@ -62,11 +62,28 @@ function loadStack(stack: string, root: string): LoadedStack {
 }
 
 /** The offline answers to the program's lookups for a stack: its K2 API scope, and its own tenant as the signed-in one. */
-function lookupContext(stack: LoadedStack): OfflineLookupContext {
+export function lookupContext(stack: Pick<LoadedStack, "config">): OfflineLookupContext {
   const k2Api = stack.config.k2Api;
   const scope = typeof k2Api === "object" && k2Api !== null ? (k2Api as { scope?: unknown }).scope : undefined;
+  const clientId = typeof k2Api === "object" && k2Api !== null ? (k2Api as { clientId?: unknown }).clientId : undefined;
   const tenantId = stack.config.tenantId;
-  return { k2ApiScope: typeof scope === "string" ? scope : DEFAULT_SCOPE, ...(typeof tenantId === "string" ? { tenantId } : {}) };
+  return {
+    k2ApiScope: typeof scope === "string" ? scope : DEFAULT_SCOPE,
+    ...(typeof tenantId === "string" ? { tenantId } : {}),
+    ...(typeof clientId === "string" ? { k2ApiClientId: clientId } : {}),
+    outboundPermissions: outboundPermissionValues(stack.config.outbound),
+  };
+}
+
+/** Every permission value of the raw `k2-oauth:outbound.resources`, each once (the config is validated elsewhere). */
+function outboundPermissionValues(outbound: unknown): string[] {
+  const resources = typeof outbound === "object" && outbound !== null ? (outbound as { resources?: unknown }).resources : undefined;
+  if (!Array.isArray(resources)) return [];
+  const values = resources.flatMap((r: unknown) => {
+    const permissions = typeof r === "object" && r !== null ? (r as { permissions?: unknown }).permissions : undefined;
+    return Array.isArray(permissions) ? permissions.filter((p): p is string => typeof p === "string").map((p) => p.trim()) : [];
+  });
+  return values.filter((v, i) => values.indexOf(v) === i);
 }
 
 /** The deployed secrets the deploy gate judges against; a problem with the file or `--allow-drop` is a usage error. */
