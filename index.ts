@@ -4,6 +4,7 @@
  * Stack outputs are described in README.md ("Stack outputs").
  */
 import * as pulumi from "@pulumi/pulumi";
+import { k2Connection } from "./components/bearerToken";
 import { InboundOAuth } from "./components/inboundOAuth";
 import { OutboundOAuth } from "./components/outboundOAuth";
 import { planDay } from "./components/planDay";
@@ -23,7 +24,15 @@ const outboundOAuth =
     ? undefined
     : new OutboundOAuth(
         "k2-oauth-outbound",
-        { outbound: config.outbound, tenantId: config.tenantId, cloud: config.cloud, keyVault: config.keyVault, now, signedInTenant: oauth.signedInTenant },
+        {
+          outbound: config.outbound,
+          tenantId: config.tenantId,
+          cloud: config.cloud,
+          keyVault: config.keyVault,
+          now,
+          signedInTenant: oauth.signedInTenant,
+          k2: k2Connection(config, k2AdminPassword),
+        },
         { providers: [providers.azuread, providers.azureNative] },
       );
 
@@ -76,6 +85,7 @@ export const outbound =
   outboundOAuth === undefined
     ? undefined
     : {
+        name: outboundOAuth.appName,
         clientId: outboundOAuth.clientId,
         redirectUri: outboundOAuth.redirectUri,
         nextRotation: outboundOAuth.nextRotation,
@@ -83,6 +93,10 @@ export const outbound =
         currentSecretSlot: outboundOAuth.currentSecret.slot,
         secrets: describeSecrets(outboundOAuth.secrets).map((s, i) => ({ ...s, keyId: outboundOAuth.secrets[i].keyId })),
         keyVaultSecretName: outboundOAuth.keyVaultSecretName,
+        k2Management:
+          config.k2.edition === "five"
+            ? "K2 Five: this stack manages these K2 OAuth resources (client_secret follows the current secret); still manual: bind each service instance to its resource and sign in once as the K2 service account"
+            : "K2 Cloud: enter these values in K2 Management > Authentication > OAuth > Resources (client_secret: from clientSecretFrom), and again on every rotation",
         k2Resources: outboundOAuth.k2Resources,
       };
 

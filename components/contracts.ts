@@ -9,6 +9,8 @@ export const TYPE_CLIENT_APP = "k2oauth:index:ClientApp";
 export const TYPE_OUTBOUND_OAUTH = "k2oauth:index:OutboundOAuth";
 /** Dynamic resource: module `k2`, type `BearerTokenResource`. */
 export const TYPE_BEARER_TOKEN_RESOURCE = "pulumi-nodejs:dynamic/k2:BearerTokenResource";
+/** Dynamic resource: module `k2`, type `OAuthResource` (an outbound K2 OAuth resource). */
+export const TYPE_OAUTH_RESOURCE = "pulumi-nodejs:dynamic/k2:OAuthResource";
 
 /**
  * Where each input of the Bearer Token resource comes from in the stack config (declareK2Side in ./bearerToken.ts;
@@ -30,9 +32,26 @@ export const BEARER_TOKEN_INPUT_CONFIG_KEYS: Readonly<Record<string, readonly st
   "management.mapping": ["k2-oauth:k2.smartObjectServices.mapping"],
 };
 
+/** The same for an outbound K2 OAuth resource (declared by OutboundOAuth in ./outboundOAuth.ts). */
+export const OAUTH_RESOURCE_INPUT_CONFIG_KEYS: Readonly<Record<string, readonly string[]>> = {
+  k2Url: ["k2-oauth:k2.url"],
+  resourceName: ["k2-oauth:outbound.resources[].name"],
+  resourceType: ["k2-oauth:outbound.resources[].resourceType", "k2-oauth:outbound.resources[].appOnly"],
+  authorizationEndpoint: ["k2-oauth:tenantId", "k2-oauth:cloud"],
+  tokenEndpoint: ["k2-oauth:tenantId", "k2-oauth:cloud"],
+  refreshTokenEndpoint: ["k2-oauth:outbound.resources[].refreshTokenEndpoint"],
+  metadataEndpoint: ["k2-oauth:outbound.resources[].metadataEndpoint", "k2-oauth:tenantId"],
+  parameters: ["k2-oauth:outbound.resources[].parameters", "k2-oauth:outbound.resources[].audience", "k2-oauth:outbound.app.redirectUri"],
+  "credentials.username": ["k2-oauth:k2.admin.username"],
+  "credentials.password": ["k2-oauth:k2.admin.password"],
+  "management.serviceUrl": ["k2-oauth:k2.smartObjectServices.url", "k2-oauth:k2.url"],
+  "management.mapping": ["k2-oauth:k2.smartObjectServices.mapping"],
+};
+
 /** Per dynamic resource type: the stack config keys of each input (see above). */
 export const DYNAMIC_INPUT_CONFIG_KEYS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
   [TYPE_BEARER_TOKEN_RESOURCE]: BEARER_TOKEN_INPUT_CONFIG_KEYS,
+  [TYPE_OAUTH_RESOURCE]: OAUTH_RESOURCE_INPUT_CONFIG_KEYS,
 };
 
 /** Provider resource types this project declares and the policy pack inspects. */

@@ -12,7 +12,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import { formatConfigPath, type KeyVaultConfig, type OutboundConfig, type OutboundResourceConfig } from "./config";
 import { TYPE_OUTBOUND_OAUTH } from "./contracts";
+import type { K2Connection } from "./bearerToken";
 import { CONSENT_CREATE_TIMEOUT } from "./clientApp";
+import { OAuthResource } from "./outboundResource";
 import { v1Endpoints, type Cloud } from "./entra";
 import { outboundResourceFields, resourceSlug, type OutboundResourceFields } from "./outbound";
 import { verifySignedInTenant } from "./providers";
@@ -25,6 +27,8 @@ export interface OutboundOAuthArgs {
   keyVault?: KeyVaultConfig;
   /** The day the secret schedule is computed for. */
   now: Date;
+  /** K2 Five: how K2 is reached, to manage one K2 OAuth resource per audience; undefined on K2 Cloud (values only). */
+  k2?: K2Connection;
   /**
    * The tenant check InboundOAuth already made (its `signedInTenant`): everything here waits for it. Without it the
    * component makes its own.
@@ -111,15 +115,20 @@ export class OutboundOAuth extends pulumi.ComponentResource {
   public readonly nextRotation: string;
   public readonly overlapDays: number;
   public readonly clientId: pulumi.Output<string>;
+  /** `k2-oauth:outbound.app.name`: the prefix of the resource names and of the Key Vault secret name. */
+  public readonly appName: string;
   public readonly redirectUri: string;
   /** Per K2 resource (in config order), its fields and parameter values; client_secret named, never shown. */
   public readonly k2Resources: pulumi.Output<K2ResourceValues[]>;
+  /** K2 Five: the K2 OAuth resources this stack manages, by config name; empty on K2 Cloud. */
+  public readonly k2OAuthResources: Record<string, OAuthResource>;
 
   constructor(name: string, args: OutboundOAuthArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPE_OUTBOUND_OAUTH, name, {}, opts);
     const { outbound } = args;
     const app = outbound.app;
     this.redirectUri = app.redirectUri;
+    this.appName = app.name;
 
     const signedInTenant = args.signedInTenant ?? verifySignedInTenant({ tenantId: args.tenantId, cloud: args.cloud }, { parent: this });
     const child = { parent: this, dependsOn: signedInTenant.apply((): pulumi.Resource[] => []) };
@@ -226,6 +235,49 @@ export class OutboundOAuth extends pulumi.ComponentResource {
         }),
       ),
     );
+
+    // K2 Five: one K2 OAuth resource per audience, its client_secret the current secret. It depends on the current
+    // password (its value comes from it, and dependsOn says so), so a rotation day creates the new password first and
+    // then updates K2, in the same `pulumi up`; the previous secret stays valid for the overlap.
+    this.k2OAuthResources = {};
+    const k2 = args.k2;
+    if (k2 !== undefined) {
+      const current = rotating.currentPassword;
+      // Known at plan time except the app's client id: only the values that hold it wait for the app.
+      const marker = "\u0000clientId\u0000";
+      const clientId = this.application.clientId;
+      outbound.resources.forEach((resource) => {
+        const fields = outboundResourceFields(resource, endpoints, { clientId: marker, redirectUri: app.redirectUri });
+        const secretLegs = fields.secretLegs;
+        const parameters = Object.fromEntries(
+          Object.entries(fields.parameters).map(([name, legs]) => [
+            name,
+            Object.fromEntries(
+              Object.entries(legs).map(([leg, value]) => [leg, value.includes(marker) ? clientId.apply((id) => value.split(marker).join(id)) : value]),
+            ),
+          ]),
+        );
+        this.k2OAuthResources[resource.name] = new OAuthResource(
+          `${app.name}-k2-${resource.slug}`,
+          {
+            k2Url: k2.k2Url,
+            resourceName: resource.name,
+            resourceType: resource.resourceType,
+            authorizationEndpoint: fields.authorizationEndpoint,
+            tokenEndpoint: fields.tokenEndpoint,
+            refreshTokenEndpoint: fields.refreshTokenEndpoint,
+            metadataEndpoint: fields.metadataEndpoint,
+            useHostServerAuthorizationEndpoint: false,
+            parameters,
+            secretLegs,
+            clientSecret: rotating.current.value,
+            credentials: k2.credentials,
+            management: k2.management,
+          },
+          { parent: this, dependsOn: signedInTenant.apply((): pulumi.Resource[] => [current]) },
+        );
+      });
+    }
 
     this.registerOutputs({
       clientId: this.clientId,

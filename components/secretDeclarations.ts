@@ -74,6 +74,24 @@ export interface SecretOwner {
   secret: SecretScheduleConfig;
 }
 
+/** A secret owner with the config key it is declared under (`k2-oauth:clients[0]`, `k2-oauth:outbound.app`). */
+export interface ConfiguredSecretOwner extends SecretOwner {
+  configKey: string;
+}
+
+/**
+ * Every app whose secrets this stack rotates: the clients, then the outbound app (`k2-oauth:outbound.app`) when set.
+ * The deploy gate and `npm run due` judge them alike.
+ */
+export function secretOwners(config: {
+  clients: readonly SecretOwner[];
+  outbound?: { app: SecretOwner } | undefined;
+}): ConfiguredSecretOwner[] {
+  const clients = config.clients.map((c, i) => ({ name: c.name, secret: c.secret, configKey: `k2-oauth:clients[${i}]` }));
+  const app = config.outbound?.app;
+  return app === undefined ? clients : [...clients, { name: app.name, secret: app.secret, configKey: "k2-oauth:outbound.app" }];
+}
+
 /**
  * What ClientApp (and OutboundOAuth, for its app) declares for an app's secrets on the UTC day of `now`: the one place
  * that turns the schedule into resources (./rotatingSecret.ts creates exactly these; the lifecycle tests replay them

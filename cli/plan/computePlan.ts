@@ -3,6 +3,7 @@
  * policy pack over the analyzer protocol, and with `against`, the same stack at a git ref and the diff between them.
  * The policy pack and the ref's program start at once and load while the program runs.
  */
+import { secretOwners } from "../../components/secretDeclarations";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, DEFAULT_SCOPE } from "../../components/config";
@@ -90,7 +91,7 @@ function outboundPermissionValues(outbound: unknown): string[] {
 function readDeployed(gate: NonNullable<PlanOptions["deployGate"]>, clients: readonly string[], stack: string): DeployedSecrets {
   const unknown = (gate.allowDrop ?? []).filter((c) => !clients.includes(c));
   if (unknown.length > 0) {
-    throw new UsageError(`--allow-drop names ${unknown.map((c) => `'${c}'`).join(", ")}, not a client of stack ${stack}; its clients: ${clients.join(", ")}`);
+    throw new UsageError(`--allow-drop names ${unknown.map((c) => `'${c}'`).join(", ")}, not an app of stack ${stack}; its clients and outbound app: ${clients.join(", ")}`);
   }
   return deployedSecretsOf(loadStackOutputs(gate.outputs.file, gate.outputs.label));
 }
@@ -244,7 +245,7 @@ async function planStack(opts: PlanOptions, date: string, head: HeadStart | unde
   // A bad ref is a usage error: found before anything starts.
   if (opts.against !== undefined) resolveCommit(opts.root, opts.against);
   // So are an unreadable outputs file and a client --allow-drop names that the stack does not have.
-  const deployed = opts.deployGate !== undefined ? readDeployed(opts.deployGate, parsed.config.clients.map((c) => c.name), stack.stack) : undefined;
+  const deployed = opts.deployGate !== undefined ? readDeployed(opts.deployGate, secretOwners(parsed.config).map((c) => c.name), stack.stack) : undefined;
 
   // The pack's warnings and errors; its debug and info lines are noise in a plan.
   const startedPack = head?.takePack();
@@ -334,7 +335,8 @@ async function planStack(opts: PlanOptions, date: string, head: HeadStart | unde
     ...(opts.deployGate !== undefined && deployed !== undefined
       ? {
           gate: deployGate(opts.stack, resources, {
-            clients,
+            // The clients and the outbound app: no deploy drops a valid secret of either.
+            clients: secretOwners(parsed.config),
             deployed,
             day,
             warnDays: warnWindow.warnDays,

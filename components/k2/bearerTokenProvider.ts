@@ -117,7 +117,12 @@ function outputsFrom(inputs: BearerTokenInputs, snapshot: ResourceSnapshot): Bea
   };
 }
 
-function goneError(id: string, name: string): Error {
+/** The Bearer Token resource's parameters are Token Values only. */
+function tokenValues(parameters: Record<string, string>): Record<string, { token: string }> {
+  return Object.fromEntries(Object.entries(parameters).map(([name, value]) => [name, { token: value }]));
+}
+
+export function goneError(id: string, name: string): Error {
   return new Error(
     `the K2 OAuth resource '${name}' (id ${id}) no longer exists in K2 (deleted in K2 Management?). Run pulumi refresh to record that, then pulumi up to create it again.`,
   );
@@ -155,7 +160,7 @@ export function makeBearerTokenProvider(options: BearerTokenProviderOptions = {}
       const news = normalize(inputs);
       const k2 = client(news);
       const policy = retryPolicy(options.retry);
-      const snapshot = await createOrAdopt(k2, { fields: fieldsOf(news), parameters: news.parameters }, policy);
+      const snapshot = await createOrAdopt(k2, { fields: fieldsOf(news), parameters: tokenValues(news.parameters) }, policy);
       return { id: snapshot.resource.id, outs: outputsFrom(news, snapshot) };
     },
 
@@ -203,7 +208,7 @@ export function makeBearerTokenProvider(options: BearerTokenProviderOptions = {}
       let snapshot = await readSnapshot(k2, id);
       if (snapshot === undefined) throw goneError(id, news.resourceName);
       if (changed("parameters", olds, news)) {
-        snapshot = { ...snapshot, parameters: await applyParameters(k2, snapshot.resource, news.parameters) };
+        snapshot = { ...snapshot, parameters: await applyParameters(k2, snapshot.resource, tokenValues(news.parameters)) };
       }
       return { outs: outputsFrom(news, snapshot) };
     },

@@ -63,6 +63,5 @@ function describe(e) {
       break;
     }
   }
-  process.stdout.write(`${JSON.stringify({ results, delays: globalThis.k2Delays ?? [] })}\n`);
-  process.exit(0);
+  process.stdout.write(`${JSON.stringify({ results, delays: globalThis.k2Delays ?? [] })}\n`, () => process.exit(0));
 })();
