@@ -14,6 +14,7 @@ import { formatConfigPath, type KeyVaultConfig, type OutboundConfig, type Outbou
 import { TYPE_OUTBOUND_OAUTH } from "./contracts";
 import type { K2Connection } from "./bearerToken";
 import { CONSENT_CREATE_TIMEOUT } from "./clientApp";
+import { assertStarted } from "./inboundOAuth";
 import { OAuthResource } from "./outboundResource";
 import { v1Endpoints, type Cloud } from "./entra";
 import { outboundResourceFields, resourceSlug, type OutboundResourceFields } from "./outbound";
@@ -128,6 +129,7 @@ export class OutboundOAuth extends pulumi.ComponentResource {
     const { outbound } = args;
     const app = outbound.app;
     this.redirectUri = app.redirectUri;
+    assertStarted(app.secret, ["outbound", "app", "secret", "startDate"], "outbound app", args.now);
     this.appName = app.name;
 
     const signedInTenant = args.signedInTenant ?? verifySignedInTenant({ tenantId: args.tenantId, cloud: args.cloud }, { parent: this });

@@ -195,6 +195,18 @@ describe("OutboundOAuth", () => {
   });
 });
 
+describe("OutboundOAuth: the app's start date", () => {
+  it("stops, naming outbound.app.secret.startDate, when the day planned is before it", () => {
+    const raw = stack([MIXED[0]]);
+    const cfg = { ...raw, outbound: { ...raw.outbound!, app: { ...raw.outbound!.app, secret: { lifetimeDays: 180, rotateAfterDays: 150, startDate: "2026-12-01" } } } };
+    const err = thrown(() => new mod.OutboundOAuth("early", { outbound: cfg.outbound, tenantId: TENANT, cloud: "public", now: new Date(Date.UTC(2026, 10, 29)) }));
+    expect(err).toBeInstanceOf(pulumi.RunError);
+    expect((err as Error).message).toBe(
+      "k2-oauth:outbound.app.secret.startDate: expected the day the outbound app is added, 2026-11-29 (the day planned) or earlier, like 2026-11-29; got '2026-12-01' (no secret exists before an outbound app's start date)",
+    );
+  });
+});
+
 describe("findPermission", () => {
   const offered = [{ id: "1", value: "User.Read" }, { id: "2", value: "Mail.Read" }];
   it("finds by exact value", () => {

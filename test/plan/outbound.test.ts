@@ -12,10 +12,10 @@ import { renderText } from "../../cli/plan/render/text";
 import { TYPE_OAUTH_RESOURCE, TYPE_OUTBOUND_OAUTH } from "../../components/contracts";
 import { REPO_ROOT } from "./project";
 
-// The dev stack's outbound app joined on 2026-11-29 with 180/150 days: generation 0 (slot a) until 2027-05-28, and
-// generation 1 (slot b) from the rotation day 2027-04-28.
-const BEFORE = "2027-04-27";
-const ROTATION = "2027-04-28";
+// The dev stack's outbound app joined on 2026-11-16 with 180/150 days: generation 0 (slot a) until 2027-05-15, and
+// generation 1 (slot b) from the rotation day 2027-04-15.
+const BEFORE = "2027-04-14";
+const ROTATION = "2027-04-15";
 const plans: Record<string, PlanResult> = {};
 
 beforeAll(async () => {
