@@ -12,12 +12,12 @@
  * built-in); test/k2/serializedProvider.test.ts runs the serialized text.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { deepEqual, goneError } from "./bearerTokenProvider";
 import { retryPolicy, type BasicCredentials, type RetryPolicy } from "./http";
 import { createK2Management } from "./index";
-import { OAUTH_RESOURCE_FIELDS, type ManagementSettings, type OAuthResourceFields, type ParameterLeg, type ParameterLegs } from "./management";
+import type { ManagementSettings, OAuthResourceFields, ParameterLeg, ParameterLegs } from "./management";
 import { oauthResourceInputProblems } from "./oauthResourceChecks";
 import { applyParameters, createOrAdopt, readSnapshot, sameName, type ResourceSnapshot } from "./operations";
+import { diffVerdict, fieldsOf, inputChanged, normalizeInputs as normalize, updateFields } from "./resourceMachinery";
 
 export interface OAuthResourceInputs extends Omit<OAuthResourceFields, "name"> {
   k2Url: string;
@@ -55,40 +55,6 @@ export const OAUTH_UPDATE_IN_PLACE = [
 ] as const;
 export const OAUTH_STATE_ONLY = ["credentials", "management"] as const;
 
-function normalizeUrl(url: unknown): unknown {
-  return typeof url === "string" ? url.trim().replace(/\/+$/, "") : url;
-}
-
-function normalize(inputs: OAuthResourceInputs): OAuthResourceInputs {
-  const management = inputs.management as ManagementSettings | undefined;
-  return {
-    ...inputs,
-    k2Url: normalizeUrl(inputs.k2Url) as string,
-    ...(management && typeof management === "object" ? { management: { ...management, serviceUrl: normalizeUrl(management.serviceUrl) as string } } : {}),
-  };
-}
-
-function changed(key: keyof OAuthResourceInputs, olds: Partial<OAuthResourceInputs>, news: Partial<OAuthResourceInputs>): boolean {
-  if (key === "k2Url") {
-    const a = olds.k2Url;
-    const b = news.k2Url;
-    return typeof a === "string" && typeof b === "string" ? (normalizeUrl(a) as string).toLowerCase() !== (normalizeUrl(b) as string).toLowerCase() : a !== b;
-  }
-  return !deepEqual(olds[key], news[key]);
-}
-
-function fieldsOf(inputs: OAuthResourceInputs): OAuthResourceFields {
-  return {
-    name: inputs.resourceName,
-    resourceType: inputs.resourceType,
-    authorizationEndpoint: inputs.authorizationEndpoint,
-    tokenEndpoint: inputs.tokenEndpoint,
-    refreshTokenEndpoint: inputs.refreshTokenEndpoint,
-    metadataEndpoint: inputs.metadataEndpoint,
-    useHostServerAuthorizationEndpoint: inputs.useHostServerAuthorizationEndpoint,
-  };
-}
-
 /** Every parameter's values as K2 gets them: the declared ones and the client secret in its requests. */
 export function wantedParameters(inputs: Pick<OAuthResourceInputs, "parameters" | "secretLegs" | "clientSecret">): Record<string, ParameterLegs> {
   const out: Record<string, ParameterLegs> = {};
@@ -123,14 +89,7 @@ export function makeOAuthResourceProvider(options: OAuthResourceProviderOptions 
     },
 
     async diff(_id: string, oldOutputs: OAuthResourceOutputs, inputs: OAuthResourceInputs) {
-      const olds = normalize(oldOutputs);
-      const news = normalize(inputs);
-      const replaces = OAUTH_REPLACE_ON_CHANGE.filter((k) => changed(k, olds, news));
-      const updates = OAUTH_UPDATE_IN_PLACE.filter((k) => changed(k, olds, news));
-      const stateOnly = OAUTH_STATE_ONLY.filter((k) => changed(k, olds, news));
-      const deleteBeforeReplace =
-        replaces.length > 0 && !changed("k2Url", olds, news) && typeof olds.resourceName === "string" && sameName(olds.resourceName, news.resourceName);
-      return { changes: replaces.length + updates.length + stateOnly.length > 0, replaces: [...replaces], stables: [], deleteBeforeReplace };
+      return diffVerdict(normalize(oldOutputs), normalize(inputs), { replace: OAUTH_REPLACE_ON_CHANGE, update: OAUTH_UPDATE_IN_PLACE, state: OAUTH_STATE_ONLY }, sameName);
     },
 
     async create(inputs: OAuthResourceInputs) {
@@ -179,18 +138,9 @@ export function makeOAuthResourceProvider(options: OAuthResourceProviderOptions 
     async update(id: string, olds: OAuthResourceOutputs, inputs: OAuthResourceInputs) {
       const news = normalize(inputs);
       const k2 = client(news);
-      const wanted = fieldsOf(news);
-      const before = fieldsOf(olds);
-      const fieldChanges: Partial<OAuthResourceFields> = {};
-      for (const f of OAUTH_RESOURCE_FIELDS) {
-        if (f === "name" || f === "resourceType") continue;
-        if (before[f] !== wanted[f]) (fieldChanges as Record<string, unknown>)[f] = wanted[f];
-      }
-      if (Object.keys(fieldChanges).length > 0 && (await k2.updateResource(id, fieldChanges)) === "absent") throw goneError(id, news.resourceName);
-      let snapshot = await readSnapshot(k2, id);
-      if (snapshot === undefined) throw goneError(id, news.resourceName);
+      let snapshot = await updateFields(k2, id, olds, news);
       // A new client secret (rotation) or changed values: set them; the masked secret is always written.
-      if (changed("parameters", olds, news) || changed("secretLegs", olds, news) || changed("clientSecret", olds, news)) {
+      if (inputChanged("parameters", olds, news) || inputChanged("secretLegs", olds, news) || inputChanged("clientSecret", olds, news)) {
         snapshot = { ...snapshot, parameters: await applyParameters(k2, snapshot.resource, wantedParameters(news)) };
       }
       return { outs: outputsFrom(news, snapshot) };
