@@ -26,6 +26,7 @@ const outboundOAuth =
         "k2-oauth-outbound",
         {
           outbound: config.outbound,
+          k2Url: config.k2.url,
           tenantId: config.tenantId,
           cloud: config.cloud,
           keyVault: config.keyVault,

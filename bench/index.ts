@@ -4,8 +4,8 @@
  *   - the offline plan (`node --require esbuild-register cli/plan.ts --stack <s> --format json`, the command behind
  *     `npm run plan` without npm's own start-up) of generated stacks with 1, 50 and 200 clients;
  *   - the policy pack's throughput over gRPC (Analyze calls per second, resources of the 200-client stack).
- * Each figure is the median of N runs after one warm-up run. Targets (docs/plan.md): plan of 200 clients within 4x the
- * baseline, growth no worse than linear, at least 2,000 resources/s analysed. On Linux each plan's CPU time (all its
+ * Each figure is the median of N runs after one warm-up run. Targets (docs/plan.md): plan of 1 client within 2.5x the
+ * baseline, of 200 clients within 8x, growth no worse than linear, at least 1,200 resources/s analysed. On Linux each plan's CPU time (all its
  * processes) is reported too: divided by the cores, it is the least wall time that plan could take here.
  */
 import * as os from "node:os";
@@ -136,10 +136,29 @@ export async function runBench(runs: number, log: (line: string) => void): Promi
   }
 }
 
+/** Cost of each added client, from 1 to 50 and from 1 to 200 clients (ms). */
+export function perClientCosts(r: Pick<BenchResult, "planMs">): { perClient50: number; perClient200: number } {
+  return { perClient50: (r.planMs["50"] - r.planMs["1"]) / 49, perClient200: (r.planMs["200"] - r.planMs["1"]) / 199 };
+}
+
+/**
+ * The accepted targets, each judged on this run's own figures: the plan of 1 client within 2.5x the baseline, of 200
+ * clients within 8x (about 6x is the mock runtime's floor on 2 cores, see docs/plan.md), growth no worse than linear,
+ * and at least 1,200 resources/s through the policy pack.
+ */
+export function benchVerdicts(r: Pick<BenchResult, "planMs" | "analyzeResourcesPerSec" | "detail">): { target: string; met: boolean }[] {
+  const { perClient50, perClient200 } = perClientCosts(r);
+  return [
+    { target: "plan(1) <= 2.5x baseline", met: r.detail.ratios["1"] <= 2.5 },
+    { target: "plan(200) <= 8x baseline", met: r.detail.ratios["200"] <= 8 },
+    { target: "growth no worse than linear", met: perClient200 <= perClient50 * 1.25 },
+    { target: ">= 1,200 resources/s analysed", met: r.analyzeResourcesPerSec >= 1200 },
+  ];
+}
+
 function report(r: BenchResult): string {
   const fmt = (n: number): string => n.toFixed(0);
-  const perClient50 = (r.planMs["50"] - r.planMs["1"]) / 49;
-  const perClient200 = (r.planMs["200"] - r.planMs["1"]) / 199;
+  const { perClient50, perClient200 } = perClientCosts(r);
   const lines = [
     `baseline (load @pulumi/pulumi)   ${fmt(r.baselineMs)} ms`,
     ...(["1", "50", "200"] as const).map(
@@ -152,9 +171,7 @@ function report(r: BenchResult): string {
     `cost per added client           ${perClient50.toFixed(1)} ms (1→50), ${perClient200.toFixed(1)} ms (1→200)`,
     `policy pack over gRPC           ${fmt(r.analyzeResourcesPerSec)} resources/s (median of passes of ${r.detail.analyzeCalls} Analyze calls over ${r.detail.resources["200"]} distinct resources; warm-up pass ${fmt(r.detail.samples.analyzeWarmUp[0])}/s)`,
     "",
-    `target: plan(200) <= 4x baseline           ${r.detail.ratios["200"] <= 4 ? "met" : "MISSED"}`,
-    `target: growth no worse than linear        ${perClient200 <= perClient50 * 1.25 ? "met" : "MISSED"}`,
-    `target: >= 2,000 resources/s analysed       ${r.analyzeResourcesPerSec >= 2000 ? "met" : "MISSED"}`,
+    ...benchVerdicts(r).map((v) => `target: ${v.target.padEnd(40)} ${v.met ? "met" : "MISSED"}`),
   ];
   return `${lines.join("\n")}\n`;
 }

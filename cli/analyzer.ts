@@ -115,8 +115,11 @@ export interface RemediationResult {
 export interface PolicyPackSession {
   readonly pid: number;
   info(): Promise<AnalyzerInfoSummary>;
-  /** Configure, after reconciling `config` with the policies' defaults and validating it as the CLI does. */
-  /** `source`: the config file as messages name it (like policies/config/dev.json). */
+  /**
+   * Configure, after reconciling `config` with the policies' defaults and validating it as the CLI does; a config the
+   * pack itself refuses (INVALID_ARGUMENT) is a PolicyConfigError too. `source`: the config file as messages name it
+   * (like policies/config/dev.json).
+   */
   configure(config: PolicyPackConfig, source?: string): Promise<void>;
   /** Analyze one resource. Call it for many resources at once: the session keeps a bounded number of calls in flight. */
   analyze(resource: AnalyzerResource): Promise<PolicyFinding[]>;
@@ -153,10 +156,13 @@ const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;
 
 export class PolicyPackCallError extends Error {
   readonly code: grpc.status;
+  /** What the pack (or gRPC) said, without the method and code. */
+  readonly details: string;
   constructor(method: string, code: grpc.status, details: string) {
     super(`policy pack call ${method} failed (${grpc.status[code] ?? code}): ${details}`);
     this.name = "PolicyPackCallError";
     this.code = code;
+    this.details = details;
   }
 }
 
@@ -434,8 +440,7 @@ export async function startPolicyPack(opts: StartPolicyPackOptions): Promise<Pol
       // Initial config the pack declared first, then the given config, as the CLI's ReconcilePolicyPackConfig.
       const merged: PolicyPackConfig = { ...info.initialConfig };
       for (const [name, entry] of Object.entries(config)) merged[name] = { ...(merged[name] ?? {}), ...entry };
-      const { config: reconciled, unknownPolicies } = reconcilePolicyConfig(info.policies, merged, source);
-      for (const name of unknownPolicies) onLog(`warning: policy config names '${name}', which is not a policy of ${info.name}; ignored (as the Pulumi CLI does)`);
+      const { config: reconciled } = reconcilePolicyConfig(info.policies, merged, source, info.name);
       const req = new proto.ConfigureAnalyzerRequest();
       const map = req.getPolicyconfigMap();
       for (const [name, entry] of Object.entries(reconciled)) {
@@ -446,7 +451,16 @@ export async function startPolicyPack(opts: StartPolicyPackOptions): Promise<Pol
             .setProperties(Struct.fromJavaScript(entry.properties as Parameters<typeof Struct.fromJavaScript>[0])),
         );
       }
-      await call("Configure", client.configure, req);
+      try {
+        await call("Configure", client.configure, req);
+      } catch (e) {
+        // The pack refused the config itself (it checks more than the schemas it reports): a config error, like the
+        // CLI's "configuring policy pack ...: <problems>".
+        if (e instanceof PolicyPackCallError && e.code === grpc.status.INVALID_ARGUMENT) {
+          throw new PolicyConfigError(`${source !== undefined ? `${source}: ` : ""}${e.details}`);
+        }
+        throw e;
+      }
     },
     async analyze(resource) {
       // Queued: many calls in flight, started a few per event-loop turn (cli/analyzer/callQueue.ts).

@@ -2,7 +2,8 @@
  * A stack's expiry warning window: `warnDays` of the policy entra-client-secret-expiry-advisory in
  * `policies/config/<stack>.json`, read and validated the way the policy pack is configured (cli/analyzer/policyConfig.ts
  * with the rule's config schema and default), so that `npm run due`, the deploy gate and the plan's schedule warnings
- * use the window the pack warns with. An invalid value is an error (fail closed), never the default.
+ * use the window the pack warns with. An invalid value, or a setting the pack does not know (it refuses both at
+ * Configure, policies/lib/configCheck.ts), is an error (fail closed), never the default.
  *
  * The rule's name and schema are restated here from policies/lib/config.ts rather than imported with the rule: the
  * rule module loads @pulumi/policy and with it the whole Pulumi SDK, a second the plan's process must not spend.
@@ -10,10 +11,13 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { configSchemaOf } from "../policies/lib/config";
-import { loadPolicyConfigFile, reconcilePolicyConfig, type PolicySchemaInfo } from "./analyzer/policyConfig";
+import { COMMON_SETTINGS, configSchemaOf } from "../policies/lib/config";
+import { formatConfigProblems, policyConfigProblems } from "../policies/lib/configCheck";
+import { loadPolicyConfigFile, PolicyConfigError, reconcilePolicyConfig, type PolicySchemaInfo } from "./analyzer/policyConfig";
 
 export const EXPIRY_ADVISORY_POLICY = "entra-client-secret-expiry-advisory";
+/** The advisory's settings, as policies/rules/clientSecretExpiryAdvisory.ts declares them (and every policy's). */
+const ADVISORY_SETTINGS = ["warnDays", ...COMMON_SETTINGS] as const;
 
 export interface WarnDays {
   warnDays: number;
@@ -23,7 +27,7 @@ export interface WarnDays {
 
 /** The advisory as the pack reports it in GetAnalyzerInfo: its name, level and config schema (with the default). */
 export function advisorySchema(): PolicySchemaInfo {
-  return { name: EXPIRY_ADVISORY_POLICY, enforcementLevel: "advisory", configSchema: { ...configSchemaOf("warnDays", "recommendedLifetimeDays"), required: [] } };
+  return { name: EXPIRY_ADVISORY_POLICY, enforcementLevel: "advisory", configSchema: { ...configSchemaOf([...ADVISORY_SETTINGS]), required: [] } };
 }
 
 /** Throws PolicyConfigError (cli/analyzer/policyConfig.ts) for a file that is not valid, or a warnDays out of range. */
@@ -33,5 +37,8 @@ export function expiryWarnDays(root: string, stack: string): WarnDays {
   const label = given === undefined ? undefined : path.relative(root, file).split(path.sep).join("/");
   const entry = given?.[EXPIRY_ADVISORY_POLICY];
   const { config } = reconcilePolicyConfig([advisorySchema()], entry === undefined ? {} : { [EXPIRY_ADVISORY_POLICY]: entry }, label);
-  return { warnDays: config[EXPIRY_ADVISORY_POLICY].properties.warnDays as number, file: label };
+  const { properties } = config[EXPIRY_ADVISORY_POLICY];
+  const problems = policyConfigProblems({ name: EXPIRY_ADVISORY_POLICY, settings: ADVISORY_SETTINGS }, properties, new Date());
+  if (problems.length > 0) throw new PolicyConfigError(`${label !== undefined ? `${label}: ` : ""}${formatConfigProblems(problems)}`);
+  return { warnDays: properties.warnDays as number, file: label };
 }

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import type * as keyvault from "@pulumi/azure-native/keyvault";
 import type { ClientConfig, KeyVaultConfig } from "./config";
-import { TYPE_CLIENT_APP } from "./contracts";
+import { TYPE_CLIENT_APP, type ClientAppRecord } from "./contracts";
 import { declareRotatingSecrets, type ClientSecretInfo } from "./rotatingSecret";
 
 export type { ClientSecretInfo } from "./rotatingSecret";
@@ -37,6 +37,8 @@ export interface K2ApiReference {
 
 export interface ClientAppArgs {
   client: ClientConfig;
+  /** The client's stack config key, like `k2-oauth:clients[0]` (recorded for the policy pack's messages). */
+  configPath: string;
   k2Api: K2ApiReference;
   keyVault?: KeyVaultConfig;
   /** The day the schedule is computed for (only its UTC day matters). */
@@ -45,6 +47,19 @@ export interface ClientAppArgs {
 
 /** Replication delays after a new service principal can last minutes: give the provider's retries room. */
 export const CONSENT_CREATE_TIMEOUT = "15m";
+
+/**
+ * What ClientApp records as its inputs and outputs for the policy pack (components/contracts.ts): its config key, the
+ * K2 API scope it requests and its secret schedule.
+ */
+export function clientAppRecord(args: ClientAppArgs): ClientAppRecord<pulumi.Input<string>> {
+  const { client, k2Api } = args;
+  return {
+    configPath: args.configPath,
+    k2Api: { clientId: k2Api.clientId, scope: k2Api.scope, scopeId: k2Api.scopeId, servicePrincipalObjectId: k2Api.servicePrincipalObjectId },
+    secret: { lifetimeDays: client.secret.lifetimeDays, rotateAfterDays: client.secret.rotateAfterDays },
+  };
+}
 
 export class ClientApp extends pulumi.ComponentResource {
   public readonly application: azuread.Application;
@@ -61,7 +76,8 @@ export class ClientApp extends pulumi.ComponentResource {
   public readonly overlapDays: number;
 
   constructor(name: string, args: ClientAppArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(TYPE_CLIENT_APP, name, {}, opts);
+    const record = clientAppRecord(args);
+    super(TYPE_CLIENT_APP, name, record, opts);
     const { client, k2Api } = args;
     const child = { parent: this };
 
@@ -114,6 +130,7 @@ export class ClientApp extends pulumi.ComponentResource {
     this.keyVaultSecretName = rotating.keyVaultSecretName;
 
     this.registerOutputs({
+      ...record,
       clientId: this.clientId,
       servicePrincipalObjectId: this.servicePrincipal.objectId,
       secrets: this.secrets.map((s) => ({ slot: s.slot, keyId: s.keyId, endDate: s.endDate, current: s.current })),

@@ -12,6 +12,16 @@ export const TYPE_BEARER_TOKEN_RESOURCE = "pulumi-nodejs:dynamic/k2:BearerTokenR
 /** Dynamic resource: module `k2`, type `OAuthResource` (an outbound K2 OAuth resource). */
 export const TYPE_OAUTH_RESOURCE = "pulumi-nodejs:dynamic/k2:OAuthResource";
 
+/** The stack config keys behind an InboundOAuth's record (its K2 API and tenant), for messages. */
+export const INBOUND_CONFIG_KEYS = {
+  tenantId: "k2-oauth:tenantId",
+  cloud: "k2-oauth:cloud",
+  audience: "k2-oauth:k2Api.audience",
+  k2ApiClientId: "k2-oauth:k2Api.clientId",
+  scope: "k2-oauth:k2Api.scope",
+  keyVault: "k2-oauth:keyVault",
+} as const;
+
 /**
  * Where each input of the Bearer Token resource comes from in the stack config (declareK2Side in ./bearerToken.ts;
  * test/k2/inputConfigKeys.test.ts changes each key and watches its input change): the keys to change when the
@@ -21,10 +31,10 @@ export const TYPE_OAUTH_RESOURCE = "pulumi-nodejs:dynamic/k2:OAuthResource";
 export const BEARER_TOKEN_INPUT_CONFIG_KEYS: Readonly<Record<string, readonly string[]>> = {
   k2Url: ["k2-oauth:k2.url"],
   resourceName: ["k2-oauth:k2.bearerTokenResource.name"],
-  authorizationEndpoint: ["k2-oauth:tenantId", "k2-oauth:cloud"],
-  tokenEndpoint: ["k2-oauth:tenantId", "k2-oauth:cloud"],
-  metadataEndpoint: ["k2-oauth:tenantId", "k2-oauth:cloud"],
-  "parameters.audience": ["k2-oauth:k2Api.audience"],
+  authorizationEndpoint: [INBOUND_CONFIG_KEYS.tenantId, INBOUND_CONFIG_KEYS.cloud],
+  tokenEndpoint: [INBOUND_CONFIG_KEYS.tenantId, INBOUND_CONFIG_KEYS.cloud],
+  metadataEndpoint: [INBOUND_CONFIG_KEYS.tenantId, INBOUND_CONFIG_KEYS.cloud],
+  "parameters.audience": [INBOUND_CONFIG_KEYS.audience],
   "credentials.username": ["k2-oauth:k2.admin.username"],
   "credentials.password": ["k2-oauth:k2.admin.password"],
   // Without smartObjectServices.url, the service URL is port 8888 of k2.url.
@@ -85,3 +95,48 @@ export const TAG_GENERATION = "k2-oauth-generation";
  * sets it for the program and the pack it starts (`--date`, default today).
  */
 export const PLAN_DATE_ENV = "K2_OAUTH_PLAN_DATE";
+
+/**
+ * What the components record as their own inputs (and outputs, for AnalyzeStack, which sees outputs): the stack's
+ * expectations and where each component's settings come from in the stack config, so the policy pack checks against
+ * the stack itself and names the config key to change (instead of copies in its own config, or guesses from names).
+ * Plain config values only, never a secret.
+ */
+export interface InboundOAuthRecord {
+  tenantId: string;
+  cloud: string;
+  audience: string;
+  k2Api: { clientId: string; scope: string };
+}
+
+/** OutboundOAuth's record (`k2-oauth:outbound`): the tenant, cloud, K2 site and the redirect URI it registers. */
+export interface OutboundOAuthRecord {
+  configPath: "k2-oauth:outbound";
+  tenantId: string;
+  cloud: string;
+  k2Url: string;
+  redirectUri: string;
+}
+
+/** A ClientApp's record: its config entry and what it was built from. */
+export interface ClientAppRecord<Id = string> {
+  /** The stack config key of the client, like `k2-oauth:clients[0]`. */
+  configPath: string;
+  /** The K2 API as this client requests it: the scope's value and id (looked up in the tenant), the service principal. */
+  k2Api: { clientId: string; scope: string; scopeId: Id; servicePrincipalObjectId: Id };
+  /** The client's secret schedule (`secret.lifetimeDays`, `secret.rotateAfterDays`). */
+  secret: { lifetimeDays: number; rotateAfterDays: number };
+}
+
+/**
+ * Where a ClientApp's resources take each setting from, relative to the client's config key (`configPath`): the
+ * Application's web redirect URIs are `redirectUris` in the same order, its owners `owners`, the passwords' lifetime
+ * and rotation the `secret` schedule (test/components/componentRecords.test.ts changes each key and watches the
+ * resources follow).
+ */
+export const CLIENT_CONFIG_KEYS = {
+  redirectUris: "redirectUris",
+  owners: "owners",
+  lifetimeDays: "secret.lifetimeDays",
+  rotateAfterDays: "secret.rotateAfterDays",
+} as const;

@@ -39,6 +39,8 @@ export const V1_ISSUER_HOSTS: Readonly<Record<Cloud, string | undefined>> = {
 export const MULTI_TENANT_SEGMENTS = ["common", "organizations", "consumers"] as const;
 
 export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The same in JSON Schema's form (no flags there: both cases spelled out), for the policy pack's config schemas. */
+export const GUID_SCHEMA_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
 export function isGuid(value: string): boolean {
   return GUID_PATTERN.test(value);
@@ -245,7 +247,10 @@ export function toV1Endpoint(input: string): string | undefined {
 
 export interface EndpointProblem {
   field: string;
+  /** What is wrong, quoting the endpoint where it helps (the provider's check, whose inputs are not secret). */
   message: string;
+  /** The same without any part of the endpoints or the expected tenant (the policy pack's messages quote no value). */
+  reason: string;
 }
 
 export interface BearerTokenEndpoints {
@@ -275,52 +280,69 @@ export function bearerTokenEndpointProblems(
     const c = classifyEndpoint(value ?? "");
     const allowedHost = expect.allowHosts?.includes(c.host) ?? false;
     if (!c.parsed) {
-      problems.push({ field, message: `${field} is not an absolute URL; expected https://<login host>${form}` });
+      const message = `${field} is not an absolute URL; expected https://<login host>${form}`;
+      problems.push({ field, message, reason: message });
       continue;
     }
     seen.push(c);
-    if (!c.https && !allowedHost) problems.push({ field, message: `${field} must use https, got ${c.input}` });
+    if (!c.https && !allowedHost) problems.push({ field, message: `${field} must use https, got ${c.input}`, reason: `${field} must use https` });
     if (c.retired !== undefined) {
-      problems.push({ field, message: `${field} uses ${c.host}, which is retired (${c.retired})` });
+      problems.push({ field, message: `${field} uses ${c.host}, which is retired (${c.retired})`, reason: `${field} uses a retired login host (${c.retired})` });
     } else if (c.cloud === undefined && !allowedHost) {
-      problems.push({
-        field,
-        message: `${field} host ${c.host} is not an Entra ID login host; expected one of ${CLOUDS.flatMap((cl) => LOGIN_HOSTS[cl]).join(", ")}`,
-      });
+      const expected = `expected one of ${CLOUDS.flatMap((cl) => LOGIN_HOSTS[cl]).join(", ")}`;
+      problems.push({ field, message: `${field} host ${c.host} is not an Entra ID login host; ${expected}`, reason: `${field} is not on an Entra ID login host; ${expected}` });
     } else if (expect.cloud !== undefined && c.cloud !== undefined && c.cloud !== expect.cloud) {
+      const expected = `the ${expect.cloud} cloud is configured (${LOGIN_HOSTS[expect.cloud].join(" or ")})`;
       problems.push({
         field,
-        message: `${field} host ${c.host} belongs to the ${c.cloud} cloud, but the ${expect.cloud} cloud is configured (${LOGIN_HOSTS[expect.cloud].join(" or ")})`,
+        message: `${field} host ${c.host} belongs to the ${c.cloud} cloud, but ${expected}`,
+        reason: `${field} is on a login host of the ${c.cloud} cloud, but ${expected}`,
       });
     }
     if (c.version === "v2") {
       problems.push({
         field,
         message: `${field} is a v2.0 endpoint (${c.input}); K2 needs the v1 form ${toV1Endpoint(c.input) ?? form}`,
+        reason: `${field} is a v2.0 endpoint; K2 needs the v1 form https://<login host>${form} (remove the v2.0 segment)`,
       });
     }
     if (c.tenantKind === "missing") {
-      problems.push({ field, message: `${field} names no tenant; expected ${form} with the tenant GUID` });
+      const message = `${field} names no tenant; expected ${form} with the tenant GUID`;
+      problems.push({ field, message, reason: message });
     } else if (c.tenantKind !== "guid" && c.tenantKind !== "domain") {
+      const message = `${field} uses the multi-tenant segment '${c.tenantKind}'; expected one specific tenant (its GUID)`;
+      problems.push({ field, message, reason: message });
+    } else if (expect.tenantId !== undefined && c.tenant !== expect.tenantId.toLowerCase()) {
       problems.push({
         field,
-        message: `${field} uses the multi-tenant segment '${c.tenantKind}'; expected one specific tenant (its GUID)`,
+        message: `${field} is for tenant ${c.tenant}, but tenant ${expect.tenantId.toLowerCase()} is configured`,
+        reason: `${field} names another tenant than the one expected`,
       });
-    } else if (expect.tenantId !== undefined && c.tenant !== expect.tenantId.toLowerCase()) {
-      problems.push({ field, message: `${field} is for tenant ${c.tenant}, but tenant ${expect.tenantId.toLowerCase()} is configured` });
     }
     if (c.kind !== kind) {
-      problems.push({ field, message: `${field} is not a ${kind} endpoint; expected https://<login host>${form}` });
+      const message = `${field} is not a ${kind} endpoint; expected https://<login host>${form}`;
+      problems.push({ field, message, reason: message });
     }
-    if (c.hasQuery) problems.push({ field, message: `${field} must not carry a query string or fragment` });
+    if (c.hasQuery) {
+      const message = `${field} must not carry a query string or fragment`;
+      problems.push({ field, message, reason: message });
+    }
   }
   const hosts = new Set(seen.map((c) => c.host));
   if (hosts.size > 1) {
-    problems.push({ field: "endpoints", message: `the endpoints use different hosts (${[...hosts].join(", ")}); use one login host for all three` });
+    problems.push({
+      field: "endpoints",
+      message: `the endpoints use different hosts (${[...hosts].join(", ")}); use one login host for all three`,
+      reason: "the endpoints use different hosts; use one login host for all three",
+    });
   }
   const tenants = new Set(seen.map((c) => c.tenant).filter((t): t is string => t !== undefined));
   if (tenants.size > 1) {
-    problems.push({ field: "endpoints", message: `the endpoints name different tenants (${[...tenants].join(", ")}); use one tenant for all three` });
+    problems.push({
+      field: "endpoints",
+      message: `the endpoints name different tenants (${[...tenants].join(", ")}); use one tenant for all three`,
+      reason: "the endpoints name different tenants; use one tenant for all three",
+    });
   }
   return problems;
 }

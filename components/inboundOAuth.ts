@@ -12,7 +12,7 @@ import * as azuread from "@pulumi/azuread";
 import { declareK2Side, type BearerTokenResource, type K2SideSummary } from "./bearerToken";
 import { ClientApp } from "./clientApp";
 import { formatConfigPath, type StackConfig } from "./config";
-import { TYPE_INBOUND_OAUTH } from "./contracts";
+import { TYPE_INBOUND_OAUTH, type InboundOAuthRecord } from "./contracts";
 import { v1AuthorizeUrl, v1Endpoints, type V1Endpoints } from "./entra";
 import { verifySignedInTenant } from "./providers";
 import { withValueGiven } from "./configMessages";
@@ -60,7 +60,8 @@ export class InboundOAuth extends pulumi.ComponentResource {
   public readonly k2Side: pulumi.Output<K2SideSummary>;
 
   constructor(name: string, args: InboundOAuthArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(TYPE_INBOUND_OAUTH, name, {}, opts);
+    const record = inboundOAuthRecord(args.config);
+    super(TYPE_INBOUND_OAUTH, name, record, opts);
     const { config } = args;
     const now = args.now ?? new Date();
     this.endpoints = v1Endpoints(config.cloud, config.tenantId);
@@ -79,11 +80,12 @@ export class InboundOAuth extends pulumi.ComponentResource {
 
     this.clients = {};
     this.authUrls = {};
-    for (const client of config.clients) {
+    config.clients.forEach((client, index) => {
       const app = new ClientApp(
         client.name,
         {
           client,
+          configPath: formatConfigPath(["clients", index]),
           k2Api: {
             clientId: config.k2Api.clientId,
             servicePrincipalObjectId: this.k2ApiServicePrincipalObjectId,
@@ -99,7 +101,7 @@ export class InboundOAuth extends pulumi.ComponentResource {
       this.authUrls[client.name] = app.clientId.apply((id) =>
         v1AuthorizeUrl(this.endpoints, id, config.k2Api.audience, client.redirectUris[0]),
       );
-    }
+    });
 
     // The K2 side: the Bearer Token resource on K2 Five, nothing on K2 Cloud
     const k2Side = declareK2Side(this, config, this.endpoints, args.k2AdminPassword, afterTenantCheck.dependsOn);
@@ -107,6 +109,7 @@ export class InboundOAuth extends pulumi.ComponentResource {
     this.k2Side = k2Side.summary;
 
     this.registerOutputs({
+      ...record,
       authority: this.endpoints.authority,
       tokenEndpoint: this.endpoints.tokenEndpoint,
       clients: Object.fromEntries(Object.entries(this.clients).map(([n, c]) => [n, c.clientId])),
@@ -133,4 +136,17 @@ export function assertStarted(secret: ScheduleInput, key: Array<string | number>
         ` (no secret exists before ${/^[aeiou]/.test(what) ? "an" : "a"} ${what}'s start date)`,
     );
   }
+}
+
+/**
+ * What InboundOAuth records as its inputs and outputs for the policy pack (components/contracts.ts): the tenant,
+ * cloud, audience and K2 API the stack expects.
+ */
+export function inboundOAuthRecord(config: StackConfig): InboundOAuthRecord {
+  return {
+    tenantId: config.tenantId,
+    cloud: config.cloud,
+    audience: config.k2Api.audience,
+    k2Api: { clientId: config.k2Api.clientId, scope: config.k2Api.scope },
+  };
 }

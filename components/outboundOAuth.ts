@@ -11,7 +11,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import { formatConfigPath, type KeyVaultConfig, type OutboundConfig, type OutboundResourceConfig } from "./config";
-import { TYPE_OUTBOUND_OAUTH } from "./contracts";
+import { TYPE_OUTBOUND_OAUTH, type OutboundOAuthRecord } from "./contracts";
 import type { K2Connection } from "./bearerToken";
 import { CONSENT_CREATE_TIMEOUT } from "./clientApp";
 import { assertStarted } from "./inboundOAuth";
@@ -23,6 +23,8 @@ import { declareRotatingSecrets, type ClientSecretInfo } from "./rotatingSecret"
 
 export interface OutboundOAuthArgs {
   outbound: OutboundConfig;
+  /** The K2 site (`k2-oauth:k2.url`): its host is the redirect URI's (recorded for the policy pack). */
+  k2Url: string;
   tenantId: string;
   cloud: Cloud;
   keyVault?: KeyVaultConfig;
@@ -125,7 +127,14 @@ export class OutboundOAuth extends pulumi.ComponentResource {
   public readonly k2OAuthResources: Record<string, OAuthResource>;
 
   constructor(name: string, args: OutboundOAuthArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(TYPE_OUTBOUND_OAUTH, name, {}, opts);
+    const record: OutboundOAuthRecord = {
+      configPath: "k2-oauth:outbound",
+      tenantId: args.tenantId,
+      cloud: args.cloud,
+      k2Url: args.k2Url,
+      redirectUri: args.outbound.app.redirectUri,
+    };
+    super(TYPE_OUTBOUND_OAUTH, name, record, opts);
     const { outbound } = args;
     const app = outbound.app;
     this.redirectUri = app.redirectUri;
@@ -282,6 +291,7 @@ export class OutboundOAuth extends pulumi.ComponentResource {
     }
 
     this.registerOutputs({
+      ...record,
       clientId: this.clientId,
       servicePrincipalObjectId: this.servicePrincipal.objectId,
       redirectUri: this.redirectUri,

@@ -13,9 +13,16 @@ import { bearerTokenV1Endpoints } from "./rules/bearerTokenEndpoints";
 import { bearerTokenSettings } from "./rules/bearerTokenSettings";
 import { clientSecretExpiry } from "./rules/clientSecretExpiry";
 import { clientSecretExpiryAdvisory } from "./rules/clientSecretExpiryAdvisory";
+import { keyVaultClientSecretContentType } from "./rules/keyVaultContentType";
 import { keyVaultExpiryMatchesEntra } from "./rules/keyVaultExpiryMatches";
 import { keyVaultSecretExpires } from "./rules/keyVaultSecretExpires";
+import { appLeastPrivilege } from "./rules/leastPrivilege";
+import { appPreferCertificate } from "./rules/preferCertificate";
 import { clientSecretRotationOverlap } from "./rules/rotationOverlap";
+import { outboundClientSecretCurrent } from "./rules/outboundClientSecret";
+import { outboundDelegatedExpiry } from "./rules/outboundDelegatedExpiry";
+import { outboundResourceV1 } from "./rules/outboundEndpoints";
+import { outboundRedirectUri } from "./rules/outboundRedirectUri";
 
 export const POLICY_PACK_NAME = "k2-oauth";
 
@@ -25,12 +32,19 @@ export const POLICIES: Policies = [
   bearerTokenSettings,
   clientSecretExpiry,
   clientSecretExpiryAdvisory,
+  clientSecretRotationOverlap,
   appRedirectUris,
   appImplicitGrant,
   appSingleTenant,
   appOwners,
-  keyVaultSecretExpires,
+  appLeastPrivilege,
+  appPreferCertificate,
   k2ApiAdminConsent,
+  keyVaultSecretExpires,
+  keyVaultClientSecretContentType,
   keyVaultExpiryMatchesEntra,
-  clientSecretRotationOverlap,
+  outboundResourceV1,
+  outboundRedirectUri,
+  outboundClientSecretCurrent,
+  outboundDelegatedExpiry,
 ];

@@ -8,9 +8,10 @@
  */
 import * as fs from "node:fs";
 import type { z as zod } from "zod";
-import { quoteValue } from "../../components/configMessages";
-import { GUID_PATTERN } from "../../components/entra";
+import { dotPath, quoteValue } from "../../components/configMessages";
+import { GUID_PATTERN, GUID_SCHEMA_PATTERN } from "../../components/entra";
 import { parseJsonText } from "../../components/fileSyntax";
+import { closestName } from "../../components/similarNames";
 
 /**
  * zod, loaded on the first validation: starting a pack (the offline plan's critical path, cli/plan/headStart.ts) does
@@ -86,6 +87,9 @@ export function loadPolicyConfigFile(file: string, label: string = file): Policy
 /** A JSON-schema property as the pack declares it (the subset its rules use). */
 interface PropertySchema {
   type?: string;
+  items?: PropertySchema;
+  properties?: Record<string, PropertySchema>;
+  required?: string[];
   enum?: unknown[];
   pattern?: string;
   minLength?: number;
@@ -93,6 +97,7 @@ interface PropertySchema {
   maximum?: number;
   default?: unknown;
   examples?: unknown[];
+  description?: string;
 }
 
 /** What a property expects, in words, from its schema: `a whole number from 1 to 730, like 365`. */
@@ -107,67 +112,111 @@ export function expectedByProperty(schema: PropertySchema): string {
     return `${what}${range}${like}`;
   }
   if (schema.type === "string") {
-    if (schema.pattern === GUID_PATTERN.source) return "a GUID like 11111111-2222-3333-4444-555555555555";
-    if (schema.pattern !== undefined) return `a text value in the documented form${like}`;
+    if (schema.pattern === GUID_PATTERN.source || schema.pattern === GUID_SCHEMA_PATTERN) return "a GUID like 11111111-2222-3333-4444-555555555555";
+    if (schema.pattern !== undefined) {
+      // A pattern says nothing to a user: the schema's description does ("The last UTC day ..., like 2027-03-31.").
+      const described = schema.description?.trim().replace(/\.$/, "");
+      return described !== undefined && described !== "" ? `${described[0].toLowerCase()}${described.slice(1)}` : `a text value in the documented form${like}`;
+    }
     return `${schema.minLength !== undefined && schema.minLength > 0 ? "a non-empty text value" : "a text value"}${like}`;
   }
   if (schema.type === "boolean") return "true or false";
-  if (schema.type === "array") return "a list";
-  if (schema.type === "object") return "a mapping";
+  if (schema.type === "array") return `a list${like}`;
+  if (schema.type === "object") return schema.required !== undefined && schema.required.length > 0 ? `a mapping with ${schema.required.join(", ")}` : "a mapping";
   return `a value as the policy documents it${like}`;
 }
 
+/** The schema at `path` inside a property's schema (list items, mapping properties). */
+function schemaAt(schema: PropertySchema | undefined, path: ReadonlyArray<PropertyKey>): PropertySchema | undefined {
+  let at = schema;
+  for (const key of path) at = typeof key === "number" ? at?.items : at?.properties?.[String(key)];
+  return at;
+}
+
+function valueAt(value: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let at = value;
+  for (const key of path) at = typeof at === "object" && at !== null ? (at as Record<PropertyKey, unknown>)[key] : undefined;
+  return at;
+}
+
 /** One validation problem of a policy's config, in this project's words (never the validator's). */
-function describePolicyIssue(policy: string, issue: zod.core.$ZodIssue, properties: Readonly<Record<string, unknown>>, given: Readonly<Record<string, unknown>>): string {
-  const [property, ...rest] = issue.path.map(String);
-  const where = `"${policy}"${property !== undefined ? `.${property}${rest.map((p) => `.${p}`).join("")}` : ""}`;
-  const schema = property !== undefined ? (properties[property] as PropertySchema | undefined) : undefined;
-  if (schema === undefined) return `${where}: expected the properties the policy documents`;
+function describePolicyIssue(policy: string, issue: zod.core.$ZodIssue, properties: Readonly<Record<string, unknown>>, given: Readonly<Record<string, unknown>>): string[] {
+  const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+  const where = (p: ReadonlyArray<PropertyKey>) => `"${policy}"${p.length > 0 ? `.${dotPath(p)}` : ""}`;
+  if (issue.code === "unrecognized_keys") return issue.keys.map((key) => `${where([...path, key])}: unknown key`);
+  const schema = schemaAt(properties[String(path[0])] as PropertySchema | undefined, path.slice(1));
+  if (schema === undefined) return [`${where(path)}: expected the properties the policy documents`];
   const expected = `expected ${expectedByProperty(schema)}`;
-  if (!(property in given)) return `${where}: is required; ${expected}`;
-  const value = given[property];
-  return `${where}: ${value === null ? `is empty; ${expected}` : `${expected}; got ${quoteValue(value)}`}`;
+  const value = valueAt(given, path);
+  if (value === undefined) return [`${where(path)}: is required; ${expected}`];
+  return [`${where(path)}: ${value === null ? `is empty; ${expected}` : `${expected}; got ${quoteValue(value)}`}`];
 }
 
 export interface ReconciledConfig {
-  /** Per policy: the level to use and its properties (defaults filled in). */
+  /**
+   * What Configure sends: per policy, the level to use and its properties (defaults filled in); and, as the CLI does,
+   * every other name the config gives ("all", and names that are not policies of the pack) with its own level and
+   * properties, for the pack to judge.
+   */
   config: Record<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }>;
-  /** Names in the given config that match no policy (the CLI ignores them; so do we, but we say so). */
+  /** Names in the given config that match no policy (sent on to the pack, which may refuse them). */
   unknownPolicies: string[];
 }
 
+/** Whether `properties` hold only the policy's schema defaults, and its schema requires nothing. */
+function onlyDefaults(policy: PolicySchemaInfo, properties: Readonly<Record<string, unknown>>): boolean {
+  if ((policy.configSchema?.required ?? []).length > 0) return false;
+  const schemas = policy.configSchema?.properties ?? {};
+  return Object.entries(properties).every(([key, value]) => {
+    const schema = schemas[key];
+    return typeof schema === "object" && schema !== null && "default" in schema && JSON.stringify(value) === JSON.stringify((schema as { default: unknown }).default);
+  });
+}
+
 /**
- * Applies defaults, "all" and the given config, then validates every policy's properties against its schema.
- * `source` (the config file, as messages show it) heads the error.
+ * Applies defaults, "all" and the given config, then validates every policy's properties against its schema, as the
+ * CLI's ReconcilePolicyPackConfig does (pkg/resource/analyzer/config.go). `source` (the config file, as messages show
+ * it) heads the error; `packName` names the pack in it.
  */
-export function reconcilePolicyConfig(policies: readonly PolicySchemaInfo[], given: PolicyPackConfig, source?: string): ReconciledConfig {
+export function reconcilePolicyConfig(policies: readonly PolicySchemaInfo[], given: PolicyPackConfig, source?: string, packName = "the policy pack"): ReconciledConfig {
   const config: ReconciledConfig["config"] = {};
   for (const p of policies) {
     const properties: Record<string, unknown> = {};
     for (const [key, schema] of Object.entries(p.configSchema?.properties ?? {})) {
-      if (typeof schema === "object" && schema !== null && "default" in schema) properties[key] = (schema as { default: unknown }).default;
+      if (typeof schema === "object" && schema !== null && "default" in schema) properties[key] = structuredClone((schema as { default: unknown }).default);
     }
     config[p.name] = { enforcementLevel: p.enforcementLevel, properties };
   }
   const all = given.all?.enforcementLevel;
   if (all !== undefined) for (const entry of Object.values(config)) entry.enforcementLevel = all;
   const unknownPolicies: string[] = [];
+  const problems: string[] = [];
   for (const [name, entry] of Object.entries(given)) {
-    if (name === "all") continue;
+    const { enforcementLevel, ...properties } = entry;
     const target = config[name];
     if (target === undefined) {
-      unknownPolicies.push(name);
+      if (name !== "all") unknownPolicies.push(name);
+      // The CLI sends such an entry to the pack with its own level, and fails on one that has none.
+      if (enforcementLevel === undefined && name === "all") {
+        problems.push(`"all": expected an enforcement level (${ENFORCEMENT_LEVELS.join(", ")}): "all" sets the level of every policy`);
+      } else if (enforcementLevel === undefined) {
+        const near = closestName(name, policies.map((p) => p.name), (k) => Math.max(2, Math.floor(k.length / 6)));
+        problems.push(`"${name}": is not a policy of ${packName}${near !== undefined ? `; did you mean ${near}?` : ""} (an entry for a name the pack does not have needs an enforcementLevel, and is then the pack's to judge)`);
+      } else {
+        config[name] = { enforcementLevel, properties };
+      }
       continue;
     }
-    const { enforcementLevel, ...properties } = entry;
     if (enforcementLevel !== undefined) target.enforcementLevel = enforcementLevel;
     Object.assign(target.properties, properties);
   }
 
-  const problems: string[] = [];
-  const z = policies.some((p) => p.configSchema !== undefined) ? loadZod() : undefined;
+  // A policy whose properties are all its schema's defaults (the config gives none of its own) has nothing to check
+  // that its schema did not already accept: zod loads only for the others (a tenth of a second the plan need not wait).
+  const toCheck = new Set(policies.filter((p) => p.configSchema !== undefined && !onlyDefaults(p, config[p.name].properties)).map((p) => p.name));
+  const z = toCheck.size > 0 ? loadZod() : undefined;
   for (const p of policies) {
-    if (p.configSchema === undefined || z === undefined) continue;
+    if (p.configSchema === undefined || z === undefined || !toCheck.has(p.name)) continue;
     const schema = { type: "object" as const, properties: p.configSchema.properties, required: p.configSchema.required };
     let validator: zod.ZodType;
     try {
@@ -179,7 +228,7 @@ export function reconcilePolicyConfig(policies: readonly PolicySchemaInfo[], giv
     const properties = config[p.name].properties;
     const result = validator.safeParse(properties);
     if (!result.success) {
-      for (const issue of result.error.issues) problems.push(describePolicyIssue(p.name, issue, p.configSchema.properties, properties));
+      for (const issue of result.error.issues) problems.push(...describePolicyIssue(p.name, issue, p.configSchema.properties, properties));
     }
   }
   if (problems.length > 0) {

@@ -22,7 +22,7 @@ import type { OfflineLookupContext } from "./offlineMocks";
 import type { ProgramRequest } from "./programChild";
 import { placeholdersUsed } from "./placeholders";
 import type { HeadStart } from "./headStart";
-import { openPolicyRun, packWarnings } from "./policy";
+import { defaultsWarning, openPolicyRun, packWarnings } from "./policy";
 import { readProject, type ProjectInfo } from "./project";
 import { DEFAULT_PROGRAM_TIMEOUT_MS, ProgramRunError, runProgramOffline, type ProgramProcess } from "./runProgram";
 import { plaintextSecrets } from "./plaintextSecrets";
@@ -324,6 +324,7 @@ async function planStack(opts: PlanOptions, date: string, head: HeadStart | unde
     checks: checkOutcome(outcome.resources),
     policy,
     warnings: [
+      ...(policy.configFile === undefined ? [`policy config: ${defaultsWarning(opts.stack)}`] : []),
       ...outcome.sdkWarnings.map((w) => `offline plan: ${w}`),
       ...programLog(outcome, "program"),
       ...packLog.map((l) => `policy pack: ${l.replace(/^warning: /, "")}`),

@@ -11,6 +11,11 @@ import type { PolicyOutcome, RecordedResource, Violation } from "./model";
 
 export const POLICY_PACK_DIR = "policies";
 
+/** The plan's warning for a stack without its own policy config (shown first, in every format). */
+export function defaultsWarning(stack: string): string {
+  return `no ${POLICY_PACK_DIR}/config/${stack}.json: the policy pack runs with its defaults (the tenant, cloud, audience and K2 API are the stack's own); add the file to set levels, limits or exemptions for this stack`;
+}
+
 export function policyConfigFile(root: string, stack: string): string | undefined {
   const file = path.join(root, POLICY_PACK_DIR, "config", `${stack}.json`);
   return fs.existsSync(file) ? file : undefined;
@@ -112,9 +117,12 @@ export function openPolicyRun(opts: PolicyPackOptions, started?: Promise<PolicyP
   const configFile = policyConfigFile(opts.root, opts.stack);
   const ready = (started ?? startPack(opts)).then(async (session) => {
     try {
+      // As the CLI: Configure always runs, with the pack's defaults when the stack has no config file.
       if (configFile !== undefined) {
         const label = path.relative(opts.root, configFile).split(path.sep).join("/");
         await session.configure(loadPolicyConfigFile(configFile, label), label);
+      } else {
+        await session.configure({}, "the policy pack's defaults");
       }
       return session;
     } catch (err) {

@@ -1,6 +1,11 @@
-/** Date handling for client-secret rules: strict RFC 3339 parsing (what azuread accepts) and day arithmetic. */
+/**
+ * Date handling for the rules: strict RFC 3339 parsing (what azuread accepts) and day arithmetic. Days, epoch seconds
+ * and calendar days are the project's own (components/rotation.ts: one parser for stack config, plan --date and the
+ * pack's clock).
+ */
+import { DAY_MS } from "../../components/rotation";
 
-export const DAY_MS = 86_400_000;
+export { DAY_MS, epochSeconds, isoDay, parseUtcDay, utcDay } from "../../components/rotation";
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
@@ -25,11 +30,6 @@ export function daysBetween(from: Date, to: Date): number {
   return (to.getTime() - from.getTime()) / DAY_MS;
 }
 
-/** `2026-01-31` for messages. */
-export function isoDay(at: Date): string {
-  return at.toISOString().slice(0, 10);
-}
-
 /** Whole days for messages: 12.4 -> "12 days", 0.5 -> "less than a day". */
 export function formatDays(days: number): string {
   if (Math.abs(days) < 1) return "less than a day";
@@ -37,6 +37,7 @@ export function formatDays(days: number): string {
   return `${n} day${n === 1 ? "" : "s"}`;
 }
 
-export function epochSeconds(at: Date): number {
-  return Math.floor(at.getTime() / 1000);
+/** The same calendar day one year later (29 February rolls over to 1 March). */
+export function oneYearAfter(day: Date): Date {
+  return new Date(Date.UTC(day.getUTCFullYear() + 1, day.getUTCMonth(), day.getUTCDate()));
 }

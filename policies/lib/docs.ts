@@ -18,6 +18,8 @@ export const DOCS = {
   appOwners: "https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/overview-assign-app-owners",
   /** Microsoft: granting tenant-wide admin consent. */
   adminConsent: "https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/grant-admin-consent",
+  /** Microsoft: least privileged access for applications (permissions and consent). */
+  leastPrivilege: "https://learn.microsoft.com/en-us/entra/identity-platform/secure-least-privileged-access",
   /** Microsoft: Key Vault secrets and their attributes (exp / expires). */
   keyVaultSecrets: "https://learn.microsoft.com/en-us/azure/key-vault/secrets/about-secrets",
 } as const;

@@ -2,45 +2,42 @@
  * k2-api-admin-consent (stack): every app that requests a delegated scope of the K2 API has tenant-wide admin consent
  * for it: a delegated permission grant with no user (consentType AllPrincipals) from the app's service principal to
  * the K2 API service principal, whose claim values include the scope. Without it users hit AADSTS90094 / AADSTS65001.
+ * For this project's clients, whose ClientApp records the scope they request (its value and id), the claim values
+ * must be exactly that scope: consent for more than is requested is a standing grant nobody asked for.
+ *
+ * The K2 API, its scope and service principal are the stack's (recorded by InboundOAuth and ClientApp) unless the
+ * policy config pins them; a pin that disagrees with the stack is a violation.
  *
  * Links: Application.clientId -> ServicePrincipal.clientId; ServicePrincipal.objectId ->
  * grant.servicePrincipalObjectId (values, else the engine's property dependencies during preview).
  */
 import type { PolicyResource } from "@pulumi/policy";
 import {
+  INBOUND_CONFIG_KEYS,
   TYPE_AZUREAD_APPLICATION,
   TYPE_AZUREAD_APPLICATION_API_ACCESS,
   TYPE_AZUREAD_APPLICATION_REGISTRATION,
   TYPE_AZUREAD_DELEGATED_PERMISSION_GRANT,
   TYPE_AZUREAD_SERVICE_PRINCIPAL,
+  TYPE_CLIENT_APP,
+  TYPE_INBOUND_OAUTH,
 } from "../../components/contracts";
-import { configSchemaOf, optionalGuid, stringOr } from "../lib/config";
+import { componentsOf, recorded } from "../lib/components";
+import { DEFAULT_SCOPE } from "../lib/config";
 import { stackRule } from "../lib/define";
+import { asId, asText, expectValue } from "../lib/expectations";
+import { MICROSOFT_API_CLIENT_IDS } from "../lib/wellKnown";
 import { DOCS } from "../lib/docs";
-import type { Outcome } from "../lib/outcome";
+import type { Findings } from "../lib/outcome";
 import { applicationIdKeys, clientIdKeys, link, ofType, referrers, servicePrincipalKeys } from "../lib/stack";
 import { read, readList, sameId } from "../lib/values";
-
-/**
- * Microsoft's own APIs, never the K2 API: used only when `k2ApiClientId` is not configured, to avoid treating
- * Microsoft Graph permissions (often user-consented, e.g. User.Read) as K2 ones.
- */
-export const MICROSOFT_API_CLIENT_IDS: ReadonlySet<string> = new Set([
-  "00000003-0000-0000-c000-000000000000", // Microsoft Graph
-  "00000002-0000-0000-c000-000000000000", // Azure AD Graph (retired)
-  "00000003-0000-0ff1-ce00-000000000000", // Office 365 SharePoint Online
-  "00000002-0000-0ff1-ce00-000000000000", // Office 365 Exchange Online
-  "797f4846-ba00-4fd7-ba43-dac1f8f63013", // Azure Service Management
-  "cfa8b339-82a2-471a-a3c9-0fc0be7a4093", // Azure Key Vault
-  "e406a681-f3d4-42a8-90b6-c2b029497af1", // Azure Storage
-  "00000007-0000-0000-c000-000000000000", // Dynamics CRM
-  "00000009-0000-0000-c000-000000000000", // Power BI Service
-]);
 
 interface Settings {
   k2ApiClientId: string | undefined;
   k2ApiServicePrincipalObjectId: string | undefined;
   scope: string;
+  /** The claim values a grant must hold exactly, when the app's requested K2 scope ids are known by value. */
+  exactClaims: readonly string[] | undefined;
 }
 
 function isK2Api(clientId: string, settings: Settings): boolean {
@@ -49,7 +46,7 @@ function isK2Api(clientId: string, settings: Settings): boolean {
 }
 
 /** The K2 API client ids whose delegated scopes `app` requests (lower-case), recording undecidable entries. */
-function requestedK2Apis(app: PolicyResource, apiAccesses: readonly PolicyResource[], settings: Settings, outcome: Outcome): Set<string> {
+function requestedK2Apis(app: PolicyResource, apiAccesses: readonly PolicyResource[], settings: Settings, outcome: Findings): Set<string> {
   const apis = new Set<string>();
   const list = readList(app.props, "requiredResourceAccesses");
   if (!list.known) {
@@ -114,11 +111,17 @@ function judgeGrant(grant: PolicyResource, api: string, k2Sps: readonly PolicyRe
   else {
     const items = claims.items ?? [];
     const hasScope = items.some((c) => c.known && c.value === settings.scope);
-    if (!hasScope) {
-      if (items.some((c) => !c.known)) undecided.push(`${grant.name}.claimValues`);
-      else {
-        const values = items.map((c) => (c.known && typeof c.value === "string" ? c.value : "?"));
-        reasons.push(`${grant.name} grants ${values.length > 0 ? values.join(" ") : "no claims"}, not the scope '${settings.scope}'`);
+    if (items.some((c) => !c.known)) {
+      if (!hasScope || settings.exactClaims !== undefined) undecided.push(`${grant.name}.claimValues`);
+    } else if (!hasScope) {
+      reasons.push(`${grant.name}'s claimValues do not include the scope '${settings.scope}'`);
+    } else if (settings.exactClaims !== undefined) {
+      const granted = new Set(items.map((c) => (c.known ? String(c.value) : "")));
+      const wanted = new Set(settings.exactClaims);
+      if (granted.size !== wanted.size || [...granted].some((v) => !wanted.has(v))) {
+        reasons.push(
+          `${grant.name}'s claimValues are not exactly the K2 scopes the app requests (${settings.exactClaims.map((v) => `'${v}'`).join(", ")}): consent must cover what is requested and nothing more`,
+        );
       }
     }
   }
@@ -134,12 +137,12 @@ function judgeGrant(grant: PolicyResource, api: string, k2Sps: readonly PolicyRe
     resourceSpValue = resourceSp.value.toLowerCase();
     if (settings.k2ApiServicePrincipalObjectId !== undefined) {
       if (!sameId(resourceSp.value, settings.k2ApiServicePrincipalObjectId)) {
-        reasons.push(`${grant.name} is on service principal ${resourceSp.value}, not the K2 API service principal ${settings.k2ApiServicePrincipalObjectId}`);
+        reasons.push(`${grant.name} is on another service principal than the K2 API's (${settings.k2ApiServicePrincipalObjectId})`);
       }
     } else if (k2Sps.length > 0) {
       const linked = link(grant, "resourceServicePrincipalObjectId", k2Sps, servicePrincipalKeys);
       if (linked.state === "undecided") undecided.push(`${grant.name}.resourceServicePrincipalObjectId`);
-      else if (linked.state === "none") reasons.push(`${grant.name} is on service principal ${resourceSp.value}, not on the service principal of the K2 API (${api})`);
+      else if (linked.state === "none") reasons.push(`${grant.name} is on another service principal than the one of the K2 API (${api})`);
     }
   } else {
     reasons.push(`${grant.name} names no resource service principal`);
@@ -153,19 +156,45 @@ export const k2ApiAdminConsent = stackRule({
   name: "k2-api-admin-consent",
   displayName: "Apps that request the K2 API scope have tenant-wide admin consent",
   description:
-    "Every app registration that requests a delegated scope of the K2 API must have a tenant-wide delegated permission grant (no user) from its service principal to the K2 API service principal whose claim values include the scope (default user_impersonation).",
+    "Every app registration that requests a delegated scope of the K2 API must have a tenant-wide delegated permission grant (no user) from its service principal to the K2 API service principal whose claim values include the scope (k2-oauth:k2Api.scope, default user_impersonation), and, for this project's clients, are exactly the scopes the client requests.",
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps:
-    "Declare a ServicePrincipal for the app and a ServicePrincipalDelegatedPermissionGrant with servicePrincipalObjectId = that service principal's objectId, resourceServicePrincipalObjectId = the K2 API service principal's objectId, claimValues including the scope, and no userObjectId (this project's ClientApp does). Or grant admin consent in the portal and remove the scope request from code-managed apps.",
+    "Declare a ServicePrincipal for the app and a ServicePrincipalDelegatedPermissionGrant with servicePrincipalObjectId = that service principal's objectId, resourceServicePrincipalObjectId = the K2 API service principal's objectId, claimValues equal to the requested scopes, and no userObjectId (this project's ClientApp does). Or grant admin consent in the portal and remove the scope request from code-managed apps.",
   url: DOCS.adminConsent,
-  configSchema: configSchemaOf("k2ApiClientId", "k2ApiServicePrincipalObjectId", "scope"),
+  settings: ["k2ApiClientId", "k2ApiServicePrincipalObjectId", "scope"],
   tags: ["k2", "entra-id", "consent"],
-  check({ resources, config, outcome, notApplicable }) {
-    const settings: Settings = {
-      k2ApiClientId: optionalGuid(config, "k2ApiClientId"),
-      k2ApiServicePrincipalObjectId: optionalGuid(config, "k2ApiServicePrincipalObjectId"),
-      scope: stringOr(config, "scope"),
+  check({ resources, settings: pins, outcome, notApplicable }) {
+    // The stack's K2 API (InboundOAuth's record), unless pinned; each ClientApp records its own as well.
+    const inbound = ofType(resources, TYPE_INBOUND_OAUTH)[0];
+    const clients = ofType(resources, TYPE_CLIENT_APP);
+    const stackK2 = {
+      k2ApiClientId: expectValue({ setting: "k2ApiClientId", pin: pins.k2ApiClientId, stack: recorded(inbound, "k2Api.clientId"), stackKey: INBOUND_CONFIG_KEYS.k2ApiClientId, normalize: asId, outcome, urn: inbound?.urn }).value,
+      scope: expectValue({ setting: "scope", pin: pins.scope, stack: recorded(inbound, "k2Api.scope"), stackKey: INBOUND_CONFIG_KEYS.scope, fallback: DEFAULT_SCOPE, normalize: asText, outcome, urn: inbound?.urn }).value ?? DEFAULT_SCOPE,
+      k2ApiServicePrincipalObjectId: expectValue({
+        setting: "k2ApiServicePrincipalObjectId",
+        pin: pins.k2ApiServicePrincipalObjectId,
+        stack: recorded(clients[0], "k2Api.servicePrincipalObjectId"),
+        stackKey: `the K2 API service principal the stack looked up for ${INBOUND_CONFIG_KEYS.k2ApiClientId}`,
+        normalize: asId,
+        outcome,
+        urn: clients[0]?.urn,
+      }).value,
+    };
+    /** What one app is judged against: the stack's K2 API, or the one its own ClientApp records (and its scope id). */
+    const settingsFor = (app: PolicyResource): Settings => {
+      const client = componentsOf(app).client;
+      const own = (path: string): string | undefined => {
+        const value = recorded(client, path);
+        return value.known ? asText(value.value) : undefined;
+      };
+      const scope = pins.scope ?? own("k2Api.scope") ?? stackK2.scope;
+      return {
+        k2ApiClientId: pins.k2ApiClientId ?? own("k2Api.clientId")?.toLowerCase() ?? stackK2.k2ApiClientId,
+        k2ApiServicePrincipalObjectId: pins.k2ApiServicePrincipalObjectId ?? own("k2Api.servicePrincipalObjectId")?.toLowerCase() ?? stackK2.k2ApiServicePrincipalObjectId,
+        scope,
+        exactClaims: client !== undefined && own("k2Api.scopeId") !== undefined ? [scope] : undefined,
+      };
     };
     const apps = ofType(resources, TYPE_AZUREAD_APPLICATION, TYPE_AZUREAD_APPLICATION_REGISTRATION);
     if (apps.length === 0) notApplicable("the stack declares no app registrations");
@@ -186,6 +215,7 @@ export const k2ApiAdminConsent = stackRule({
     }
 
     for (const app of apps) {
+      const settings = settingsFor(app);
       const apis = requestedK2Apis(app, apiAccesses, settings, outcome);
       if (apis.size === 0) continue;
       const appSps = referrers(app, sps, "clientId", clientIdKeys);
@@ -225,9 +255,9 @@ export const k2ApiAdminConsent = stackRule({
           continue;
         }
         const reasons = verdicts.flatMap((v) => (v.verdict.ok === false ? v.verdict.reasons : []));
-        const hint = settings.k2ApiClientId === undefined ? ` (if ${api} is not the K2 API, set the policy's k2ApiClientId)` : "";
+        const hint = settings.k2ApiClientId === undefined ? " (taken for the K2 API because it is not a Microsoft API: if it is not, pin the policy's k2ApiClientId)" : "";
         outcome.fail(
-          `${app.name} requests the K2 API (${api}) scope '${settings.scope}' but has no tenant-wide admin consent for it` +
+          `${app.name} requests the K2 API scope '${settings.scope}' but has no tenant-wide admin consent for it` +
             (reasons.length > 0 ? `: ${reasons.join("; ")}` : ": no delegated permission grant names its service principal") +
             hint,
           app.urn,
@@ -235,13 +265,13 @@ export const k2ApiAdminConsent = stackRule({
       }
     }
 
-    // Without a pinned or declared K2 API service principal, all consent grants must at least agree on it.
-    if (settings.k2ApiServicePrincipalObjectId === undefined) {
-      for (const [api, byResourceSp] of grantedOn) {
+    // Without a pinned or recorded K2 API service principal, all consent grants must at least agree on it.
+    if (stackK2.k2ApiServicePrincipalObjectId === undefined) {
+      for (const byResourceSp of grantedOn.values()) {
         if (byResourceSp.size <= 1) continue;
         const first = [...byResourceSp.values()][0];
         outcome.fail(
-          `consent grants for the K2 API (${api}) name different resource service principals (${[...byResourceSp.keys()].join(", ")}); all must name the K2 API service principal. Set the policy's k2ApiServicePrincipalObjectId to check which is right`,
+          `consent grants for the K2 API name ${byResourceSp.size} different resource service principals (${[...byResourceSp.values()].map((g) => g.name).join(", ")}); all must name the K2 API service principal. Pin the policy's k2ApiServicePrincipalObjectId to check which is right`,
           first.urn,
         );
       }

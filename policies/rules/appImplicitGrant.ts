@@ -1,30 +1,44 @@
 /**
- * entra-app-implicit-grant: app registrations do not issue access tokens through the implicit grant (tokens in the
- * URL fragment; Microsoft recommends the authorization code flow instead).
+ * entra-app-implicit-grant: app registrations issue neither access tokens nor ID tokens through the implicit grant
+ * (tokens in the URL fragment; Microsoft recommends the authorization code flow instead, and an ID token issued this
+ * way is what a hybrid or implicit sign-in would accept).
  */
 import { TYPE_AZUREAD_APPLICATION, TYPE_AZUREAD_APPLICATION_REGISTRATION } from "../../components/contracts";
 import { resourceRule } from "../lib/define";
 import { DOCS } from "../lib/docs";
 import { describeType, read } from "../lib/values";
 
+const FLAGS = {
+  [TYPE_AZUREAD_APPLICATION]: [
+    ["web.implicitGrant.accessTokenIssuanceEnabled", "access tokens"],
+    ["web.implicitGrant.idTokenIssuanceEnabled", "ID tokens"],
+  ],
+  [TYPE_AZUREAD_APPLICATION_REGISTRATION]: [
+    ["implicitAccessTokenIssuanceEnabled", "access tokens"],
+    ["implicitIdTokenIssuanceEnabled", "ID tokens"],
+  ],
+} as const;
+
 export const appImplicitGrant = resourceRule({
   name: "entra-app-implicit-grant",
-  displayName: "Implicit grant of access tokens is off",
-  description: "Entra ID app registrations must not issue access tokens through the implicit grant flow.",
+  displayName: "Implicit grant is off",
+  description: "Entra ID app registrations must not issue access tokens or ID tokens through the implicit grant flow.",
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps:
-    "Set web.implicitGrant.accessTokenIssuanceEnabled (Application) or implicitAccessTokenIssuanceEnabled (ApplicationRegistration) to false and use the authorization code flow.",
+    "Set web.implicitGrant.accessTokenIssuanceEnabled and idTokenIssuanceEnabled (Application), or implicitAccessTokenIssuanceEnabled and implicitIdTokenIssuanceEnabled (ApplicationRegistration), to false and use the authorization code flow (this project's ClientApp does).",
   url: DOCS.implicitGrant,
+  settings: [],
   tags: ["entra-id", "oauth"],
   appliesTo: [TYPE_AZUREAD_APPLICATION, TYPE_AZUREAD_APPLICATION_REGISTRATION],
   check({ type, props, outcome }) {
-    const path = type === TYPE_AZUREAD_APPLICATION ? "web.implicitGrant.accessTokenIssuanceEnabled" : "implicitAccessTokenIssuanceEnabled";
-    const value = read(props, path);
-    if (!value.known) outcome.undecidable(`${path} (whether the implicit grant issues access tokens)`);
-    else if (value.value === true) outcome.fail(`${path} is true: access tokens would be issued through the implicit grant; set it to false`);
-    else if (value.value !== undefined && value.value !== null && value.value !== false) {
-      outcome.fail(`${path} must be a boolean (false), got ${describeType(value.value)}`);
+    for (const [path, tokens] of FLAGS[type as keyof typeof FLAGS]) {
+      const value = read(props, path);
+      if (!value.known) outcome.undecidable(`${path} (whether the implicit grant issues ${tokens})`);
+      else if (value.value === true) outcome.fail(`${path} is on: ${tokens} would be issued through the implicit grant; set it to false`);
+      else if (value.value !== undefined && value.value !== null && value.value !== false) {
+        outcome.fail(`${path} must be a boolean (false), got ${describeType(value.value)}`);
+      }
     }
   },
 });

@@ -16,8 +16,9 @@ export const appSingleTenant = resourceRule({
   description: "Entra ID app registrations should use the single-tenant sign-in audience AzureADMyOrg (the provider's default).",
   enforcementLevel: "advisory",
   severity: "medium",
-  remediationSteps: "Set signInAudience to AzureADMyOrg (or leave it unset) unless the app must serve other tenants.",
+  remediationSteps: "Set signInAudience to AzureADMyOrg (or leave it unset) unless the app must serve other tenants (this project's ClientApp does).",
   url: DOCS.signInAudience,
+  settings: [],
   tags: ["entra-id"],
   appliesTo: [TYPE_AZUREAD_APPLICATION, TYPE_AZUREAD_APPLICATION_REGISTRATION],
   check({ props, outcome }) {
@@ -26,7 +27,7 @@ export const appSingleTenant = resourceRule({
     else if (audience.value !== undefined && audience.value !== null && audience.value !== SINGLE_TENANT_AUDIENCE) {
       outcome.fail(
         typeof audience.value === "string"
-          ? `signInAudience is ${audience.value}: users of other tenants${audience.value.includes("Personal") ? " or personal Microsoft accounts" : ""} can sign in; use ${SINGLE_TENANT_AUDIENCE}`
+          ? `signInAudience is not ${SINGLE_TENANT_AUDIENCE}: users of other tenants (or personal Microsoft accounts) can sign in; use ${SINGLE_TENANT_AUDIENCE}`
           : `signInAudience must be a string, got ${describeType(audience.value)}`,
       );
     }

@@ -17,8 +17,9 @@ export const bearerTokenSettings = resourceRule({
   enforcementLevel: "mandatory",
   severity: "medium",
   remediationSteps:
-    "Set resourceType to 'Bearer Token', refreshTokenEndpoint to \"\" (empty) and useHostServerAuthorizationEndpoint to false, as K2 KB002784 step 3 prescribes.",
+    "Set resourceType to 'Bearer Token', refreshTokenEndpoint to \"\" (empty) and useHostServerAuthorizationEndpoint to false, as K2 KB002784 step 3 prescribes (this project's InboundOAuth sets all three).",
   url: DOCS.k2InboundOAuth,
+  settings: [],
   tags: ["k2", "oauth"],
   appliesTo: [TYPE_BEARER_TOKEN_RESOURCE],
   check({ props, outcome }) {
@@ -27,7 +28,7 @@ export const bearerTokenSettings = resourceRule({
     else if (resourceType.value !== BEARER_TOKEN_RESOURCE_TYPE) {
       outcome.fail(
         typeof resourceType.value === "string"
-          ? `resourceType is '${resourceType.value}', expected '${BEARER_TOKEN_RESOURCE_TYPE}'`
+          ? `resourceType must be '${BEARER_TOKEN_RESOURCE_TYPE}'`
           : `resourceType must be '${BEARER_TOKEN_RESOURCE_TYPE}', got ${resourceType.value === undefined ? "nothing" : describeType(resourceType.value)}`,
       );
     }
@@ -37,7 +38,7 @@ export const bearerTokenSettings = resourceRule({
     else if (!(refresh.value === undefined || refresh.value === null || refresh.value === "")) {
       outcome.fail(
         typeof refresh.value === "string"
-          ? `refreshTokenEndpoint must be empty, got ${refresh.value}; K2 refreshes Entra ID tokens through the token endpoint`
+          ? "refreshTokenEndpoint must be empty: K2 refreshes Entra ID tokens through the token endpoint"
           : `refreshTokenEndpoint must be empty, got ${describeType(refresh.value)}`,
       );
     }

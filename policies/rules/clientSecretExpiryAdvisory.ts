@@ -1,45 +1,47 @@
 /**
- * entra-client-secret-expiry-advisory: early warnings for client secrets that are valid but need attention: one that
- * expires within `warnDays` (default 30, when Entra ID and Key Vault start flagging it too) or one that lives longer
- * than the recommended `recommendedLifetimeDays` (default 180, what the Entra portal suggests).
+ * entra-client-secret-expiry-advisory (stack): an early warning when an application's client secrets are about to
+ * run out: a secret expires within `warnDays` (default 30, when Entra ID and Key Vault start flagging it too) and no
+ * newer secret of the same application stays valid beyond that window. During a normal rotation overlap the newer
+ * secret is there, so the warning stays quiet; it speaks when a rotation is due and has not happened (with this
+ * project: `pulumi up` was not run on the rotation day) or was never set up.
  * Missing, expired or unparseable dates are the mandatory entra-client-secret-expiry rule's job, not repeated here.
  */
-import { configSchemaOf, intOr } from "../lib/config";
-import { daysBetween, formatDays, isoDay } from "../lib/dates";
-import { resourceRule } from "../lib/define";
+import { daysBetween, DAY_MS, formatDays } from "../lib/dates";
+import { stackRule } from "../lib/define";
 import { DOCS } from "../lib/docs";
-import { CLIENT_SECRET_TYPES, clientSecretsOf } from "../lib/secrets";
-import { secretWindow } from "./clientSecretExpiry";
+import { secretGroups, type DatedSecret } from "../lib/secrets";
 
-export const clientSecretExpiryAdvisory = resourceRule({
+/** True when `newer` is a later secret than `older` (started later, or at the same time and ends later). */
+function isNewer(newer: DatedSecret, older: DatedSecret): boolean {
+  return newer.start.getTime() > older.start.getTime() || (newer.start.getTime() === older.start.getTime() && newer.end.getTime() > older.end.getTime());
+}
+
+export const clientSecretExpiryAdvisory = stackRule({
   name: "entra-client-secret-expiry-advisory",
-  displayName: "Client secrets close to expiry or long-lived",
+  displayName: "Client secrets about to run out",
   description:
-    "Warns when an Entra ID client secret expires within warnDays (default 30) or lives longer than recommendedLifetimeDays (default 180, the Entra portal's suggestion).",
+    "Warns when an Entra ID client secret expires within warnDays (default 30) and no newer secret of the same application stays valid beyond that window.",
   enforcementLevel: "advisory",
   severity: "medium",
   remediationSteps:
-    "Rotate a secret that expires soon (with this project: run pulumi up; the schedule adds the next generation before the current one expires) and update its consumers. Prefer lifetimes of 180 days or less with rotation.",
+    "Add the next secret and move its consumers to it before the old one expires. With this project: run pulumi up (the schedule adds the next secret on its rotation day; the daily scheduled deploy does it for you) and keep clients[].secret.lifetimeDays - rotateAfterDays at least warnDays.",
   url: DOCS.clientSecrets,
-  configSchema: configSchemaOf("warnDays", "recommendedLifetimeDays"),
+  settings: ["warnDays"],
   tags: ["entra-id", "secrets"],
-  appliesTo: CLIENT_SECRET_TYPES,
-  check({ type, props, config, now, outcome, notApplicable }) {
-    const warnDays = intOr(config, "warnDays");
-    const recommended = intOr(config, "recommendedLifetimeDays");
-    const secrets = clientSecretsOf(type, props);
-    if (secrets.length === 0) notApplicable("the application declares no inline password");
-    for (const secret of secrets) {
-      // Date problems are reported by the mandatory rule; this rule only warns about valid secrets.
-      const window = secretWindow(secret, now, outcome, () => undefined);
-      if (window === undefined || window.end.getTime() <= now.getTime() || window.end.getTime() <= window.start.getTime()) continue;
-      const left = daysBetween(now, window.end);
-      if (left <= warnDays) {
-        outcome.fail(`the client secret expires in ${formatDays(left)} (on ${isoDay(window.end)}); make sure a newer secret exists and its consumers use it before then`);
-      }
-      const lifetime = daysBetween(window.start, window.end);
-      if (lifetime > recommended) {
-        outcome.fail(`the client secret lives ${formatDays(lifetime)}, longer than the recommended ${recommended} days; prefer shorter lifetimes with rotation`);
+  check({ resources, settings, now, outcome, notApplicable }) {
+    const groups = secretGroups(resources, now, outcome);
+    if (groups.length === 0 && outcome.undecided.length === 0) notApplicable("the stack declares no dated client secrets");
+    const horizon = now.getTime() + settings.warnDays * DAY_MS;
+    for (const { app, secrets } of groups) {
+      for (const secret of secrets) {
+        if (secret.end.getTime() <= now.getTime() || secret.end.getTime() > horizon) continue;
+        const successor = secrets.find((other) => other !== secret && isNewer(other, secret) && other.end.getTime() > horizon);
+        if (successor !== undefined) continue;
+        const owner = app !== undefined ? ` of ${app.name}` : "";
+        outcome.fail(
+          `${secret.name}${owner} expires in ${formatDays(daysBetween(now, secret.end))} and no newer secret${owner} stays valid beyond the ${settings.warnDays}-day warning window; add the next secret and move its consumers to it before then`,
+          secret.holder.urn,
+        );
       }
     }
   },

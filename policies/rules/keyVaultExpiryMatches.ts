@@ -1,8 +1,10 @@
 /**
- * keyvault-secret-expiry-matches-entra (stack): each Key Vault copy of a client secret expires exactly when the
- * secret it copies does. The copy names its secret with the `entra-key-id` tag (the password's keyId); its
- * properties.attributes.expires must equal the password's endDate in epoch seconds.
- * A tag naming a key that no secret of this stack has is not judged (the secret may belong to another stack).
+ * keyvault-secret-expiry-matches-entra (stack): each Key Vault copy of a client secret holds its application's current
+ * secret and expires exactly when it does. The copy names its secret with the `entra-key-id` tag (the password's
+ * keyId); that password must be the newest of its application (the one consumers should use: this project keeps one
+ * vault secret per client whose latest version is the current secret), and properties.attributes.expires must equal
+ * its endDate in epoch seconds. A tag naming a key that no secret of this stack has is not judged (the secret may
+ * belong to another stack).
  */
 import type { PolicyResource } from "@pulumi/policy";
 import {
@@ -12,10 +14,11 @@ import {
   TYPE_AZUREAD_SERVICE_PRINCIPAL_PASSWORD,
   TYPE_KEYVAULT_SECRET,
 } from "../../components/contracts";
-import { epochSeconds, isoDay, parseRfc3339 } from "../lib/dates";
+import { epochSeconds, formatDays, parseRfc3339 } from "../lib/dates";
 import { stackRule } from "../lib/define";
 import { DOCS } from "../lib/docs";
 import { isClientSecretCopy } from "../lib/keyVault";
+import { secretGroups, type DatedSecret } from "../lib/secrets";
 import { link, ofType } from "../lib/stack";
 import { keysOf, read, type Read } from "../lib/values";
 
@@ -31,15 +34,22 @@ export const keyVaultExpiryMatchesEntra = stackRule({
   name: "keyvault-secret-expiry-matches-entra",
   displayName: "Key Vault copies expire with their Entra ID secret",
   description:
-    "Each Key Vault copy of a client secret must name the secret it copies (tag entra-key-id = the password's keyId) and expire when it does (properties.attributes.expires = the password's endDate in epoch seconds).",
+    "Each Key Vault copy of a client secret must name the secret it copies (tag entra-key-id = the password's keyId), hold the newest (current) secret of its application, and expire when it does (properties.attributes.expires = the password's endDate in epoch seconds).",
   enforcementLevel: "mandatory",
   severity: "medium",
   remediationSteps:
     "Tag the Key Vault secret with entra-key-id = <password>.keyId and set properties.attributes.expires to the password's endDate in epoch seconds (this project's ClientApp does both); re-run pulumi up after a rotation so the copy follows the new secret.",
   url: DOCS.keyVaultSecrets,
+  settings: [],
   tags: ["key-vault", "secrets"],
-  check({ resources, outcome, notApplicable }) {
+  check({ resources, now, outcome, notApplicable }) {
     const vaultSecrets = ofType(resources, TYPE_KEYVAULT_SECRET);
+    /** Per password-holding resource: the newest secret of its application, read once when first needed. */
+    let newest: Map<PolicyResource, DatedSecret> | undefined;
+    const newestOf = (holder: PolicyResource): DatedSecret | undefined => {
+      newest ??= new Map(secretGroups(resources, now, outcome).flatMap((g) => g.secrets.map((s) => [s.holder, g.secrets[g.secrets.length - 1]] as const)));
+      return newest.get(holder);
+    };
     const passwords = ofType(resources, TYPE_AZUREAD_APPLICATION_PASSWORD, TYPE_AZUREAD_SERVICE_PRINCIPAL_PASSWORD).concat(
       ofType(resources, TYPE_AZUREAD_APPLICATION).filter((app) => {
         const block = read(app.props, "password");
@@ -73,6 +83,13 @@ export const keyVaultExpiryMatchesEntra = stackRule({
       // A missing or malformed expires is keyvault-client-secret-expires' finding.
       if (typeof expires.value !== "number") continue;
       for (const password of linked.targets) {
+        const current = newestOf(password);
+        if (current !== undefined && current.holder !== password) {
+          outcome.fail(
+            `${copy.name} holds ${password.name}, not the newest client secret of its application (${current.name}): consumers reading the vault get the older one; point the copy (value, ${TAG_KEY_ID} and expires) at the newest secret`,
+            copy.urn,
+          );
+        }
         const endDate = secretField(password, "endDate");
         if (!endDate.known) {
           outcome.undecidable(`${password.name} endDate (to compare with ${copy.name}'s expiry)`);
@@ -81,10 +98,12 @@ export const keyVaultExpiryMatchesEntra = stackRule({
         // Missing or malformed end dates are entra-client-secret-expiry's finding.
         const end = typeof endDate.value === "string" ? parseRfc3339(endDate.value) : undefined;
         if (end === undefined) continue;
-        if (epochSeconds(end) !== expires.value) {
-          const copyDay = isoDay(new Date(expires.value * 1000));
+        const drift = expires.value - epochSeconds(end);
+        if (drift !== 0) {
+          const seconds = Math.abs(drift);
+          const by = seconds >= 86_400 ? formatDays(seconds / 86_400) : `${seconds} second${seconds === 1 ? "" : "s"}`;
           outcome.fail(
-            `${copy.name} expires at ${expires.value} (${copyDay}) but the client secret it copies, ${password.name}, ends at ${epochSeconds(end)} (${isoDay(end)}); set properties.attributes.expires to ${epochSeconds(end)}`,
+            `${copy.name} expires ${by} ${drift > 0 ? "after" : "before"} the client secret it copies, ${password.name}, ends; set properties.attributes.expires to that secret's endDate in epoch seconds`,
             copy.urn,
           );
         }

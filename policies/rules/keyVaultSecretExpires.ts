@@ -1,38 +1,32 @@
 /**
- * keyvault-client-secret-expires: a Key Vault secret that holds an Entra ID client secret carries an `expires`
- * attribute, so the vault shows (and, through Event Grid, announces) when the copy stops working.
+ * keyvault-secret-expires: every Key Vault secret carries an `expires` attribute, so the vault shows (and, through
+ * Event Grid, announces) when it stops being valid; a copy of a client secret would otherwise look valid forever
+ * (checkov CKV_AZURE_41, trivy AVD-AZU-0017).
  */
 import { TYPE_KEYVAULT_SECRET } from "../../components/contracts";
 import { resourceRule } from "../lib/define";
 import { DOCS } from "../lib/docs";
-import { isClientSecretCopy } from "../lib/keyVault";
 import { describeType, read } from "../lib/values";
 
 export const keyVaultSecretExpires = resourceRule({
-  name: "keyvault-client-secret-expires",
-  displayName: "Key Vault copies of client secrets carry an expiry",
-  description:
-    "A Key Vault secret that holds an Entra ID client secret (content type application/x-entra-client-secret or the k2-oauth tags) must set properties.attributes.expires.",
+  name: "keyvault-secret-expires",
+  displayName: "Key Vault secrets carry an expiry",
+  description: "Every Key Vault secret (azure-native keyvault Secret) must set properties.attributes.expires.",
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps:
-    "Set properties.attributes.expires to the client secret's endDate in epoch seconds (this project's ClientApp does); Key Vault then reports the copy as expired and emits near-expiry events 30 days ahead.",
+    "Set properties.attributes.expires (epoch seconds): for a copy of a client secret, the secret's endDate (this project's ClientApp does); Key Vault then reports the secret as expired and emits near-expiry events 30 days ahead.",
   url: DOCS.keyVaultSecrets,
+  settings: [],
   tags: ["key-vault", "secrets"],
   appliesTo: [TYPE_KEYVAULT_SECRET],
-  check({ props, outcome, notApplicable }) {
-    const holds = isClientSecretCopy(props);
-    if (holds === "no") notApplicable("the secret is not marked as a client secret copy");
-    if (holds === "unknown") {
-      outcome.undecidable("properties.contentType and tags (whether the secret holds a client secret)");
-      return;
-    }
+  check({ props, outcome }) {
     const expires = read(props, "properties.attributes.expires");
     if (!expires.known) outcome.undecidable("properties.attributes.expires");
     else if (expires.value === undefined || expires.value === null) {
-      outcome.fail("properties.attributes.expires is not set: the copy of the client secret would look valid forever; set it to the secret's endDate (epoch seconds)");
+      outcome.fail("properties.attributes.expires is not set: the secret would look valid forever; set it (epoch seconds; for a client secret copy, the secret's endDate)");
     } else if (typeof expires.value !== "number" || !Number.isInteger(expires.value) || expires.value <= 0) {
-      outcome.fail(`properties.attributes.expires must be a whole number of seconds since 1970-01-01, got ${describeType(expires.value)}`);
+      outcome.fail(`properties.attributes.expires must be a whole number of seconds since 1970-01-01, got ${typeof expires.value === "number" ? "another number" : describeType(expires.value)}`);
     }
   },
 });

@@ -1,119 +1,88 @@
 /**
- * entra-client-secret-rotation-overlap (stack, advisory): after a rotation, an app keeps two valid client secrets for
- * a while, so its consumers can switch to the new one before the old one stops working.
- *
- * From one snapshot of the stack this shows as:
- * - a gap: a newer secret that starts only after the previous one ended;
- * - no overlap after a rotation: the newest secret started less than `minOverlapDays` ago (or starts now) and no
- *   older secret stays valid until `minOverlapDays` after that start. A single secret that was just created is
- *   flagged the same way: its next rotation would leave no overlap either.
- * A single secret that has been in use longer than `minOverlapDays` is not flagged: a two-slot schedule shows exactly
- * that between the end of one overlap and the next rotation.
+ * entra-client-secret-rotation-overlap (stack): rotations leave consumers time to switch. For every application:
+ * - no gap: each secret, in order of start, starts before the latest end of the secrets before it;
+ * - the overlap covers the warning window: after each rotation the previous secret stays valid at least `warnDays`
+ *   (the expiry advisory's window; the pack refuses a config where the two differ). For this project's clients the
+ *   recorded schedule says it for every future rotation too: `rotateAfterDays` must be at most
+ *   `lifetimeDays - warnDays`. For other applications it is read from the secrets declared: each one must start at
+ *   least `warnDays` before the latest end of those before it.
+ * A single secret has nothing to compare with and is never flagged (a client just created has one), so the rule is
+ * safe as mandatory.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import {
-  TYPE_AZUREAD_APPLICATION,
-  TYPE_AZUREAD_APPLICATION_PASSWORD,
-  TYPE_AZUREAD_APPLICATION_REGISTRATION,
-  TYPE_AZUREAD_SERVICE_PRINCIPAL,
-  TYPE_AZUREAD_SERVICE_PRINCIPAL_PASSWORD,
-} from "../../components/contracts";
-import { configSchemaOf, intOr } from "../lib/config";
-import { DAY_MS, daysBetween, formatDays, isoDay } from "../lib/dates";
+import { TYPE_AZUREAD_APPLICATION, TYPE_AZUREAD_APPLICATION_REGISTRATION } from "../../components/contracts";
+import { clientConfigKey, componentsOf, recorded } from "../lib/components";
+import { daysBetween, DAY_MS, formatDays } from "../lib/dates";
 import { stackRule } from "../lib/define";
 import { DOCS } from "../lib/docs";
-import type { Outcome } from "../lib/outcome";
-import { clientSecretsOf } from "../lib/secrets";
-import { applicationIdKeys, clientIdKeys, ofType, referrers, servicePrincipalKeys } from "../lib/stack";
-import { secretWindow, type SecretWindow } from "./clientSecretExpiry";
+import type { Findings } from "../lib/outcome";
+import { secretGroups } from "../lib/secrets";
+import { ofType } from "../lib/stack";
 
-interface NamedWindow extends SecretWindow {
-  name: string;
-}
-
-function windowsOf(r: PolicyResource, now: Date, outcome: Outcome): NamedWindow[] {
-  const out: NamedWindow[] = [];
-  for (const secret of clientSecretsOf(r.type, r.props)) {
-    // Date problems are entra-client-secret-expiry's findings; unknown dates are undecided here too.
-    const w = secretWindow(secret, now, outcome, () => undefined);
-    if (w !== undefined && w.end.getTime() > w.start.getTime()) out.push({ ...w, name: secret.at === "" ? r.name : `${r.name}.${secret.at}` });
+/** A ClientApp's recorded schedule, when the app belongs to one. */
+function recordedSchedule(app: PolicyResource, findings: Findings): { lifetimeDays: number; rotateAfterDays: number; key: string | undefined } | undefined {
+  const components = componentsOf(app);
+  if (components.client === undefined) return undefined;
+  const lifetime = recorded(components.client, "secret.lifetimeDays");
+  const rotate = recorded(components.client, "secret.rotateAfterDays");
+  if (!lifetime.known || !rotate.known) {
+    findings.undecidable(`the secret schedule ${app.name}'s client records`);
+    return undefined;
   }
-  return out;
+  if (typeof lifetime.value !== "number" || typeof rotate.value !== "number") return undefined;
+  return { lifetimeDays: lifetime.value, rotateAfterDays: rotate.value, key: clientConfigKey(components, "rotateAfterDays") };
 }
 
 export const clientSecretRotationOverlap = stackRule({
   name: "entra-client-secret-rotation-overlap",
-  displayName: "Client secret rotations keep an overlap",
+  displayName: "Client secret rotations overlap through the warning window",
   description:
-    "After a client secret rotation, the previous secret should stay valid at least minOverlapDays (default 7) beside the new one, and successive secrets must not leave a gap.",
-  enforcementLevel: "advisory",
-  severity: "medium",
+    "An application's successive client secrets must leave no gap, and after each rotation the previous secret must stay valid at least warnDays (default 30, the expiry advisory's warning window): with this project, clients[].secret.rotateAfterDays at most lifetimeDays - warnDays.",
+  enforcementLevel: "mandatory",
+  severity: "high",
   remediationSteps:
-    "Rotate with two secret slots: add the new secret while the old one is still valid and remove the old one only after consumers switched. With this project: clients[].secret.rotateAfterDays < lifetimeDays keeps lifetimeDays - rotateAfterDays days of overlap.",
+    "Rotate with two secret slots: add the new secret while the old one still has more than the warning window to live, and remove the old one only after consumers switched. With this project: lower clients[].secret.rotateAfterDays (or raise lifetimeDays) so that lifetimeDays - rotateAfterDays >= warnDays.",
   url: DOCS.clientSecrets,
-  configSchema: configSchemaOf("minOverlapDays"),
+  settings: ["warnDays"],
   tags: ["entra-id", "secrets", "rotation"],
-  check({ resources, config, now, outcome, notApplicable }) {
-    const minOverlapDays = intOr(config, "minOverlapDays");
-    const apps = ofType(resources, TYPE_AZUREAD_APPLICATION, TYPE_AZUREAD_APPLICATION_REGISTRATION);
-    const appPasswords = ofType(resources, TYPE_AZUREAD_APPLICATION_PASSWORD);
-    const spPasswords = ofType(resources, TYPE_AZUREAD_SERVICE_PRINCIPAL_PASSWORD);
-    const sps = ofType(resources, TYPE_AZUREAD_SERVICE_PRINCIPAL);
+  check({ resources, settings, now, outcome, notApplicable }) {
+    const warnDays = settings.warnDays;
     let judged = 0;
-    for (const app of apps) {
-      const holders: PolicyResource[] = [];
-      if (app.type === TYPE_AZUREAD_APPLICATION) holders.push(app);
-      const direct = referrers(app, appPasswords, "applicationId", applicationIdKeys);
-      holders.push(...direct.linked);
-      const undecided = [...direct.undecided];
-      if (spPasswords.length > 0) {
-        const appSps = referrers(app, sps, "clientId", clientIdKeys);
-        undecided.push(...appSps.undecided);
-        for (const sp of appSps.linked) {
-          const viaSp = referrers(sp, spPasswords, "servicePrincipalId", servicePrincipalKeys);
-          holders.push(...viaSp.linked);
-          undecided.push(...viaSp.undecided);
-        }
-      }
-      if (undecided.length > 0) {
-        outcome.undecidable(`client secrets of ${app.name} (${undecided.join("; ")})`);
-        continue;
-      }
-      const windows = holders.flatMap((h) => windowsOf(h, now, outcome)).sort((a, b) => a.start.getTime() - b.start.getTime());
-      if (windows.length === 0) continue;
+    for (const app of ofType(resources, TYPE_AZUREAD_APPLICATION, TYPE_AZUREAD_APPLICATION_REGISTRATION)) {
+      const schedule = recordedSchedule(app, outcome);
+      if (schedule === undefined) continue;
       judged++;
-
-      for (let i = 1; i < windows.length; i++) {
-        const older = windows[i - 1];
-        const newer = windows[i];
-        if (newer.start.getTime() > older.start.getTime() && newer.start.getTime() >= older.end.getTime()) {
-          outcome.fail(
-            `${app.name}: ${newer.name} starts on ${isoDay(newer.start)}, after ${older.name} ended on ${isoDay(older.end)}: consumers have no valid secret in between; start the new secret before the old one expires`,
-            app.urn,
-          );
-        }
-      }
-
-      const started = windows.filter((w) => w.start.getTime() <= now.getTime());
-      if (started.length === 0) continue;
-      const newest = started[started.length - 1];
-      const age = daysBetween(newest.start, now);
-      if (age >= minOverlapDays) continue;
-      const needed = newest.start.getTime() + minOverlapDays * DAY_MS;
-      const previous = windows.filter((w) => w !== newest && w.start.getTime() < newest.start.getTime() && w.end.getTime() > now.getTime());
-      const longest = previous.reduce<NamedWindow | undefined>((best, w) => (best === undefined || w.end > best.end ? w : best), undefined);
-      if (longest === undefined) {
+      const overlap = schedule.lifetimeDays - schedule.rotateAfterDays;
+      if (overlap < warnDays) {
         outcome.fail(
-          `${app.name}: ${newest.name} ${newest.startsNow ? "starts now" : `started ${formatDays(age)} ago`} and no older client secret is still valid, so consumers get no overlap to switch; keep the previous secret valid at least ${minOverlapDays} days after each rotation (two secret slots)`,
-          app.urn,
-        );
-      } else if (longest.end.getTime() < needed) {
-        outcome.fail(
-          `${app.name}: the previous secret ${longest.name} ends ${formatDays(daysBetween(newest.start, longest.end))} after ${newest.name} started, less than ${minOverlapDays} days of overlap`,
+          `${app.name}: each rotation leaves the previous secret valid ${formatDays(overlap)} (lifetimeDays ${schedule.lifetimeDays} - rotateAfterDays ${schedule.rotateAfterDays}), less than the ${warnDays}-day warning window, so the expiry advisory would fire before every rotation; set rotateAfterDays to at most ${schedule.lifetimeDays - warnDays}${schedule.key !== undefined ? ` (${schedule.key})` : ""}`,
           app.urn,
         );
       }
     }
-    if (judged === 0 && outcome.undecided.length === 0) notApplicable("the stack declares no client secrets of app registrations");
+    for (const { app, secrets } of secretGroups(resources, now, outcome)) {
+      if (secrets.length < 2) continue;
+      judged++;
+      const scheduled = app !== undefined && componentsOf(app).client !== undefined;
+      let latest = secrets[0];
+      for (const secret of secrets.slice(1)) {
+        const at = (app ?? secret.holder).urn;
+        const owner = app !== undefined ? `${app.name}: ` : "";
+        if (secret.start.getTime() >= latest.end.getTime()) {
+          const gap = daysBetween(latest.end, secret.start);
+          outcome.fail(
+            `${owner}${secret.name} starts ${gap < 1 / 24 ? "only when" : `${formatDays(gap)} after`} ${latest.name} (the latest valid secret before it) ends: consumers have no valid secret in between; start the new secret before the old one expires`,
+            at,
+          );
+        } else if (!scheduled && latest.end.getTime() - secret.start.getTime() < warnDays * DAY_MS) {
+          outcome.fail(
+            `${owner}${latest.name} ends ${formatDays(daysBetween(secret.start, latest.end))} after ${secret.name} starts, less than the ${warnDays}-day warning window; start each new secret at least ${warnDays} days before the previous one expires`,
+            at,
+          );
+        }
+        if (secret.end.getTime() > latest.end.getTime()) latest = secret;
+      }
+    }
+    if (judged === 0 && outcome.undecided.length === 0) notApplicable("no application has a recorded secret schedule or more than one client secret");
   },
 });

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseCommandLine, synopsis, usage, usageErrorText, UsageError, type CommandSpec } from "../../cli/args";
+import { BUILD_POLICIES_COMMAND, main as buildPoliciesMain } from "../../cli/buildPolicies";
 import { DISCOVER_COMMAND, runDiscover } from "../../cli/discover";
 import { DUE_COMMAND, main as dueMain } from "../../cli/due";
 import { PLAN_COMMAND } from "../../cli/plan/args";
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   verify: VERIFY_COMMAND,
   discover: DISCOVER_COMMAND,
   bench: BENCH_COMMAND,
+  "build:policies": BUILD_POLICIES_COMMAND,
 };
 
 interface Captured {
@@ -58,6 +60,12 @@ const IN_PROCESS: Record<string, (argv: string[]) => Promise<Captured>> = {
     const out: string[] = [];
     const err: string[] = [];
     const code = await runDiscover(argv, { root: REPO_ROOT, env: {}, now: () => new Date(0), out: (l) => out.push(`${l}\n`), err: (l) => err.push(`${l}\n`) });
+    return { code, stdout: out.join(""), stderr: err.join("") };
+  },
+  async "build:policies"(argv) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await buildPoliciesMain(argv, { root: REPO_ROOT, stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
     return { code, stdout: out.join(""), stderr: err.join("") };
   },
   async bench(argv) {

@@ -16,6 +16,7 @@ beforeAll(() => {
   fs.writeFileSync(path.join(root, "policies", "config", "prod.json"), JSON.stringify({ [EXPIRY_ADVISORY_POLICY]: { warnDays: 45 } }));
   fs.writeFileSync(path.join(root, "policies", "config", "qa.json"), JSON.stringify({ "entra-app-owners": "mandatory" }));
   fs.writeFileSync(path.join(root, "policies", "config", "bad.json"), JSON.stringify({ [EXPIRY_ADVISORY_POLICY]: { warnDays: 2.5 } }));
+  fs.writeFileSync(path.join(root, "policies", "config", "typo.json"), JSON.stringify({ [EXPIRY_ADVISORY_POLICY]: { warnDay: 45 } }));
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -35,9 +36,12 @@ describe("expiryWarnDays", () => {
     expect(expiryWarnDays(root, "dev")).toEqual({ warnDays: 30, file: undefined });
   });
 
-  it("fails closed on a value the pack would reject", () => {
+  it("fails closed on a value or a setting the pack would refuse (never the default in its place)", () => {
     expect(() => expiryWarnDays(root, "bad")).toThrow(
-      'policies/config/bad.json: invalid policy config (1 problem):\n  - "entra-client-secret-expiry-advisory".warnDays: expected a whole number of at least 0, like 30; got 2.5',
+      'policies/config/bad.json: invalid policy config (1 problem):\n  - "entra-client-secret-expiry-advisory".warnDays: expected a whole number from 0 to 365, like 30; got 2.5',
+    );
+    expect(() => expiryWarnDays(root, "typo")).toThrow(
+      'policies/config/typo.json: invalid policy config (1 problem):\n  - "entra-client-secret-expiry-advisory".warnDay: unknown setting; did you mean warnDays?',
     );
   });
 });

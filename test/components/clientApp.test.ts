@@ -25,7 +25,7 @@ const vault = { resourceGroupName: "rg-k2", vaultName: "kv-k2-dev" };
 const inOverlap = (hour: number) => new Date(Date.UTC(2024, 0, 1) + 1055 * 86_400_000 + hour * 3_600_000);
 
 function build(name: string, now: Date, keyVault?: typeof vault, c: ClientConfig = client) {
-  const app = new mod.ClientApp(name, { client: { ...c, name }, k2Api, keyVault, now });
+  const app = new mod.ClientApp(name, { client: { ...c, name }, configPath: "k2-oauth:clients[3]", k2Api, keyVault, now });
   // Registrations complete asynchronously and interleave: select this instance's resources by name.
   return { app, declared: () => recorded.filter((r) => r.name === name || r.name.startsWith(`${name}-`)) };
 }
@@ -69,11 +69,23 @@ describe("ClientApp", () => {
     expect(grant.inputs).not.toHaveProperty("userObjectId");
   });
 
+  it("records its config key, the K2 API scope it requests and its schedule as its own inputs (for the policy pack)", async () => {
+    const custom: ClientConfig = { ...client, secret: { lifetimeDays: 120, rotateAfterDays: 80 } };
+    const { declared } = build("rec", inOverlap(9), undefined, custom);
+    await settle();
+    const component = declared().find((r) => r.type === "k2oauth:index:ClientApp" && r.name === "rec")!;
+    expect(component.inputs).toEqual({
+      configPath: "k2-oauth:clients[3]",
+      k2Api: { clientId: k2Api.clientId, scope: "user_impersonation", scopeId: DEFAULT_SCOPE_ID, servicePrincipalObjectId: K2_API_SP_OBJECT_ID },
+      secret: { lifetimeDays: 120, rotateAfterDays: 80 },
+    });
+  });
+
   it("waits for the new service principal before the consent grant, with room for replication retries", async () => {
     const seen: Array<{ type: string; opts: pulumi.ResourceOptions }> = [];
     const app = new mod.ClientApp(
       "repl",
-      { client: { ...client, name: "repl" }, k2Api, now: inOverlap(9) },
+      { client: { ...client, name: "repl" }, configPath: "k2-oauth:clients[0]", k2Api, now: inOverlap(9) },
       { transformations: [(a) => { seen.push({ type: a.type, opts: a.opts }); return undefined; }] },
     );
     const grant = seen.find((x) => x.type.endsWith("ServicePrincipalDelegatedPermissionGrant"))!;
@@ -153,7 +165,7 @@ describe("ClientApp", () => {
     const seen: Array<{ type: string; opts: pulumi.ResourceOptions }> = [];
     const app = new mod.ClientApp(
       "retain",
-      { client: { ...client, name: "retain" }, k2Api, keyVault: vault, now: inOverlap(9) },
+      { client: { ...client, name: "retain" }, configPath: "k2-oauth:clients[0]", k2Api, keyVault: vault, now: inOverlap(9) },
       { transformations: [(a) => { seen.push({ type: a.type, opts: a.opts }); return undefined; }] },
     );
     const kv = seen.find((x) => x.type === "azure-native:keyvault:Secret")!;

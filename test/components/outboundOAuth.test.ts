@@ -44,7 +44,7 @@ const MIXED = [
 
 async function build(name: string, cfg: StackConfig, keyVault = cfg.keyVault) {
   const before = recorded.length;
-  const out = new mod.OutboundOAuth(name, { outbound: cfg.outbound!, tenantId: cfg.tenantId, cloud: cfg.cloud, keyVault, now: IN_OVERLAP });
+  const out = new mod.OutboundOAuth(name, { outbound: cfg.outbound!, k2Url: cfg.k2.url, tenantId: cfg.tenantId, cloud: cfg.cloud, keyVault, now: IN_OVERLAP });
   await resolve(out.k2Resources);
   await resolve(out.urn);
   await settle();
@@ -69,6 +69,14 @@ describe("OutboundOAuth", () => {
       "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant k2-out-consent-sharepoint-online",
       "k2oauth:index:OutboundOAuth mixed",
     ]);
+    // The component records what the policy pack checks the outbound side against.
+    expect(list.find((r) => r.type === "k2oauth:index:OutboundOAuth")?.inputs).toEqual({
+      configPath: "k2-oauth:outbound",
+      tenantId: TENANT,
+      cloud: "public",
+      k2Url: "https://k2.contoso.com",
+      redirectUri: "https://k2.contoso.com/identity/token/oauth/2",
+    });
     const app = ofType(list, "azuread:index/application:Application")[0].inputs;
     expect(app).toEqual({
       displayName: "K2 outbound (test)",
@@ -199,7 +207,7 @@ describe("OutboundOAuth: the app's start date", () => {
   it("stops, naming outbound.app.secret.startDate, when the day planned is before it", () => {
     const raw = stack([MIXED[0]]);
     const cfg = { ...raw, outbound: { ...raw.outbound!, app: { ...raw.outbound!.app, secret: { lifetimeDays: 180, rotateAfterDays: 150, startDate: "2026-12-01" } } } };
-    const err = thrown(() => new mod.OutboundOAuth("early", { outbound: cfg.outbound, tenantId: TENANT, cloud: "public", now: new Date(Date.UTC(2026, 10, 29)) }));
+    const err = thrown(() => new mod.OutboundOAuth("early", { outbound: cfg.outbound, k2Url: cfg.k2.url, tenantId: TENANT, cloud: "public", now: new Date(Date.UTC(2026, 10, 29)) }));
     expect(err).toBeInstanceOf(pulumi.RunError);
     expect((err as Error).message).toBe(
       "k2-oauth:outbound.app.secret.startDate: expected the day the outbound app is added, 2026-11-29 (the day planned) or earlier, like 2026-11-29; got '2026-12-01' (no secret exists before an outbound app's start date)",

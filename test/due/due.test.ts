@@ -248,7 +248,7 @@ describe("npm run due", () => {
       expect(r).toEqual({
         code: 2,
         out: "",
-        err: 'error: policies/config/dev.json: invalid policy config (1 problem):\n  - "entra-client-secret-expiry-advisory".warnDays: expected a whole number of at least 0, like 30; got -3\n',
+        err: 'error: policies/config/dev.json: invalid policy config (1 problem):\n  - "entra-client-secret-expiry-advisory".warnDays: expected a whole number from 0 to 365, like 30; got -3\n',
       });
     } finally {
       fs.rmSync(path.join(root, "policies", "config", "dev.json"));

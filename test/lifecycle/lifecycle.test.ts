@@ -84,7 +84,7 @@ describe("ClientApp declares what the lifecycle replays", () => {
     const k2Api = { clientId: "22222222-3333-4444-5555-666666666666", servicePrincipalObjectId: "sp", scopeId: "scope", scope: "user_impersonation" };
     const { ClientApp } = await import("../../components/clientApp");
     const days = ["2027-02-13", "2027-02-14", "2027-03-15", "2027-03-16"];
-    const apps = days.map((d) => new ClientApp(`${client.name}-${d}`, { client: { ...client, name: `r${d.replace(/-/g, "")}` }, k2Api, keyVault: VAULT, now: parseUtcDay(d)! }));
+    const apps = days.map((d) => new ClientApp(`${client.name}-${d}`, { client: { ...client, name: `r${d.replace(/-/g, "")}` }, configPath: "k2-oauth:clients[1]", k2Api, keyVault: VAULT, now: parseUtcDay(d)! }));
     await Promise.all(apps.map((a) => resolve(a.clientId)));
     await settle();
     for (const [i, d] of days.entries()) {

@@ -74,8 +74,10 @@ describe("plan --against HEAD~1", () => {
 
   it("shows the changed lifetime as changed inputs of the reporting secret and its Key Vault copy", () => {
     const changed = new Map(dev.diff?.changed.map((r) => [r.name, r.changes]));
-    expect([...changed.keys()].every((name) => name.startsWith("reporting-secret"))).toBe(true);
-    const secret = [...changed.entries()].find(([name]) => !name.endsWith("-kv"));
+    // The ClientApp's record (for the policy pack) and the reporting client's secrets; nothing else.
+    expect([...changed.keys()].every((name) => name === "reporting" || name.startsWith("reporting-secret"))).toBe(true);
+    expect(changed.get("reporting")).toEqual([{ path: "secret.lifetimeDays", kind: "changed", before: 90, after: 120 }]);
+    const secret = [...changed.entries()].find(([name]) => name !== "reporting" && !name.endsWith("-kv"));
     expect(secret).toBeDefined();
     const endDate = secret?.[1].find((c) => c.path === "endDate");
     expect(endDate).toMatchObject({ kind: "changed" });

@@ -3,7 +3,9 @@
  * through K2_OAUTH_PLAN_DATE in its process), the policy pack's clock (policies/lib/clock.ts, the same variable in the
  * pack's process) and the output all follow it; a day that is not a calendar day is a usage error naming --date.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/plan";
 import { synopsis, usageErrorText } from "../../cli/args";
 import { parsePlanArgs, PLAN_COMMAND } from "../../cli/plan/args";
@@ -16,7 +18,7 @@ import { renderText } from "../../cli/plan/render/text";
 import { planDay } from "../../components/planDay";
 import { clockFromEnvironment } from "../../policies/lib/clock";
 import { thrown } from "../helpers/thrown";
-import { captureIo, REPO_ROOT } from "./project";
+import { captureIo, exampleStack, linkedProject, REPO_ROOT, type TempProject } from "./project";
 
 describe("--date on the command line", () => {
   it("is read as given", () => {
@@ -46,19 +48,31 @@ describe("--date on the command line", () => {
   });
 });
 
+const EXPIRES_IN_31_DAYS =
+  "reporting-secret-a of reporting-app expires in 31 days and no newer secret of reporting-app stays valid beyond the 31-day warning window; add the next secret and move its consumers to it before then";
+
 describe("the dev example stack planned as of two days", () => {
   // 2027-02-14 is a rotation day of the dev stack's reporting client (90/60 days): generation 19 starts in slot b.
+  // The expiry advisory warns 31 days ahead here (the example's 30 plus one, and the rotation rule's window with it), so that the day before the rotation the
+  // expiring secret is inside the window with no newer secret: a finding only a clock at that day can produce (from
+  // today's clock that secret is months away from its end).
   let rotationDay: PlanResult;
   let dayBefore: PlanResult;
+  let project: TempProject;
 
   beforeAll(async () => {
+    const devConfig = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "policies", "config", "dev.json"), "utf8")) as Record<string, unknown>;
+    const window31 = { warnDays: 31 };
+    project = linkedProject({ dev: { ...devConfig, "entra-client-secret-expiry-advisory": window31, "entra-client-secret-rotation-overlap": window31 } });
+    project.writeStack("dev", exampleStack("dev"));
     const [a, b] = await Promise.all([
-      computePlan({ root: REPO_ROOT, stack: "dev", date: "2027-02-14" }),
-      computePlan({ root: REPO_ROOT, stack: "dev", date: "2027-02-13" }),
+      computePlan({ root: project.root, stack: "dev", date: "2027-02-14" }),
+      computePlan({ root: project.root, stack: "dev", date: "2027-02-13" }),
     ]);
     rotationDay = a.result;
     dayBefore = b.result;
   }, 180_000);
+  afterAll(() => project.remove());
 
   const inputsOf = (plan: PlanResult, name: string) => plan.resources.find((r) => r.name === name)?.inputs;
 
@@ -76,9 +90,10 @@ describe("the dev example stack planned as of two days", () => {
   });
 
   it("has the policy pack count days from that day", () => {
-    const expiry = (plan: PlanResult) => plan.policy.violations.filter((v) => v.policy === "entra-client-secret-expiry-advisory").map((v) => v.message);
-    expect(expiry(rotationDay)).toEqual(["the client secret expires in 30 days (on 2027-03-16); make sure a newer secret exists and its consumers use it before then"]);
-    expect(expiry(dayBefore)).toEqual([]);
+    const expiry = (plan: PlanResult) => plan.policy.violations.filter((v) => v.policy === "entra-client-secret-expiry-advisory").map((v) => [v.urn?.split("::").pop(), v.message]);
+    expect(expiry(dayBefore)).toEqual([["reporting-secret-a", EXPIRES_IN_31_DAYS]]);
+    // On the rotation day the expiring secret has a newer one that outlives the window: nothing to warn about.
+    expect(expiry(rotationDay)).toEqual([]);
   });
 
   it("says which day in every format, and the program warns that it is not today", () => {

@@ -51,8 +51,13 @@ function outputsDeployedOn(stack: string, day: string): string {
 }
 
 beforeAll(() => {
-  // The cloud stack warns 45 days ahead: longer than its clients' 30-day overlaps.
-  project = linkedProject({ cloud: { "entra-client-secret-expiry-advisory": { warnDays: 45 } } });
+  // The cloud stack warns 45 days ahead: longer than its clients' 30-day overlaps. The pack's rotation rule, which
+  // takes the same window, refuses such a schedule (mandatory by default); here it is lowered to advisory, so that the
+  // plan's own warning can be seen not to fail the plan.
+  const window45 = { warnDays: 45 };
+  project = linkedProject({
+    cloud: { "entra-client-secret-expiry-advisory": window45, "entra-client-secret-rotation-overlap": { ...window45, enforcementLevel: "advisory" } },
+  });
   project.writeStack("placeholder", exampleStack("dev"));
   project.writeStack(
     "discovered",

@@ -18,10 +18,13 @@ let project: TempProject;
 beforeAll(() => {
   // "strict": the dev stack with the K2 password in plain text, and a policy config no client secret can meet.
   project = linkedProject({
-    strict: { "entra-client-secret-expiry": { maxLifetimeDays: 30 } },
-    badpolicy: { "entra-client-secret-expiry": { maxLifetimeDays: "a year" } },
+    strict: { "entra-client-secret-expiry": { maxLifetime: "P30D" } },
+    badpolicy: { "entra-client-secret-expiry": { maxLifetimeDay: "P90D" }, "entra-app-ownrs": "mandatory" },
+    badvalue: { "entra-client-secret-expiry": { maxLifetime: "a year" } },
   });
   project.writeStack("badpolicy", exampleStack("dev"));
+  project.writeStack("badvalue", exampleStack("dev"));
+  project.writeStack("noconfig", exampleStack("dev"));
   project.writeStack("strict", exampleStack("dev"));
   project.writeStack(
     "plaintext",
@@ -53,7 +56,7 @@ describe("mandatory violations", () => {
       expect(v.policy).toBe("entra-client-secret-expiry");
       expect(v.policyPack).toBe("k2-oauth");
       expect(v.urn).toMatch(/azuread:index\/applicationPassword:ApplicationPassword::/);
-      expect(v.message).toMatch(/30/);
+      expect(v.message).toMatch(/longer than maxLifetime P30D allows; change k2-oauth:clients\[\d\]\.secret\.lifetimeDays$/);
     }
   });
 });
@@ -61,6 +64,29 @@ describe("mandatory violations", () => {
 const PLAINTEXT_PROBLEM =
   "  - k2-oauth:k2.admin.password: is a secret but stacks/Pulumi.plaintext.yaml holds it in plain text; remove it there, then store it encrypted with: " +
   "pulumi config set --secret --path 'k2.admin.password' --stack plaintext (a password once committed in plain text should also be changed)";
+
+describe("a stack without a policy config", () => {
+  const notice =
+    "policy config: no policies/config/noconfig.json: the policy pack runs with its defaults (the tenant, cloud, audience and K2 API are the stack's own); add the file to set levels, limits or exemptions for this stack";
+
+  it.each(["text", "markdown", "json"])("is planned with the pack's defaults and says so first (%s)", async (format) => {
+    const io = captureIo(project.root);
+    expect(await main(["--stack", "noconfig", "--format", format], io.io)).toBe(0);
+    const out = io.out();
+    if (format === "text") {
+      expect(out.split("\n")[2]).toBe(`warning: ${notice}`);
+      expect(out).toContain("Policy findings (policies, its defaults (no config file); 18 resources analysed)");
+    } else if (format === "markdown") {
+      expect(out).toContain(`> :warning: ${notice}`);
+      expect(out).toContain("_Pack `policies` with its defaults (no config file for this stack); 18 resources analysed");
+    } else {
+      const json = JSON.parse(out) as { warnings: string[]; policy: { configFile: string | null; defaults: boolean } };
+      expect(json.warnings[0]).toBe(notice);
+      expect(json.policy).toMatchObject({ configFile: null, defaults: true });
+      expect(io.err().split("\n")[0]).toBe(`warning: ${notice}`);
+    }
+  });
+});
 
 describe("exit code 2", () => {
   // The exact stderr for each invalid config: key (or file), what is expected, the value (never a secret one).
@@ -84,12 +110,23 @@ describe("exit code 2", () => {
     expect(io.err()).not.toContain(PLAINTEXT);
   });
 
-  it("for an invalid policy config, naming the file, the policy and the property", async () => {
+  it("for a policy config the pack refuses (a misspelled setting or policy), naming the file, the policy and the setting", async () => {
     const io = captureIo(project.root);
     expect(await main(["--stack", "badpolicy"], io.io)).toBe(2);
     expect(io.err()).toBe(
-      "error: policies/config/badpolicy.json: invalid policy config (1 problem):\n" +
-        '  - "entra-client-secret-expiry".maxLifetimeDays: expected a whole number from 1 to 730, like 365; got \'a year\'\n',
+      "error: policies/config/badpolicy.json: invalid policy config (2 problems):\n" +
+        '  - "entra-app-ownrs": is not a policy of k2-oauth; did you mean entra-app-owners?\n' +
+        '  - "entra-client-secret-expiry".maxLifetimeDay: unknown setting; did you mean maxLifetime?\n',
+    );
+    expect(io.out()).toBe("");
+  });
+
+  it("for a policy config value the schema refuses, quoting it", async () => {
+    const io = captureIo(project.root);
+    expect(await main(["--stack", "badvalue", "--format", "json"], io.io)).toBe(2);
+    expect(io.err()).toBe(
+      "error: policies/config/badvalue.json: invalid policy config (1 problem):\n" +
+        "  - \"entra-client-secret-expiry\".maxLifetime: expected the longest lifetime (start, or now, to end) a client secret may have, as an ISO 8601 duration in days like Entra ID's app management policy (passwordLifetime maxLifetime); at most P730D; got 'a year'\n",
     );
     expect(io.out()).toBe("");
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { k2ApiAdminConsent } from "../../policies/rules/adminConsent";
-import { applicationProps, contracts, guidFor, K2_API_CLIENT_ID, K2_API_SP_OBJECT_ID } from "./helpers/fixtures";
+import { applicationProps, clientApp, contracts, guidFor, inboundOAuth, K2_API_CLIENT_ID, K2_API_SP_OBJECT_ID } from "./helpers/fixtures";
 import { messages, runStackRule, UNKNOWN, UNKNOWN_ARRAY, urnOf, type StackInput } from "./helpers/policyHarness";
 
 const GRAPH = "00000003-0000-0000-c000-000000000000";
@@ -38,7 +38,8 @@ describe("k2-api-admin-consent", () => {
     const r = await run(client("pa", { grant: null }));
     expect(r.violations).toEqual([
       {
-        message: `pa-app requests the K2 API (${K2_API_CLIENT_ID}) scope 'user_impersonation' but has no tenant-wide admin consent for it: no delegated permission grant names its service principal (if ${K2_API_CLIENT_ID} is not the K2 API, set the policy's k2ApiClientId)`,
+        message:
+          "pa-app requests the K2 API scope 'user_impersonation' but has no tenant-wide admin consent for it: no delegated permission grant names its service principal (taken for the K2 API because it is not a Microsoft API: if it is not, pin the policy's k2ApiClientId)",
         urn: appUrn("pa"),
       },
     ]);
@@ -49,21 +50,24 @@ describe("k2-api-admin-consent", () => {
       expect.stringContaining("pa-consent consents for a single user (userObjectId is set), not for all users of the tenant"),
     ]);
     expect(messages(await run(client("pa", { grant: { claimValues: ["openid", "profile"] } })))).toEqual([
-      expect.stringContaining("pa-consent grants openid profile, not the scope 'user_impersonation'"),
+      expect.stringContaining(": pa-consent's claimValues do not include the scope 'user_impersonation' ("),
     ]);
-    expect(messages(await run(client("pa"), { scope: "access_as_user" }))).toEqual([expect.stringContaining("not the scope 'access_as_user'")]);
+    expect(messages(await run(client("pa"), { scope: "access_as_user" }))).toEqual([expect.stringContaining("pa-consent's claimValues do not include the scope 'access_as_user'")]);
     expect(messages(await run(client("pa"), { k2ApiServicePrincipalObjectId: "55555555-0000-0000-0000-000000000000" }))).toEqual([
-      expect.stringContaining(`pa-consent is on service principal ${K2_API_SP_OBJECT_ID}, not the K2 API service principal 55555555-0000-0000-0000-000000000000`),
+      expect.stringContaining("pa-consent is on another service principal than the K2 API's (55555555-0000-0000-0000-000000000000)"),
     ]);
+    expect(JSON.stringify(await run(client("pa", { grant: { claimValues: ["Mail.Read"] } })))).not.toContain("Mail.Read");
   });
 
   it("checks a declared K2 API service principal, and that grants agree when it is only looked up", async () => {
     const k2Sp: StackInput = { type: contracts.TYPE_AZUREAD_SERVICE_PRINCIPAL, name: "k2-api-sp", props: { clientId: K2_API_CLIENT_ID, objectId: K2_API_SP_OBJECT_ID } };
     expect(await run([...client("pa"), k2Sp])).toEqual({ violations: [] });
     const wrong = await run([...client("pa", { grant: { resourceServicePrincipalObjectId: "66666666-0000-0000-0000-000000000000" } }), k2Sp]);
-    expect(messages(wrong)).toEqual([expect.stringContaining(`not on the service principal of the K2 API (${K2_API_CLIENT_ID})`)]);
+    expect(messages(wrong)).toEqual([expect.stringContaining(`pa-consent is on another service principal than the one of the K2 API (${K2_API_CLIENT_ID})`)]);
     const disagree = await run([...client("pa"), ...client("reporting", { grant: { resourceServicePrincipalObjectId: "66666666-0000-0000-0000-000000000000" } })]);
-    expect(messages(disagree)).toEqual([expect.stringMatching(/^consent grants for the K2 API .* name different resource service principals/)]);
+    expect(messages(disagree)).toEqual([
+      "consent grants for the K2 API name 2 different resource service principals (pa-consent, reporting-consent); all must name the K2 API service principal. Pin the policy's k2ApiServicePrincipalObjectId to check which is right",
+    ]);
   });
 
   it("rejects an app that requests the scope but has no service principal", async () => {
@@ -114,6 +118,39 @@ describe("k2-api-admin-consent", () => {
     expect(unknownClaims).toEqual({ violations: [], undecided: expect.stringContaining("pa-consent.claimValues") });
     const unknownApi = await run(client("pa", { app: { requiredResourceAccesses: [{ resourceAppId: UNKNOWN, resourceAccesses: [] }] } }));
     expect(unknownApi.undecided).toContain("resourceAppId (whether it is the K2 API)");
+  });
+
+  it("takes the K2 API, scope and service principal from the stack's records, and names a pin that disagrees", async () => {
+    const managed = (opts: Parameters<typeof client>[1] = {}, record: Parameters<typeof clientApp>[2] = {}): StackInput[] => [
+      inboundOAuth(),
+      clientApp("pa", 0, record),
+      ...client("pa", opts).map((r) => ({ ...r, parent: "pa" })),
+    ];
+    expect(await run(managed())).toEqual({ violations: [] });
+    // The recorded K2 API service principal is checked without a pin.
+    expect(messages(await run(managed({ grant: { resourceServicePrincipalObjectId: "66666666-0000-0000-0000-000000000000" } })))).toEqual([
+      expect.stringContaining(`pa-consent is on another service principal than the K2 API's (${K2_API_SP_OBJECT_ID})`),
+    ]);
+    // Another API that is not Microsoft's is not taken for the K2 API when the stack records which one it is.
+    const other = managed({ app: { requiredResourceAccesses: [{ resourceAppId: "77777777-0000-0000-0000-000000000000", resourceAccesses: [{ id: "s", type: "Scope" }] }] }, grant: null });
+    expect(await run(other)).toEqual({ violations: [] });
+    const pinned = await run(managed(), { k2ApiClientId: "77777777-0000-0000-0000-000000000000", scope: "access_as_user" });
+    expect(messages(pinned).slice(0, 2)).toEqual([
+      'the policy config pins k2ApiClientId "77777777-0000-0000-0000-000000000000", but the stack\'s k2-oauth:k2Api.clientId differs: they describe two different set-ups; remove the pin (the stack\'s value then applies) or make them agree',
+      'the policy config pins scope "access_as_user", but the stack\'s k2-oauth:k2Api.scope differs: they describe two different set-ups; remove the pin (the stack\'s value then applies) or make them agree',
+    ]);
+    expect(pinned.violations[0].urn).toBe(urnOf(inboundOAuth()));
+  });
+
+  it("requires a ClientApp's consent to be exactly the K2 scope it requests (no more)", async () => {
+    const managed = (claimValues: unknown[]): StackInput[] => [inboundOAuth(), clientApp("pa", 0), ...client("pa", { grant: { claimValues } }).map((r) => ({ ...r, parent: "pa" }))];
+    expect(await run(managed(["user_impersonation"]))).toEqual({ violations: [] });
+    const extra = await run(managed(["user_impersonation", "Workflow.Admin"]));
+    expect(messages(extra)).toEqual([
+      "pa-app requests the K2 API scope 'user_impersonation' but has no tenant-wide admin consent for it: pa-consent's claimValues are not exactly the K2 scopes the app requests ('user_impersonation'): consent must cover what is requested and nothing more",
+    ]);
+    // A client outside this project's components: the scope must be among the claim values, more is not judged.
+    expect(await run(client("pa", { grant: { claimValues: ["user_impersonation", "Workflow.Admin"] } }))).toEqual({ violations: [] });
   });
 
   it("does not apply to stacks without app registrations", async () => {

@@ -186,12 +186,32 @@ new PolicyPack("echo-pack", {
     expect(info.policies[0].configSchema).toEqual({ properties: { limit: { type: "integer", minimum: 1, default: 5 }, label: { type: "string" } }, required: ["label"] });
   });
 
-  it("reconciles config as the CLI does (defaults, 'all', per-policy entries) and warns about unknown policy names", async () => {
+  it("reconciles config as the CLI does (defaults, 'all', per-policy entries) and passes other names on to the pack", async () => {
     await session.configure({ all: { enforcementLevel: "advisory" }, "echo-config": { label: "x" }, "no-such-policy": { enforcementLevel: "mandatory" } });
     const [finding] = await session.analyze(res("a", { b: 1, a: UNKNOWN }));
     expect(finding.level).toBe("advisory");
     expect(JSON.parse(finding.message.split("\n")[1])).toEqual({ config: { limit: 5, label: "x" }, keys: ["a", "b"] });
-    expect(logs).toContain("warning: policy config names 'no-such-policy', which is not a policy of echo-pack; ignored (as the Pulumi CLI does)");
+    expect(logs.join("\n")).not.toContain("no-such-policy");
+  });
+
+  it("refuses, as the CLI does, an entry for a name the pack does not have when it sets no level", async () => {
+    const err = await session.configure({ "echo-confg": { label: "x" } }, "policies/config/test.json").then(
+      () => new Error("configure accepted it"),
+      (e: unknown) => e as Error,
+    );
+    expect(err).toBeInstanceOf(PolicyConfigError);
+    expect(err.message).toBe(
+      [
+        "policies/config/test.json: invalid policy config (2 problems):",
+        '  - "echo-confg": is not a policy of echo-pack; did you mean echo-config? (an entry for a name the pack does not have needs an enforcementLevel, and is then the pack\'s to judge)',
+        '  - "echo-config".label: is required; expected a text value',
+      ].join("\n"),
+    );
+    const all = await session.configure({ all: { x: 1 } as never, "echo-config": { label: "x" } }).then(
+      () => undefined,
+      (e: unknown) => (e as Error).message,
+    );
+    expect(all).toBe('invalid policy config (1 problem):\n  - "all": expected an enforcement level (advisory, mandatory, remediate, disabled): "all" sets the level of every policy');
   });
 
   it("sends the resource's parent and provider reference (Analyze)", async () => {
@@ -260,20 +280,38 @@ describe("policy config files (--policy-pack-config format)", () => {
     expect(() => loadPolicyConfigFile(path.join(scratch, "missing.json"))).toThrow(`cannot read policy config ${path.join(scratch, "missing.json")}: ENOENT`);
   });
 
-  it("every stack's config file validates against the pack's schemas", async () => {
-    const { POLICIES } = await import("../../policies/registry");
-    const schemas = POLICIES.map((p) => ({
-      name: p.name,
-      enforcementLevel: p.enforcementLevel ?? "mandatory",
-      ...(p.configSchema ? { configSchema: { properties: p.configSchema.properties as Record<string, unknown>, required: p.configSchema.required ?? [] } } : {}),
-    }));
-    const dir = path.join(REPO_ROOT, "policies", "config");
-    const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json"));
-    expect(files.sort()).toEqual(["dev.json", "prod.json"]);
-    for (const file of files) {
-      const { unknownPolicies } = reconcilePolicyConfig(schemas, loadPolicyConfigFile(path.join(dir, file)));
-      expect(unknownPolicies, file).toEqual([]);
-    }
+  it("reconciles names the pack does not have into the payload (with their level) and 'all' too, as the CLI sends them", () => {
+    const schemas = [{ name: "p", enforcementLevel: "mandatory" as const, configSchema: { properties: { n: { type: "integer", default: 3 } }, required: [] } }];
+    const { config, unknownPolicies } = reconcilePolicyConfig(schemas, { all: { enforcementLevel: "advisory" }, q: { enforcementLevel: "disabled", z: 1 }, p: { n: 4 } });
+    expect(config).toEqual({
+      p: { enforcementLevel: "advisory", properties: { n: 4 } },
+      all: { enforcementLevel: "advisory", properties: {} },
+      q: { enforcementLevel: "disabled", properties: { z: 1 } },
+    });
+    expect(unknownPolicies).toEqual(["q"]);
+  });
+
+  it("words nested schema problems with the schema's own description, never the validator's", () => {
+    const schemas = [
+      {
+        name: "p",
+        enforcementLevel: "mandatory" as const,
+        configSchema: {
+          properties: {
+            list: { type: "array", items: { type: "object", additionalProperties: false, required: ["day"], properties: { day: { type: "string", pattern: "^[0-9]{4}$", description: "A year, like 2027." } } } },
+          },
+          required: [],
+        },
+      },
+    ];
+    expect(() => reconcilePolicyConfig(schemas, { p: { list: [{ day: "x" }, { other: 1 }] } }, "f.json")).toThrow(
+      [
+        "f.json: invalid policy config (3 problems):",
+        "  - \"p\".list[0].day: expected a year, like 2027; got 'x'",
+        '  - "p".list[1].day: is required; expected a year, like 2027',
+        '  - "p".list[1].other: unknown key',
+      ].join("\n"),
+    );
   });
 });
 

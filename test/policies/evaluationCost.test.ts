@@ -5,16 +5,21 @@
  * - single-type resource rules carry CrossGuard's type filter (`__pulumiType`), so the analyzer server skips them for
  *   other types before it deserializes anything;
  * - the not-applicable and undecided signals are thrown without a stack trace;
- * - stack rules link resources through indexes: their work grows linearly with the stack, not quadratically.
+ * - stack rules link resources through indexes: their work grows linearly with the stack, not quadratically;
+ * - each resource is decoded once per analyzer call, however many policies read it.
  */
 import type { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
+import { shareDecodedProperties } from "../../policies/lib/sharedDecoding";
 import { throwWithoutStack } from "../../policies/lib/signal";
 import { read, readList } from "../../policies/lib/values";
 import { POLICIES } from "../../policies/registry";
 import { k2ApiAdminConsent } from "../../policies/rules/adminConsent";
 import { appOwners } from "../../policies/rules/appOwners";
+import { appRedirectUris } from "../../policies/rules/appRedirectUris";
+import { clientSecretExpiryAdvisory } from "../../policies/rules/clientSecretExpiryAdvisory";
 import { keyVaultExpiryMatchesEntra } from "../../policies/rules/keyVaultExpiryMatches";
+import { appLeastPrivilege } from "../../policies/rules/leastPrivilege";
 import { clientSecretRotationOverlap } from "../../policies/rules/rotationOverlap";
 import { contracts, K2_API_CLIENT_ID, OWNER } from "./helpers/fixtures";
 import { UNKNOWN } from "./helpers/policyHarness";
@@ -75,7 +80,7 @@ describe("the analyzer server's own type filter", () => {
       expect(typeof filter, p.name).toBe("string");
     }
     const filtered = POLICIES.filter((p) => "validateResource" in p && (p.validateResource as { __pulumiType?: unknown }).__pulumiType !== undefined).map((p) => p.name);
-    expect(filtered.sort()).toEqual(["k2-bearer-token-audience", "k2-bearer-token-settings", "k2-bearer-token-v1-endpoints", "keyvault-client-secret-expires"]);
+    expect(filtered.sort()).toEqual(["k2-bearer-token-audience", "k2-bearer-token-settings", "k2-bearer-token-v1-endpoints", "keyvault-client-secret-content-type", "keyvault-secret-expires"]);
   });
 });
 
@@ -107,41 +112,61 @@ function counting<T>(value: T, counter: { reads: number }): T {
   }) as T;
 }
 
-/** A stack of `clients` clients as the offline plan sends it (inputs only: ids unknown, linked by dependencies). */
+/**
+ * A stack of `clients` clients as the offline plan sends it (inputs only: ids unknown, linked by dependencies), under
+ * InboundOAuth and one ClientApp per client with their records, as the program declares them.
+ */
 function planStack(clients: number, counter: { reads: number }): PolicyResource[] {
   const resources: PolicyResource[] = [];
-  const add = (type: string, name: string, props: Record<string, unknown>, dependencies: PolicyResource[]): PolicyResource => {
+  const add = (type: string, name: string, props: Record<string, unknown>, dependencies: PolicyResource[], parent?: PolicyResource): PolicyResource => {
+    const chain = parent === undefined ? type : `${parent.urn.split("::")[2]}$${type}`;
     const r = {
       type,
       name,
-      urn: `urn:pulumi:bench::k2-oauth::${type}::${name}`,
+      urn: `urn:pulumi:bench::k2-oauth::${chain}::${name}`,
       props: counting(props, counter),
       opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
       dependencies,
       propertyDependencies: {},
       isType: () => false,
       asType: () => undefined,
+      ...(parent !== undefined ? { parent } : {}),
     } as PolicyResource;
     resources.push(r);
     return r;
   };
+  const inbound = add(contracts.TYPE_INBOUND_OAUTH, "k2-oauth", { tenantId: "11111111-2222-3333-4444-555555555555", cloud: "public", audience: "https://api.k2.com/", k2Api: { clientId: K2_API_CLIENT_ID, scope: "user_impersonation" } }, []);
   for (let i = 0; i < clients; i++) {
+    const client = add(
+      contracts.TYPE_CLIENT_APP,
+      `c${i}`,
+      {
+        configPath: `k2-oauth:clients[${i}]`,
+        k2Api: { clientId: K2_API_CLIENT_ID, scope: "user_impersonation", scopeId: UNKNOWN, servicePrincipalObjectId: "0ff11e00-0000-4000-8000-000000000001" },
+        secret: { lifetimeDays: 180, rotateAfterDays: 150 },
+      },
+      [],
+      inbound,
+    );
     const app = add(
       contracts.TYPE_AZUREAD_APPLICATION,
       `c${i}-app`,
       {
         displayName: `client ${i}`,
         owners: [OWNER],
+        web: { redirectUris: [`https://c${i}.example.com/signin`], implicitGrant: { accessTokenIssuanceEnabled: false, idTokenIssuanceEnabled: false } },
         requiredResourceAccesses: [{ resourceAppId: K2_API_CLIENT_ID, resourceAccesses: [{ id: UNKNOWN, type: "Scope" }] }],
       },
       [],
+      client,
     );
-    const sp = add(contracts.TYPE_AZUREAD_SERVICE_PRINCIPAL, `c${i}-sp`, { clientId: UNKNOWN }, [app]);
+    const sp = add(contracts.TYPE_AZUREAD_SERVICE_PRINCIPAL, `c${i}-sp`, { clientId: UNKNOWN }, [app], client);
     add(
       contracts.TYPE_AZUREAD_DELEGATED_PERMISSION_GRANT,
       `c${i}-consent`,
       { servicePrincipalObjectId: UNKNOWN, resourceServicePrincipalObjectId: "0ff11e00-0000-4000-8000-000000000001", claimValues: ["user_impersonation"] },
       [sp],
+      client,
     );
     for (const slot of ["a", "b"]) {
       const password = add(
@@ -149,12 +174,14 @@ function planStack(clients: number, counter: { reads: number }): PolicyResource[
         `c${i}-secret-${slot}`,
         { applicationId: UNKNOWN, startDate: "2026-09-01T00:00:00Z", endDate: "2027-03-01T00:00:00Z" },
         [app],
+        client,
       );
       add(
         contracts.TYPE_KEYVAULT_SECRET,
         `c${i}-secret-${slot}-kv`,
         { properties: { value: UNKNOWN, contentType: contracts.CLIENT_SECRET_CONTENT_TYPE, attributes: { expires: 1803772800 } }, tags: { [contracts.TAG_KEY_ID]: UNKNOWN } },
         [password, app],
+        client,
       );
     }
   }
@@ -186,7 +213,7 @@ function readsFor(rule: StackValidationPolicy, clients: number): number {
 }
 
 describe("stack rules link resources in linear work", () => {
-  for (const rule of [k2ApiAdminConsent, clientSecretRotationOverlap, keyVaultExpiryMatchesEntra, appOwners]) {
+  for (const rule of [k2ApiAdminConsent, clientSecretRotationOverlap, clientSecretExpiryAdvisory, keyVaultExpiryMatchesEntra, appOwners, appLeastPrivilege, appRedirectUris]) {
     it(`${rule.name}: four times the clients, at most about four times the reads`, () => {
       const small = readsFor(rule, 10);
       const large = readsFor(rule, 40);
@@ -195,4 +222,38 @@ describe("stack rules link resources in linear work", () => {
       expect(large / small).toBeLessThanOrEqual(4.5);
     });
   }
+});
+
+describe("one decoding of each resource per call, shared by every policy", () => {
+  it("the analyzer server decodes each resource once per AnalyzeStack call, not once per policy (policies/lib/sharedDecoding.ts)", async () => {
+    const proto = require("@pulumi/pulumi/proto/analyzer_pb") as typeof import("@pulumi/pulumi/proto/analyzer_pb");
+    const { Struct } = require("google-protobuf/google/protobuf/struct_pb") as typeof import("google-protobuf/google/protobuf/struct_pb");
+    const decoding = require("@pulumi/policy/deserialize") as { deserializeProperties: (s: unknown, p: boolean) => unknown };
+    const original = decoding.deserializeProperties;
+    let decoded = 0;
+    decoding.deserializeProperties = (s, p) => {
+      decoded++;
+      return original(s, p);
+    };
+    expect(shareDecodedProperties()).toBe(true);
+    const server = require("@pulumi/policy/server") as { makeAnalyzeStackRpcFun: (...a: unknown[]) => (call: unknown, cb: (err: unknown, res: unknown) => void) => Promise<void> };
+    const analyzeStack = server.makeAnalyzeStackRpcFun("k2-oauth", "1.0.0", "mandatory", POLICIES);
+    const resources = Array.from({ length: 12 }, (_, i) =>
+      new proto.AnalyzerResource()
+        .setUrn(`urn:pulumi:test::k2-oauth::${contracts.TYPE_AZUREAD_APPLICATION}::app-${i}`)
+        .setType(contracts.TYPE_AZUREAD_APPLICATION)
+        .setName(`app-${i}`)
+        .setProperties(Struct.fromJavaScript({ displayName: `app ${i}`, owners: [OWNER] }))
+        .setOptions(new proto.AnalyzerResourceOptions().setCustomtimeouts(new proto.AnalyzerResourceOptions.CustomTimeouts())),
+    );
+    const request = new proto.AnalyzeStackRequest().setResourcesList(resources);
+    const stackPolicies = POLICIES.filter((p) => "validateStack" in p && typeof p.validateStack === "function" && p.enforcementLevel !== "disabled");
+    expect(stackPolicies.length).toBeGreaterThan(10);
+    await new Promise<void>((resolve, reject) => void analyzeStack({ request }, (err) => (err ? reject(err as Error) : resolve())));
+    expect(decoded).toBe(resources.length);
+    // Remediate's decoding keeps secrets wrapped: never shared.
+    const struct = Struct.fromJavaScript({ a: 1 });
+    expect(decoding.deserializeProperties(struct, true)).not.toBe(decoding.deserializeProperties(struct, true));
+    expect(decoding.deserializeProperties(struct, false)).toBe(decoding.deserializeProperties(struct, false));
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { keyVaultExpiryMatchesEntra } from "../../policies/rules/keyVaultExpiryMatches";
+import { keyVaultClientSecretContentType } from "../../policies/rules/keyVaultContentType";
 import { keyVaultSecretExpires } from "../../policies/rules/keyVaultSecretExpires";
 import { applicationProps, contracts, daysFromNow, passwordProps, rfc3339, vaultSecretProps } from "./helpers/fixtures";
 import { messages, runResourceRule, runStackRule, UNKNOWN, UNKNOWN_NUMBER, urnOf, type StackInput } from "./helpers/policyHarness";
@@ -11,40 +12,58 @@ const endSeconds = Math.floor(end.getTime() / 1000);
 
 const vault = (props: Record<string, unknown>) => ({ type: contracts.TYPE_KEYVAULT_SECRET, props });
 
-describe("keyvault-client-secret-expires", () => {
+describe("keyvault-secret-expires", () => {
   const run = (props: Record<string, unknown>) => runResourceRule(keyVaultSecretExpires, vault(props));
+  const missing = "properties.attributes.expires is not set: the secret would look valid forever; set it (epoch seconds; for a client secret copy, the secret's endDate)";
 
-  it("passes a client secret copy with an expiry", async () => {
+  it("passes a secret with an expiry", async () => {
     expect(await run(vaultSecretProps(KEY_A, endSeconds))).toEqual({ violations: [] });
+    expect(await run({ vaultName: "kv", secretName: "db-password", properties: { value: "x", attributes: { expires: endSeconds } } })).toEqual({ violations: [] });
   });
 
-  it("requires an expiry on copies recognised by content type or by tags", async () => {
+  it("requires an expiry on every Key Vault secret, a client secret copy or not", async () => {
     const noExpiry = vaultSecretProps(KEY_A, 0);
     (noExpiry.properties as Record<string, unknown>).attributes = { enabled: true };
-    const missing = "properties.attributes.expires is not set: the copy of the client secret would look valid forever; set it to the secret's endDate (epoch seconds)";
     expect(messages(await run(noExpiry))).toEqual([missing]);
-    const tagsOnly = { ...noExpiry, properties: { value: "x", attributes: {} } };
-    expect(messages(await run(tagsOnly))).toEqual([missing]);
-    const typeOnly = { ...noExpiry, tags: {} };
-    expect(messages(await run(typeOnly))).toEqual([missing]);
+    expect(messages(await run({ vaultName: "kv", secretName: "db-password", properties: { value: "x", contentType: "text/plain" }, tags: { team: "a" } }))).toEqual([missing]);
+    expect(messages(await run({ vaultName: "kv", secretName: "bare" }))).toEqual([missing]);
   });
 
-  it("rejects an expiry that is not epoch seconds", async () => {
-    expect(messages(await run(vaultSecretProps(KEY_A, 0)))).toEqual([expect.stringContaining("must be a whole number of seconds since 1970-01-01, got a number")]);
+  it("rejects an expiry that is not epoch seconds, without quoting it", async () => {
+    expect(messages(await run(vaultSecretProps(KEY_A, 0)))).toEqual(["properties.attributes.expires must be a whole number of seconds since 1970-01-01, got another number"]);
     const iso = vaultSecretProps(KEY_A, 1);
     ((iso.properties as Record<string, Record<string, unknown>>).attributes).expires = rfc3339(end);
-    expect(messages(await run(iso))).toEqual([expect.stringContaining("got a string")]);
+    expect(messages(await run(iso))).toEqual(["properties.attributes.expires must be a whole number of seconds since 1970-01-01, got a string"]);
   });
 
-  it("does not apply to other Key Vault secrets", async () => {
-    const other = await run({ vaultName: "kv", secretName: "db-password", properties: { value: "x", contentType: "text/plain" }, tags: { team: "a" } });
-    expect(other.notApplicable).toBe("the secret is not marked as a client secret copy");
-  });
-
-  it("reports unknowns as undecided: the expiry, or whether the secret is a client secret copy at all", async () => {
+  it("reports an unknown expiry as undecided", async () => {
     expect((await run(vaultSecretProps(UNKNOWN, UNKNOWN_NUMBER as unknown as number))).undecided).toContain("properties.attributes.expires");
-    const unclear = await run({ vaultName: "kv", properties: { value: "x", contentType: UNKNOWN }, tags: UNKNOWN });
-    expect(unclear.undecided).toContain("whether the secret holds a client secret");
+  });
+});
+
+describe("keyvault-client-secret-content-type", () => {
+  const run = (props: Record<string, unknown>) => runResourceRule(keyVaultClientSecretContentType, vault(props));
+
+  it("passes a tagged copy with a content type, and does not apply to other secrets", async () => {
+    expect(await run(vaultSecretProps(KEY_A, endSeconds))).toEqual({ violations: [] });
+    expect((await run({ vaultName: "kv", properties: { value: "x" }, tags: { team: "a" } })).notApplicable).toBe("the secret is not tagged as a copy of a client secret");
+    expect((await run({ vaultName: "kv", properties: { value: "x" } })).notApplicable).toBe("the secret is not tagged as a copy of a client secret");
+  });
+
+  it("requires a content type on a copy tagged k2-oauth-client or entra-key-id", async () => {
+    const expected = "properties.contentType is not set; set it to application/x-entra-client-secret so the vault says what the value is";
+    for (const tags of [{ [contracts.TAG_CLIENT]: "pa" }, { [contracts.TAG_KEY_ID]: KEY_A }]) {
+      expect(messages(await run({ vaultName: "kv", properties: { value: "x", attributes: { expires: endSeconds } }, tags }))).toEqual([expected]);
+      expect(messages(await run({ vaultName: "kv", properties: { value: "x", contentType: "" }, tags }))).toEqual([expected]);
+    }
+    expect(messages(await run({ vaultName: "kv", properties: { value: "x", contentType: 7 }, tags: { [contracts.TAG_CLIENT]: "pa" } }))).toEqual([
+      "properties.contentType must be a string, got a number",
+    ]);
+  });
+
+  it("reports unknown tags or content type as undecided", async () => {
+    expect((await run({ vaultName: "kv", properties: { value: "x" }, tags: UNKNOWN })).undecided).toContain("whether the secret is a copy of a client secret");
+    expect((await run({ vaultName: "kv", properties: { value: "x", contentType: UNKNOWN }, tags: { [contracts.TAG_CLIENT]: "pa" } })).undecided).toContain("properties.contentType");
   });
 });
 
@@ -70,8 +89,32 @@ describe("keyvault-secret-expiry-matches-entra", () => {
     const r = await runStackRule(keyVaultExpiryMatchesEntra, [password("pa-secret-a", KEY_A, end), copy("pa-secret-a-kv", vaultSecretProps(KEY_A, endSeconds + 86_400))]);
     expect(r.violations).toEqual([
       {
-        message: `pa-secret-a-kv expires at ${endSeconds + 86_400} (${rfc3339(daysFromNow(151)).slice(0, 10)}) but the client secret it copies, pa-secret-a, ends at ${endSeconds} (${rfc3339(end).slice(0, 10)}); set properties.attributes.expires to ${endSeconds}`,
+        message: "pa-secret-a-kv expires 1 day after the client secret it copies, pa-secret-a, ends; set properties.attributes.expires to that secret's endDate in epoch seconds",
         urn: urnOf({ type: contracts.TYPE_KEYVAULT_SECRET, name: "pa-secret-a-kv" }),
+      },
+    ]);
+    const early = await runStackRule(keyVaultExpiryMatchesEntra, [password("pa-secret-a", KEY_A, end), copy("pa-secret-a-kv", vaultSecretProps(KEY_A, endSeconds - 60))]);
+    expect(messages(early)).toEqual(["pa-secret-a-kv expires 60 seconds before the client secret it copies, pa-secret-a, ends; set properties.attributes.expires to that secret's endDate in epoch seconds"]);
+  });
+
+  it("requires the copy to hold its application's newest (current) secret", async () => {
+    const app: StackInput = { type: contracts.TYPE_AZUREAD_APPLICATION, name: "pa-app", props: applicationProps("pa") };
+    const appId = `/applications/${String(app.props.objectId)}`;
+    const slot = (name: string, keyId: string, start: number, endDays: number): StackInput => ({
+      type: contracts.TYPE_AZUREAD_APPLICATION_PASSWORD,
+      name,
+      props: { ...passwordProps(daysFromNow(start), daysFromNow(endDays), { applicationId: appId }), keyId },
+    });
+    const older = slot("pa-secret-a", KEY_A, -150, 30);
+    const newer = slot("pa-secret-b", KEY_B, -2, 178);
+    const copyOf = (keyId: string, endDays: number) => copy("pa-secret-kv", vaultSecretProps(keyId, Math.floor(daysFromNow(endDays).getTime() / 1000)));
+    expect(await runStackRule(keyVaultExpiryMatchesEntra, [app, older, newer, copyOf(KEY_B, 178)])).toEqual({ violations: [] });
+    const stale = await runStackRule(keyVaultExpiryMatchesEntra, [app, older, newer, copyOf(KEY_A, 30)]);
+    expect(stale.violations).toEqual([
+      {
+        message:
+          "pa-secret-kv holds pa-secret-a, not the newest client secret of its application (pa-secret-b): consumers reading the vault get the older one; point the copy (value, entra-key-id and expires) at the newest secret",
+        urn: urnOf({ type: contracts.TYPE_KEYVAULT_SECRET, name: "pa-secret-kv" }),
       },
     ]);
   });
@@ -90,7 +133,7 @@ describe("keyvault-secret-expiry-matches-entra", () => {
       props: applicationProps("app", { password: { displayName: "p", keyId: KEY_A, endDate: rfc3339(end) } }),
     };
     expect(messages(await runStackRule(keyVaultExpiryMatchesEntra, [app, copy("kv", vaultSecretProps(KEY_A, endSeconds - 1))]))).toEqual([
-      expect.stringContaining("but the client secret it copies, app, ends at"),
+      "kv expires 1 second before the client secret it copies, app, ends; set properties.attributes.expires to that secret's endDate in epoch seconds",
     ]);
   });
 
@@ -105,7 +148,7 @@ describe("keyvault-secret-expiry-matches-entra", () => {
       password("other", KEY_B, daysFromNow(10)),
       copy("kv", vaultSecretProps(UNKNOWN, endSeconds + 60), { propertyDependencies: { tags: ["pa-secret-a"] } }),
     ]);
-    expect(messages(linked)).toEqual([expect.stringContaining("kv expires at")]);
+    expect(messages(linked)).toEqual([expect.stringContaining("kv expires 60 seconds after the client secret it copies, pa-secret-a, ends")]);
     const unlinked = await runStackRule(keyVaultExpiryMatchesEntra, [previewPassword, copy("kv", vaultSecretProps(UNKNOWN, endSeconds))]);
     expect(unlinked.violations).toEqual([]);
     expect(unlinked.undecided).toContain("the client secret kv copies");

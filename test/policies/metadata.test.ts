@@ -7,9 +7,12 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { loadPolicyConfigFile, reconcilePolicyConfig } from "../../cli/analyzer/policyConfig";
 import { loadStackFile } from "../../cli/stackFile";
-import { DEFAULT_AUDIENCE, DEFAULT_SCOPE } from "../../components/config";
+import { DEFAULT_AUDIENCE, DEFAULT_SCOPE, MAX_SECRET_LIFETIME_DAYS } from "../../components/config";
 import * as packConfig from "../../policies/lib/config";
+import { packConfigProblems } from "../../policies/lib/configCheck";
+import { settingsOf } from "../../policies/lib/define";
 import { POLICIES, POLICY_PACK_NAME } from "../../policies/registry";
 import { REPO_ROOT } from "./helpers/usePolicyPack";
 
@@ -21,7 +24,7 @@ describe("policy metadata", () => {
     for (const p of POLICIES) {
       expect(p.name, p.name).toMatch(/^[a-z0-9]+(-[a-z0-9.]+)*$/);
       expect(p.description.length, p.name).toBeGreaterThan(40);
-      expect(["mandatory", "advisory"], p.name).toContain(p.enforcementLevel);
+      expect(["mandatory", "advisory", "disabled"], p.name).toContain(p.enforcementLevel);
       expect(["low", "medium", "high", "critical"], p.name).toContain(p.severity);
       expect(p.remediationSteps?.length ?? 0, p.name).toBeGreaterThan(40);
       expect(p.url, p.name).toMatch(/^https:\/\/(help\.k2\.com|learn\.microsoft\.com)\//);
@@ -45,6 +48,7 @@ describe("policy metadata", () => {
   it("uses the same defaults as the program's config model", () => {
     expect(packConfig.DEFAULT_AUDIENCE).toBe(DEFAULT_AUDIENCE);
     expect(packConfig.DEFAULT_SCOPE).toBe(DEFAULT_SCOPE);
+    expect(packConfig.ENTRA_MAX_LIFETIME).toBe(`P${MAX_SECRET_LIFETIME_DAYS}D`);
   });
 });
 
@@ -71,24 +75,46 @@ describe("pack files", () => {
       const row = readme.split("\n").find((l) => l.startsWith(`| \`${p.name}\``));
       expect(row, `README row for ${p.name}`).toBeDefined();
       expect(row, p.name).toContain(`| ${p.enforcementLevel} |`);
-      for (const key of Object.keys(p.configSchema?.properties ?? {})) expect(row, `${p.name} config ${key}`).toContain(`\`${key}\``);
-      expect(docs, p.name).toContain(`\`${p.name}\``);
+      // Every policy takes exemptions; the READMEs say so once, not in every row.
+      for (const key of Object.keys(p.configSchema?.properties ?? {}).filter((k) => k !== "exemptions")) expect(row, `${p.name} config ${key}`).toContain(`\`${key}\``);
+      const docsRow = docs.split("\n").find((l) => l.startsWith(`| \`${p.name}\` |`));
+      expect(docsRow, `docs/policies.md row for ${p.name}`).toBeDefined();
+      // Level and severity as the pack reports them, then settings, checks and the anchor checks (last column).
+      expect(docsRow, p.name).toContain(`| \`${p.name}\` | ${p.enforcementLevel} | ${p.severity} |`);
+      expect(docsRow?.split(" | ").length, p.name).toBe(6);
     }
     expect(readme).toContain(POLICY_PACK_NAME);
   });
 });
 
 describe("per-stack policy config", () => {
-  for (const stack of ["dev", "prod"]) {
-    it(`policies/config/${stack}.json names the tenant and K2 API of stacks/Pulumi.${stack}.yaml`, () => {
-      const cfg = JSON.parse(read("policies", "config", `${stack}.json`)) as Record<string, Record<string, unknown>>;
-      const { config } = loadStackFile(stack, REPO_ROOT);
-      expect(cfg["k2-bearer-token-v1-endpoints"].tenantId).toBe(config.tenantId);
-      expect(cfg["k2-bearer-token-v1-endpoints"].cloud).toBe(config.cloud ?? "public");
-      const k2Api = config.k2Api as Record<string, unknown>;
-      expect(cfg["k2-api-admin-consent"].k2ApiClientId).toBe(k2Api.clientId);
-      expect(cfg["k2-api-admin-consent"].scope).toBe(k2Api.scope ?? DEFAULT_SCOPE);
-      expect(cfg["k2-bearer-token-audience"].audience).toBe(k2Api.audience ?? DEFAULT_AUDIENCE);
+  const schemas = POLICIES.map((p) => ({
+    name: p.name,
+    enforcementLevel: p.enforcementLevel ?? "mandatory",
+    ...(p.configSchema ? { configSchema: { properties: p.configSchema.properties as Record<string, unknown>, required: p.configSchema.required ?? [] } } : {}),
+  }));
+  const files = fs.readdirSync(path.join(REPO_ROOT, "policies", "config")).filter((f) => f.endsWith(".json"));
+
+  it("holds one config per example stack", () => {
+    expect(files.sort()).toEqual(["dev.json", "prod.json"]);
+  });
+
+  for (const file of files) {
+    const stack = file.replace(/\.json$/, "");
+    it(`policies/config/${file} passes the CLI's schema check and the pack's own, for today and a year from now`, () => {
+      const { config } = reconcilePolicyConfig(schemas, loadPolicyConfigFile(path.join(REPO_ROOT, "policies", "config", file)), file, POLICY_PACK_NAME);
+      const payload = Object.fromEntries(Object.entries(config).map(([name, e]) => [name, { enforcementLevel: e.enforcementLevel, properties: e.properties }]));
+      const settings = POLICIES.map((p) => ({ name: p.name, settings: settingsOf(p) }));
+      for (const at of [new Date(), new Date(Date.now() + 366 * 86_400_000)]) expect(packConfigProblems(POLICY_PACK_NAME, settings, payload, at), at.toISOString()).toEqual([]);
+    });
+
+    it(`policies/config/${file} copies nothing from stacks/Pulumi.${stack}.yaml: the tenant and K2 API come from the stack`, () => {
+      const cfg = JSON.parse(read("policies", "config", file)) as Record<string, Record<string, unknown> | string>;
+      for (const entry of Object.values(cfg)) {
+        if (typeof entry !== "object") continue;
+        for (const pin of ["tenantId", "cloud", "audience", "k2ApiClientId", "k2ApiServicePrincipalObjectId", "scope"]) expect(entry, `${file} pins ${pin}`).not.toHaveProperty(pin);
+      }
+      expect(loadStackFile(stack, REPO_ROOT).config.tenantId).toMatch(/^[0-9a-f-]{36}$/);
     });
   }
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { resourceRule, stackRule } from "../../policies/lib/define";
 import { POLICIES } from "../../policies/registry";
 import { contracts } from "./helpers/fixtures";
-import { runRemediation, runResourceRule, runStackRule, UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_OBJECT } from "./helpers/policyHarness";
+import { runResourceRule, runStackRule, UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_OBJECT } from "./helpers/policyHarness";
 
 const TYPES = [
   contracts.TYPE_BEARER_TOKEN_RESOURCE,
@@ -42,7 +42,7 @@ const SHAPES: Array<[string, unknown]> = [
 ];
 
 const resourcePolicies = POLICIES.filter((p): p is ResourceValidationPolicy => "validateResource" in p);
-const stackPolicies = POLICIES.filter((p): p is StackValidationPolicy => "validateStack" in p);
+const stackPolicies = POLICIES.filter((p): p is StackValidationPolicy => "validateStack" in p && typeof p.validateStack === "function");
 
 describe("malformed inputs", () => {
   it("never make a resource rule fail internally", async () => {
@@ -52,16 +52,22 @@ describe("malformed inputs", () => {
           const props = value === undefined ? {} : Object.fromEntries(FIELDS.map((f) => [f, value]));
           const run = await runResourceRule(policy, { type, props });
           for (const v of run.violations) expect(v.message, `${policy.name} on ${type} with ${label}`).not.toContain("could not evaluate");
-          if (policy.remediateResource) await runRemediation(policy, { type, props });
         }
       }
     }
   });
 
-  it("never make a stack rule fail internally", async () => {
+  it("never make a stack rule, or the stack part of a resource rule, fail internally", async () => {
     for (const policy of stackPolicies) {
       for (const [label, value] of SHAPES) {
-        const resources = TYPES.map((type, i) => ({ type, name: `r${i}`, props: Object.fromEntries(FIELDS.map((f) => [f, value])), dependencies: i > 0 ? [`r${i - 1}`] : [] }));
+        // Every resource under an InboundOAuth and a ClientApp whose records are malformed too.
+        const components = [contracts.TYPE_INBOUND_OAUTH, contracts.TYPE_CLIENT_APP].map((type, i) => ({
+          type,
+          name: `c${i}`,
+          props: Object.fromEntries([...FIELDS, "configPath", "k2Api", "secret", "tenantId", "cloud", "audience"].map((f) => [f, value])),
+          ...(i > 0 ? { parent: "c0" } : {}),
+        }));
+        const resources = [...components, ...TYPES.map((type, i) => ({ type, name: `r${i}`, parent: "c1", props: Object.fromEntries(FIELDS.map((f) => [f, value])), dependencies: i > 0 ? [`r${i - 1}`] : [] }))];
         const run = await runStackRule(policy, resources);
         for (const v of run.violations) expect(v.message, `${policy.name} with ${label}`).not.toContain("could not evaluate");
       }
@@ -83,20 +89,21 @@ describe("an internal error in a rule", () => {
       ...docs,
       name: "broken",
       enforcementLevel: "mandatory",
+      settings: [],
       appliesTo: ["t:index:T"],
       check: () => {
         throw new TypeError("cannot read properties of undefined");
       },
-      remediate: () => {
-        throw new Error("boom");
-      },
     });
-    const run = await runResourceRule(broken, { type: "t:index:T", props: {} });
-    expect(run.violations).toEqual([
-      { message: "policy broken could not evaluate this input (TypeError: cannot read properties of undefined); treat it as a violation and report the problem with the policy pack" },
+    const message = "policy broken could not evaluate this input (TypeError: cannot read properties of undefined); treat it as a violation and report the problem with the policy pack";
+    expect((await runResourceRule(broken, { type: "t:index:T", props: {} })).violations).toEqual([{ message }]);
+    // In the stack part (a resource of this project's components), attributed to that resource.
+    const managed = await runStackRule(broken, [
+      { type: contracts.TYPE_INBOUND_OAUTH, name: "k2-oauth", props: {} },
+      { type: "t:index:T", name: "t", parent: "k2-oauth", props: {} },
     ]);
-    expect(await runRemediation(broken, { type: "t:index:T", props: {} })).toBeUndefined();
-    const brokenStack = stackRule({ ...docs, name: "broken-stack", enforcementLevel: "advisory", check: () => { throw new RangeError("x"); } });
+    expect(managed.violations).toEqual([{ message, urn: `urn:pulumi:test::k2-oauth::${contracts.TYPE_INBOUND_OAUTH}$t:index:T::t` }]);
+    const brokenStack = stackRule({ ...docs, name: "broken-stack", enforcementLevel: "advisory", settings: [], check: () => { throw new RangeError("x"); } });
     expect((await runStackRule(brokenStack, [])).violations[0].message).toContain("policy broken-stack could not evaluate this input (RangeError: x)");
   });
 });

@@ -36,6 +36,8 @@ export function planJson(result: PlanResult): Record<string, unknown> {
     policy: {
       packDir: result.policy.packDir,
       configFile: result.policy.configFile ?? null,
+      /** True when the stack has no policy config file and the pack ran with its defaults. */
+      defaults: result.policy.configFile === undefined,
       resourcesAnalyzed: result.policy.resourcesAnalyzed,
       violations: result.policy.violations.map((v) => ({
         policy: v.policy,

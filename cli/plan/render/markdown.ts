@@ -158,7 +158,7 @@ export function renderMarkdown(result: PlanResult): string {
   }
 
   out.push("#### Policy findings", "");
-  const config = result.policy.configFile !== undefined ? ` with \`${result.policy.configFile}\`` : "";
+  const config = result.policy.configFile !== undefined ? ` with \`${result.policy.configFile}\`` : " with its defaults (no config file for this stack)";
   out.push(`_Pack \`${result.policy.packDir}\`${config}; ${result.policy.resourcesAnalyzed} resources analysed over the CrossGuard analyzer protocol._`, "");
   if (result.policy.violations.length === 0) {
     out.push("No policy violations.", "");

@@ -86,7 +86,7 @@ export function renderText(result: PlanResult, opts: { color: boolean }): string
   out.push(...checkLines(result, paint), "");
 
   const counts = countViolations(result.policy.violations);
-  const pack = `${result.policy.packDir}${result.policy.configFile !== undefined ? `, config ${result.policy.configFile}` : ""}`;
+  const pack = `${result.policy.packDir}, ${result.policy.configFile !== undefined ? `config ${result.policy.configFile}` : "its defaults (no config file)"}`;
   out.push(paint("heading", `Policy findings (${pack}; ${result.policy.resourcesAnalyzed} resources analysed)`));
   if (result.policy.violations.length === 0) out.push(paint("ok", "  no policy violations"));
   for (const level of ["mandatory", "advisory"] as const) {

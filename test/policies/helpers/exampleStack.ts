@@ -20,7 +20,9 @@ export const MOCK_SECRET_MARKER = "mock-client-secret-value";
 export interface RecordedResource {
   type: string;
   name: string;
+  /** As the engine writes it: every ancestor's type in the qualified type. */
   urn: string;
+  parent?: string;
   inputs: Record<string, unknown>;
   state: Record<string, unknown>;
 }
@@ -34,6 +36,13 @@ export async function runExampleStack(stackName: string, project = "k2-oauth"): 
   const stack = loadStackFile(stackName, REPO_ROOT);
   const config = validateStackConfig(stack.config);
   const resources: RecordedResource[] = [];
+  /** Each registration's parent URN, read from the request before the mocks see it (they are not told). */
+  const parents = new Map<string, string>();
+  const urnOf = (type: string, name: string): { urn: string; parent?: string } => {
+    const parent = parents.get(`${type}::${name}`);
+    if (parent === undefined || parent === "") return { urn: resourceUrn({ stack: stackName, project, type, name }) };
+    return { urn: resourceUrn({ stack: stackName, project, type, name, parentType: parent.split("::")[2] }), parent };
+  };
   pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
@@ -55,7 +64,7 @@ export async function runExampleStack(stackName: string, project = "k2-oauth"): 
             state.value = secret(`${MOCK_SECRET_MARKER}-${args.name}`);
             break;
         }
-        resources.push({ type: args.type, name: args.name, urn: resourceUrn({ stack: stackName, project, type: args.type, name: args.name }), inputs, state });
+        resources.push({ type: args.type, name: args.name, ...urnOf(args.type, args.name), inputs, state });
         return { id, state };
       },
       call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
@@ -64,6 +73,14 @@ export async function runExampleStack(stackName: string, project = "k2-oauth"): 
           return { tenantId: config.tenantId, clientId: guidFor("deployer/client"), objectId: guidFor("deployer/object"), subscriptionId: guidFor("deployer/subscription") };
         }
         if (args.token === contracts.TYPE_AZUREAD_GET_SERVICE_PRINCIPAL) {
+          const clientId = (args.inputs as { clientId?: string }).clientId ?? "";
+          if (clientId !== config.k2Api.clientId) {
+            // An outbound service (k2-oauth:outbound): ASSUMPTION: it offers every permission value the stack asks for,
+            // as scopes and as app roles (as in a working tenant).
+            const values = (config.outbound?.resources ?? []).filter((r) => r.resourceAppId === clientId).flatMap((r) => r.permissions);
+            const offered = values.map((value) => ({ id: guidFor(`${clientId}/${value}`), value, enabled: true }));
+            return { id: guidFor(`${clientId}/sp`), objectId: guidFor(`${clientId}/sp`), clientId, displayName: "outbound service", oauth2PermissionScopes: offered, appRoles: offered };
+          }
           // ASSUMPTION: the K2 API service principal offers the configured delegated scope (as in a working tenant).
           return {
             id: K2_API_SP_OBJECT_ID,
@@ -82,6 +99,12 @@ export async function runExampleStack(stackName: string, project = "k2-oauth"): 
     stackName,
     false,
   );
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: { getType(): string; getName(): string; getParent(): string }, cb: unknown): unknown };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    parents.set(`${req.getType()}::${req.getName()}`, req.getParent());
+    return register(req, cb);
+  };
   pulumi.runtime.setAllConfig(stack.engineConfig, stack.secretKeys);
   await import("../../../index");
   // Registrations complete asynchronously: wait until no new resource has appeared for a few turns of the event loop.
@@ -99,9 +122,9 @@ export async function runExampleStack(stackName: string, project = "k2-oauth"): 
 }
 
 export function asAnalyzeInput(r: RecordedResource): AnalyzerResource {
-  return { urn: r.urn, type: r.type, name: r.name, properties: r.inputs };
+  return { urn: r.urn, type: r.type, name: r.name, properties: r.inputs, ...(r.parent !== undefined ? { parent: r.parent } : {}) };
 }
 
 export function asStackResource(r: RecordedResource): AnalyzerResource {
-  return { urn: r.urn, type: r.type, name: r.name, properties: r.state };
+  return { urn: r.urn, type: r.type, name: r.name, properties: r.state, ...(r.parent !== undefined ? { parent: r.parent } : {}) };
 }

@@ -37,9 +37,28 @@ export function exampleStackSuite(stackName: string): void {
       }
     });
 
-    it("has no mandatory violation, per resource or for the stack", () => {
-      const mandatory = [...perResource, ...stackFindings].filter((f) => f.level === "mandatory");
-      expect(mandatory).toEqual([]);
+    it("has no mandatory violation, per resource or for the stack, and no advisory noise either", () => {
+      // The one advisory by design: a delegated outbound resource (k2-oauth:outbound) and its 90-day token (KB002999).
+      const findings = [...perResource, ...stackFindings];
+      const delegated = findings.filter((f) => f.policyName === "k2-outbound-delegated-token-expiry");
+      expect(findings.filter((f) => !delegated.includes(f))).toEqual([]);
+      expect(delegated.map((f) => [f.level, f.urn])).toEqual(
+        resources.filter((r) => r.type === contracts.TYPE_OAUTH_RESOURCE && r.inputs.parameters !== undefined).map((r) => ["advisory", r.urn]),
+      );
+    });
+
+    it("checks this project's resources with the stack (AnalyzeStack), not on their own (Analyze)", () => {
+      // The outbound side (k2-oauth:outbound) is checked by stack rules, under its own component.
+      const outbound = resources.filter((r) => r.type === contracts.TYPE_OUTBOUND_OAUTH || r.urn.includes(`::${contracts.TYPE_OUTBOUND_OAUTH}$`));
+      const managed = resources.filter((r) => r.parent !== undefined && r.type !== contracts.TYPE_CLIENT_APP && !outbound.includes(r));
+      // Besides the components themselves, only the stack's pinned providers stand outside InboundOAuth.
+      const providers = resources.filter((r) => r.type.startsWith("pulumi:providers:"));
+      expect(providers.map((r) => [r.type, r.parent])).toEqual([
+        ["pulumi:providers:azuread", undefined],
+        ["pulumi:providers:azure-native", undefined],
+      ]);
+      expect(managed.length).toBe(resources.length - 1 - providers.length - resources.filter((r) => r.type === contracts.TYPE_CLIENT_APP).length - outbound.length);
+      for (const r of managed) expect(r.urn, r.name).toMatch(/::k2oauth:index:InboundOAuth\$/);
     });
 
     it("leaves nothing undecided: every value the rules need is known after the run", () => {
@@ -53,7 +72,8 @@ export function exampleStackSuite(stackName: string): void {
         r.type === contracts.TYPE_AZUREAD_DELEGATED_PERMISSION_GRANT ? { ...r, properties: { ...r.properties, claimValues: ["openid"] } } : r,
       );
       const findings = await pack.session.analyzeStack(broken);
-      const apps = resources.filter((r) => r.type === contracts.TYPE_AZUREAD_APPLICATION).map((r) => r.urn);
+      // The K2 clients' apps (the outbound app requests no K2 API scope).
+      const apps = resources.filter((r) => r.type === contracts.TYPE_AZUREAD_APPLICATION && !r.urn.includes(`::${contracts.TYPE_OUTBOUND_OAUTH}$`)).map((r) => r.urn);
       expect(findings.filter((f) => f.level === "mandatory" && f.policyName === "k2-api-admin-consent").map((f) => f.urn).sort()).toEqual(apps.sort());
       // The vault secret's `properties` hold the secret value, so the whole object travels as a Pulumi secret.
       const expireEarly = (p: unknown): unknown =>
@@ -63,10 +83,25 @@ export function exampleStackSuite(stackName: string): void {
         .map((r) => (r.type === contracts.TYPE_KEYVAULT_SECRET ? { ...r, properties: { ...r.properties, properties: expireEarly(r.properties.properties) } } : r));
       const copies = resources.filter((r) => r.type === contracts.TYPE_KEYVAULT_SECRET).length;
       expect((await pack.session.analyzeStack(shifted)).filter((f) => f.policyName === "keyvault-secret-expiry-matches-entra")).toHaveLength(copies);
-      const bearer = resources.find((r) => r.type === contracts.TYPE_BEARER_TOKEN_RESOURCE)!;
-      const v2 = { ...bearer.inputs, tokenEndpoint: String(bearer.inputs.tokenEndpoint).replace("/oauth2/token", "/oauth2/v2.0/token") };
-      const findings2 = await pack.session.analyze({ ...asAnalyzeInput(bearer), properties: v2 });
-      expect(findings2.filter((f) => f.level === "mandatory").map((f) => f.policyName)).toEqual(["k2-bearer-token-v1-endpoints"]);
+      const v2 = resources.map(asStackResource).map((r) =>
+        r.type === contracts.TYPE_BEARER_TOKEN_RESOURCE ? { ...r, properties: { ...r.properties, tokenEndpoint: String(r.properties.tokenEndpoint).replace("/oauth2/token", "/oauth2/v2.0/token") } } : r,
+      );
+      const findings2 = (await pack.session.analyzeStack(v2)).filter((f) => f.level === "mandatory");
+      expect(findings2.map((f) => [f.policyName, f.message.split("\n")[1]])).toEqual([
+        [
+          "k2-bearer-token-v1-endpoints",
+          "tokenEndpoint is a v2.0 endpoint; K2 needs the v1 form https://<login host>/{tenantId}/oauth2/token (remove the v2.0 segment); change k2-oauth:tenantId and k2-oauth:cloud",
+        ],
+      ]);
+      // The client's redirect URIs, named by their stack config key.
+      const client = resources.find((r) => r.type === contracts.TYPE_CLIENT_APP)!;
+      const unsafe = resources.map(asStackResource).map((r) =>
+        r.type === contracts.TYPE_AZUREAD_APPLICATION && r.parent === client.urn
+          ? { ...r, properties: { ...r.properties, web: { ...(r.properties.web as object), redirectUris: ["https://k2-test.azurewebsites.net/signin"] } } }
+          : r,
+      );
+      const redirect = (await pack.session.analyzeStack(unsafe)).filter((f) => f.policyName === "entra-app-redirect-uris");
+      expect(redirect.map((f) => [f.level, f.message.split("\n")[1].split("; change ")[1]])).toEqual([["mandatory", `${String(client.inputs.configPath)}.redirectUris[0]`]]);
     });
 
     it("never prints a client secret", () => {

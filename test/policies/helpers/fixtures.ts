@@ -1,12 +1,15 @@
 /** Resource inputs that pass every rule, for tests to break one field at a time. Placeholder ids only. */
 import * as contracts from "../../../components/contracts";
 import { bearerTokenResourceInputs } from "../../helpers/bearerTokenInputs";
-import { K2_API_CLIENT_ID } from "../../helpers/testTenant";
+import { AUDIENCE, K2_API_CLIENT_ID, TENANT } from "../../helpers/testTenant";
+import type { StackInput } from "./policyHarness";
 
 export { K2_API_CLIENT_ID, TENANT } from "../../helpers/testTenant";
 export const OTHER_TENANT = "99999999-8888-7777-6666-555555555555";
 export const K2_API_SP_OBJECT_ID = "99999999-0000-0000-0000-000000000001";
 export const OWNER = "33333333-4444-5555-6666-777777777777";
+/** The id of the K2 API's delegated scope in the test tenant (its ClientApps record it). */
+export const K2_SCOPE_ID = "99999999-0000-0000-0000-0000000000aa";
 /** The instant the tests evaluate dates against (policies/lib/clock.ts setClock). */
 export const NOW = new Date("2026-11-23T12:00:00Z");
 
@@ -43,7 +46,7 @@ export function applicationProps(name: string, overrides: Record<string, unknown
       redirectUris: ["https://global.consent.azure-apim.net/redirect"],
       implicitGrant: { accessTokenIssuanceEnabled: false, idTokenIssuanceEnabled: false },
     },
-    requiredResourceAccesses: [{ resourceAppId: K2_API_CLIENT_ID, resourceAccesses: [{ id: "99999999-0000-0000-0000-0000000000aa", type: "Scope" }] }],
+    requiredResourceAccesses: [{ resourceAppId: K2_API_CLIENT_ID, resourceAccesses: [{ id: K2_SCOPE_ID, type: "Scope" }] }],
     clientId: guidFor(`${name}/client`),
     objectId: guidFor(`${name}/object`),
     ...overrides,
@@ -66,3 +69,27 @@ export function vaultSecretProps(keyId: string, expires: number, overrides: Reco
 }
 
 export { contracts };
+
+/** This project's InboundOAuth component as AnalyzeStack sees it: its record of the stack's expectations. */
+export function inboundOAuth(overrides: Partial<contracts.InboundOAuthRecord> = {}): StackInput {
+  return {
+    type: contracts.TYPE_INBOUND_OAUTH,
+    name: "k2-oauth",
+    props: { tenantId: TENANT, cloud: "public", audience: AUDIENCE, k2Api: { clientId: K2_API_CLIENT_ID, scope: "user_impersonation" }, ...overrides },
+  };
+}
+
+/** A ClientApp component (child of inboundOAuth()) with its record: config key, K2 API scope, schedule. */
+export function clientApp(name: string, index: number, overrides: Partial<contracts.ClientAppRecord> = {}): StackInput {
+  return {
+    type: contracts.TYPE_CLIENT_APP,
+    name,
+    parent: "k2-oauth",
+    props: {
+      configPath: `k2-oauth:clients[${index}]`,
+      k2Api: { clientId: K2_API_CLIENT_ID, scope: "user_impersonation", scopeId: K2_SCOPE_ID, servicePrincipalObjectId: K2_API_SP_OBJECT_ID },
+      secret: { lifetimeDays: 180, rotateAfterDays: 150 },
+      ...overrides,
+    },
+  };
+}

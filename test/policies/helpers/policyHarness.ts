@@ -24,8 +24,10 @@ export const UNKNOWN_BOOL = "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7";
 export const UNKNOWN_NUMBER = "3eeb2bf0-c639-47a8-9e75-3b44932eb421";
 
 export interface RuleRun {
-  /** Violation messages without the policy description prefix CrossGuard adds on the wire. */
+  /** Violation messages (at the policy's level) without the policy description prefix CrossGuard adds on the wire. */
   violations: Array<{ message: string; urn?: string }>;
+  /** Findings the rule reported at advisory level whatever its own (exempted findings, notes about exemptions). */
+  advisories?: Array<{ message: string; urn?: string }>;
   /** The advisory "undecided" note, when the rule could not decide something. */
   undecided?: string;
   notApplicable?: string;
@@ -41,11 +43,27 @@ function clone<T>(value: T): T {
   return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
 
+/** The object form of reportViolation (@pulumi/policy server.js): a level of the policy's choosing. */
+interface ReportArgs {
+  message: string;
+  urn?: string;
+  description?: string;
+  enforcementLevel?: string;
+}
+
 async function collect(run: (report: ReportViolation) => unknown): Promise<RuleRun> {
   const result: RuleRun = { violations: [] };
-  const report: ReportViolation = (message: string, urn?: string) => {
-    result.violations.push(urn === undefined ? { message } : { message, urn });
-  };
+  const report = ((message: string | ReportArgs, urn?: string) => {
+    if (typeof message === "string") {
+      result.violations.push(urn === undefined ? { message } : { message, urn });
+      return;
+    }
+    // As the server: the object's own message (this pack puts the description first, as the string form does).
+    const text = message.description !== undefined && message.message.startsWith(`${message.description}\n`) ? message.message.slice(message.description.length + 1) : message.message;
+    const entry = message.urn === undefined ? { message: text } : { message: text, urn: message.urn };
+    if (message.enforcementLevel === "advisory") (result.advisories ??= []).push(entry);
+    else result.violations.push(entry);
+  }) as ReportViolation;
   try {
     await run(report);
   } catch (e) {
@@ -109,24 +127,32 @@ export interface StackInput {
   type: string;
   name: string;
   props: Record<string, unknown>;
+  /** Name of the parent resource (for URNs and this project's component records). */
+  parent?: string;
   /** Names of resources this one depends on. */
   dependencies?: string[];
   /** Per top-level property, names of the resources its value came from. */
   propertyDependencies?: Record<string, string[]>;
 }
 
-export function urnOf(r: { type: string; name: string }): string {
-  return `urn:pulumi:test::k2-oauth::${r.type}::${r.name}`;
+/** The URN of a resource; `ancestors` are the types of its parents, outermost first (as the engine writes them). */
+export function urnOf(r: { type: string; name: string }, ancestors: readonly string[] = []): string {
+  return `urn:pulumi:test::k2-oauth::${[...ancestors, r.type].join("$")}::${r.name}`;
 }
 
 /** Validates a stack with a stack policy. Dependencies are given by resource name. */
 export function runStackRule(policy: StackValidationPolicy, inputs: StackInput[], config: Record<string, unknown> = {}): Promise<RuleRun> {
   const byName = new Map<string, PolicyResource>();
+  const inputsByName = new Map(inputs.map((r) => [r.name, r]));
+  const ancestors = (r: StackInput): string[] => {
+    const parent = r.parent === undefined ? undefined : inputsByName.get(r.parent);
+    return parent === undefined ? [] : [...ancestors(parent), parent.type];
+  };
   const resources: PolicyResource[] = inputs.map((r) => {
     const res: PolicyResource = {
       type: r.type,
       name: r.name,
-      urn: urnOf(r),
+      urn: urnOf(r, ancestors(r)),
       props: unknownCheckingProxy(clone(r.props)),
       opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
       dependencies: [],
@@ -143,6 +169,7 @@ export function runStackRule(policy: StackValidationPolicy, inputs: StackInput[]
     return found;
   };
   inputs.forEach((r, i) => {
+    if (r.parent !== undefined) resources[i].parent = find(r.parent);
     resources[i].dependencies = (r.dependencies ?? []).map(find);
     resources[i].propertyDependencies = Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, names]) => [k, names.map(find)]));
   });

@@ -1,0 +1,62 @@
+/**
+ * This project's components as the pack sees them: a resource belongs to them when its URN names an InboundOAuth or
+ * ClientApp ancestor (the URN's qualified type lists every ancestor's type: `k2oauth:index:InboundOAuth$
+ * k2oauth:index:ClientApp$azuread:index/application:Application`). Their records (components/contracts.ts: the
+ * stack's expectations, the client's config key and schedule) are read from the ancestors themselves, which only
+ * AnalyzeStack sees; so rules check these resources there, where they can name the stack config key to change.
+ */
+import type { PolicyResource } from "@pulumi/policy";
+import { CLIENT_CONFIG_KEYS, TYPE_CLIENT_APP, TYPE_INBOUND_OAUTH } from "../../components/contracts";
+import { read, type Read } from "./values";
+
+/** The types of a URN's qualified type: the ancestors' types first, the resource's own last. */
+export function urnTypes(urn: string): string[] {
+  const parts = urn.split("::");
+  return parts.length < 4 ? [] : parts[2].split("$");
+}
+
+/** Whether the resource belongs to an InboundOAuth or ClientApp component (by the types its URN names). */
+export function isComponentManaged(urn: string): boolean {
+  const ancestors = urnTypes(urn).slice(0, -1);
+  return ancestors.includes(TYPE_INBOUND_OAUTH) || ancestors.includes(TYPE_CLIENT_APP);
+}
+
+/** The components a managed resource belongs to, as found among the stack's resources. */
+export interface Components {
+  /** The nearest ClientApp ancestor (its props are the client's record). */
+  client: PolicyResource | undefined;
+  /** The nearest InboundOAuth ancestor (its props are the stack's expectations). */
+  inbound: PolicyResource | undefined;
+}
+
+export const NO_COMPONENTS: Components = { client: undefined, inbound: undefined };
+
+export function componentsOf(resource: PolicyResource): Components {
+  let client: PolicyResource | undefined;
+  let inbound: PolicyResource | undefined;
+  for (let at = resource.parent; at !== undefined && (client === undefined || inbound === undefined); at = at.parent) {
+    if (at.type === TYPE_CLIENT_APP) client ??= at;
+    else if (at.type === TYPE_INBOUND_OAUTH) inbound ??= at;
+  }
+  return { client, inbound };
+}
+
+/** A value a component records (`tenantId`, `k2Api.scopeId`); known `undefined` without the component. */
+export function recorded(component: PolicyResource | undefined, path: string): Read {
+  return component === undefined ? { known: true, value: undefined } : read(component.props, path);
+}
+
+/**
+ * The stack config key of a client setting, like `k2-oauth:clients[0].redirectUris`, from the ClientApp's recorded
+ * `configPath`; undefined when the resource has no ClientApp or it records none.
+ */
+export function clientConfigKey(components: Components, key: keyof typeof CLIENT_CONFIG_KEYS): string | undefined {
+  const path = recorded(components.client, "configPath");
+  return path.known && typeof path.value === "string" && path.value !== "" ? `${path.value}.${CLIENT_CONFIG_KEYS[key]}` : undefined;
+}
+
+/** `; change k2-oauth:clients[0].owners` (several keys joined by "and"), or "" when no key is known. */
+export function changeHint(key: string | readonly string[] | undefined): string {
+  const keys = key === undefined ? [] : typeof key === "string" ? [key] : key;
+  return keys.length === 0 ? "" : `; change ${keys.join(" and ")}`;
+}
