@@ -104,6 +104,30 @@ export function exampleStackSuite(stackName: string): void {
       expect(redirect.map((f) => [f.level, f.message.split("\n")[1].split("; change ")[1]])).toEqual([["mandatory", `${String(client.inputs.configPath)}.redirectUris[0]`]]);
     });
 
+    it("through the analyzer protocol, refuses an outbound K2 resource whose redirect_uri differs in case from the app's, or that holds another app's secret", async () => {
+      const k2 = resources.filter((r) => r.type === contracts.TYPE_OAUTH_RESOURCE);
+      if (k2.length === 0) return; // a stack without k2-oauth:outbound
+      const cased = resources.map(asStackResource).map((r) => {
+        if (r.type !== contracts.TYPE_OAUTH_RESOURCE) return r;
+        const parameters = r.properties.parameters as Record<string, Record<string, string>>;
+        const upper = Object.fromEntries(Object.entries(parameters.redirect_uri).map(([leg, v]) => [leg, v.replace("/identity/", "/Identity/")]));
+        return { ...r, properties: { ...r.properties, parameters: { ...parameters, redirect_uri: upper } } };
+      });
+      const found = (await pack.session.analyzeStack(cased)).filter((f) => f.policyName === "k2-outbound-redirect-uri");
+      expect(found.map((f) => [f.level, f.urn])).toEqual([
+        ["mandatory", k2[0].urn],
+        ["mandatory", k2[0].urn],
+      ]);
+      // A K2 client's secret instead of the outbound app's own.
+      const foreign = resources.find((r) => r.type === contracts.TYPE_AZUREAD_APPLICATION_PASSWORD && !r.urn.includes(`::${contracts.TYPE_OUTBOUND_OAUTH}$`))!;
+      const stale = resources.map(asStackResource).map((r) => (r.type === contracts.TYPE_OAUTH_RESOURCE ? { ...r, properties: { ...r.properties, clientSecret: foreign.state.value } } : r));
+      const secretFindings = (await pack.session.analyzeStack(stale)).filter((f) => f.policyName === "k2-outbound-client-secret-current");
+      expect(secretFindings.map((f) => [f.level, f.message.split("\n")[1]])).toEqual([
+        ["mandatory", `${k2[0].name}: clientSecret does not come from a client secret (ApplicationPassword) of the outbound app, so it never rotates; let OutboundOAuth set it`],
+      ]);
+      expect(JSON.stringify(secretFindings)).not.toContain(MOCK_SECRET_MARKER);
+    });
+
     it("never prints a client secret", () => {
       const text = JSON.stringify([perResource, stackFindings]) + pack.logs.join("\n");
       expect(text).not.toContain(MOCK_SECRET_MARKER);
