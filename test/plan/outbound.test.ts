@@ -12,10 +12,10 @@ import { renderText } from "../../cli/plan/render/text";
 import { TYPE_OAUTH_RESOURCE, TYPE_OUTBOUND_OAUTH } from "../../components/contracts";
 import { REPO_ROOT } from "./project";
 
-// The dev stack's outbound app joined on 2026-11-16 with 180/150 days: generation 0 (slot a) until 2027-05-15, and
-// generation 1 (slot b) from the rotation day 2027-04-15.
-const BEFORE = "2027-04-14";
-const ROTATION = "2027-04-15";
+// The dev stack's outbound app joined on 2026-01-01 with 180/150 days: generation 2 (slot a) from 2026-10-28 until
+// 2027-04-26, and generation 3 (slot b) from the rotation day 2027-03-27.
+const BEFORE = "2027-03-26";
+const ROTATION = "2027-03-27";
 const plans: Record<string, PlanResult> = {};
 
 beforeAll(async () => {
