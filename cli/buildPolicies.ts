@@ -10,13 +10,14 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { shrinkwrapFor, type Lockfile } from "./packShrinkwrap";
 import { defineCommand, readCommandLine, type CommandOutput } from "./args";
 
 export const DEFAULT_OUT = path.join("dist", "policy-pack");
 /** The packages the pack loads at run time: its only dependencies, never bundled. */
 export const PACK_DEPENDENCIES = ["@pulumi/policy", "@pulumi/pulumi"] as const;
 /** What the build writes (and, on a new build, replaces). */
-export const BUILT_FILES = ["PulumiPolicy.yaml", "package.json", "index.js"] as const;
+export const BUILT_FILES = ["PulumiPolicy.yaml", "package.json", "npm-shrinkwrap.json", "index.js"] as const;
 
 export const BUILD_POLICIES_COMMAND = defineCommand({
   script: "build:policies",
@@ -100,6 +101,13 @@ export async function buildPolicyPack(opts: { root: string; out: string }): Prom
     dependencies: manifest.dependencies,
   };
   fs.writeFileSync(path.join(out, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
+  let shrinkwrap: object;
+  try {
+    shrinkwrap = shrinkwrapFor(pkg, JSON.parse(fs.readFileSync(path.join(opts.root, "package-lock.json"), "utf8")) as Lockfile);
+  } catch (err) {
+    throw new BuildError(`could not write npm-shrinkwrap.json from package-lock.json: ${(err as Error).message}`);
+  }
+  fs.writeFileSync(path.join(out, "npm-shrinkwrap.json"), `${JSON.stringify(shrinkwrap, null, 2)}\n`);
   const project = fs.readFileSync(path.join(opts.root, "policies", "PulumiPolicy.yaml"), "utf8");
   const description = /^description:.*$/m.exec(project)?.[0];
   fs.writeFileSync(

@@ -85,7 +85,7 @@ export function decide(args: { root: string; stack: string; outputs: string; dat
   const deployed = deployedSecretsOf(loadStackOutputs(path.resolve(args.root, args.outputs), args.outputs));
   const date = args.date ?? isoDay(new Date());
   const day = parseUtcDay(date) ?? new Date();
-  const { warnDays } = expiryWarnDays(args.root, args.stack);
+  const { warnDays } = expiryWarnDays(args.root, args.stack, day);
   // The clients and the outbound app alike.
   const owners = secretOwners(parsed.config);
   const result = dueReasons(owners, deployed, day, warnDays);

@@ -143,6 +143,7 @@ const REQUEST_FIELDS_READ = [
   "Deletebeforereplacedefined",
   "AdditionalsecretoutputsList",
   "Customtimeouts",
+  "Importid",
 ];
 const RESPONSE_GETTERS_ANSWERED = ["getId", "getObject", "getPropertydependenciesMap", "getResult", "getUnknown", "getUrn"];
 

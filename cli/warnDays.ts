@@ -30,15 +30,19 @@ export function advisorySchema(): PolicySchemaInfo {
   return { name: EXPIRY_ADVISORY_POLICY, enforcementLevel: "advisory", configSchema: { ...configSchemaOf([...ADVISORY_SETTINGS]), required: [] } };
 }
 
-/** Throws PolicyConfigError (cli/analyzer/policyConfig.ts) for a file that is not valid, or a warnDays out of range. */
-export function expiryWarnDays(root: string, stack: string): WarnDays {
+/**
+ * Throws PolicyConfigError (cli/analyzer/policyConfig.ts) for a file that is not valid, or a warnDays out of range.
+ * `at`: the day planned (`--date` of due and the plan; default now), which bounds an exemption's `expires` to one
+ * year ahead as the pack's clock does on that day.
+ */
+export function expiryWarnDays(root: string, stack: string, at: Date = new Date()): WarnDays {
   const file = path.join(root, "policies", "config", `${stack}.json`);
   const given = fs.existsSync(file) ? loadPolicyConfigFile(file, path.relative(root, file).split(path.sep).join("/")) : undefined;
   const label = given === undefined ? undefined : path.relative(root, file).split(path.sep).join("/");
   const entry = given?.[EXPIRY_ADVISORY_POLICY];
   const { config } = reconcilePolicyConfig([advisorySchema()], entry === undefined ? {} : { [EXPIRY_ADVISORY_POLICY]: entry }, label);
   const { properties } = config[EXPIRY_ADVISORY_POLICY];
-  const problems = policyConfigProblems({ name: EXPIRY_ADVISORY_POLICY, settings: ADVISORY_SETTINGS }, properties, new Date());
+  const problems = policyConfigProblems({ name: EXPIRY_ADVISORY_POLICY, settings: ADVISORY_SETTINGS }, properties, at);
   if (problems.length > 0) throw new PolicyConfigError(`${label !== undefined ? `${label}: ` : ""}${formatConfigProblems(problems)}`);
   return { warnDays: properties.warnDays as number, file: label };
 }

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_BEARER_TOKEN_RESOURCE_NAME, type StackConfig } from "./config";
 import type { V1Endpoints } from "./entra";
-import { BEARER_TOKEN_RESOURCE_TYPE } from "./k2/bearerTokenChecks";
+import { declaredBearerToken } from "./k2/declaration";
 import { makeBearerTokenProvider, type BearerTokenInputs } from "./k2/bearerTokenProvider";
 import type { ManagementSettings } from "./k2/management";
 import { DEFAULT_SMARTOBJECT_MAPPING, defaultSmartObjectServicesUrl, loadSmartObjectMappingFile, type SmartObjectMapping } from "./k2/mapping";
@@ -140,17 +140,18 @@ export function declareK2Side(
       parent,
     );
   }
+  const { fields } = declaredBearerToken(resourceName, endpoints, config.k2Api.audience);
   const resource = new BearerTokenResource(
     "k2-bearer-token",
     {
       k2Url: config.k2.url,
-      resourceName,
-      resourceType: BEARER_TOKEN_RESOURCE_TYPE,
-      authorizationEndpoint: endpoints.authorizationEndpoint,
-      tokenEndpoint: endpoints.tokenEndpoint,
-      refreshTokenEndpoint: "",
-      metadataEndpoint: endpoints.metadataEndpoint,
-      useHostServerAuthorizationEndpoint: false,
+      resourceName: fields.name,
+      resourceType: fields.resourceType,
+      authorizationEndpoint: fields.authorizationEndpoint,
+      tokenEndpoint: fields.tokenEndpoint,
+      refreshTokenEndpoint: fields.refreshTokenEndpoint,
+      metadataEndpoint: fields.metadataEndpoint,
+      useHostServerAuthorizationEndpoint: fields.useHostServerAuthorizationEndpoint,
       parameters: { audience: config.k2Api.audience },
       credentials: pulumi.secret({ username: admin.username, password: k2AdminPassword }),
       management: { transport: "smartobject-rest", serviceUrl, mapping },

@@ -2,13 +2,14 @@
  * `ClientApp` (`k2oauth:index:ClientApp`): one Entra ID client that calls K2's APIs, as KB002784 step 2 has an admin
  * click it together: a single-tenant app registration with the delegated K2 API permission, its service principal,
  * tenant-wide admin consent, client secrets in two rotation slots, and (optionally) one Key Vault secret whose latest
- * version is always the current client secret.
+ * version is always the current client secret. A client adopted from a setup made by hand (`adopt`) imports its app
+ * registration, service principal and consent as they are (`npm run adopt` writes the settings that reproduce them).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import type * as keyvault from "@pulumi/azure-native/keyvault";
-import type { ClientConfig, KeyVaultConfig } from "./config";
-import { TYPE_CLIENT_APP, type ClientAppRecord } from "./contracts";
+import type { AdoptConfig, ClientConfig, KeyVaultConfig } from "./config";
+import { clientResourceName, IMPORT_IDS, TYPE_CLIENT_APP, type ClientAppRecord } from "./contracts";
 import { declareRotatingSecrets, type ClientSecretInfo } from "./rotatingSecret";
 
 export type { ClientSecretInfo } from "./rotatingSecret";
@@ -43,6 +44,18 @@ export interface ClientAppArgs {
   keyVault?: KeyVaultConfig;
   /** The day the schedule is computed for (only its UTC day matters). */
   now: Date;
+}
+
+/**
+ * The options of a resource of an adopted client (`clients[].adopt`). Retained on delete, all of them: Pulumi never
+ * deletes what existed before it took the client over (removing the client hands its app back to management by hand),
+ * also once the ids are removed or when another id is given later (the engine would import that one and drop this).
+ * Imported when its id is given: the engine reads it instead of creating it (once imported, the same id is ignored).
+ * Nothing for a client this project created.
+ */
+export function adopted(adopt: AdoptConfig | undefined, id: string | undefined, importId: (id: string) => string): Pick<pulumi.CustomResourceOptions, "import" | "retainOnDelete"> {
+  if (adopt === undefined) return {};
+  return id === undefined ? { retainOnDelete: true } : { import: importId(id), retainOnDelete: true };
 }
 
 /** Replication delays after a new service principal can last minutes: give the provider's retries room. */
@@ -81,29 +94,37 @@ export class ClientApp extends pulumi.ComponentResource {
     const { client, k2Api } = args;
     const child = { parent: this };
 
+    const adopt = client.adopt;
     this.application = new azuread.Application(
-      `${client.name}-app`,
+      clientResourceName(client.name, "application"),
       {
         displayName: client.displayName,
-        signInAudience: "AzureADMyOrg",
+        signInAudience: client.signInAudience,
         owners: client.owners,
-        preventDuplicateNames: true,
+        // The provider never reads this back: an adopted app declares it off, so that its import is not followed by
+        // an update (which would repeat the duplicate-name check and fail where another app has the same name).
+        preventDuplicateNames: adopt === undefined,
         web: {
           redirectUris: client.redirectUris,
-          implicitGrant: { accessTokenIssuanceEnabled: false, idTokenIssuanceEnabled: false },
+          implicitGrant: { accessTokenIssuanceEnabled: client.implicitGrant.accessTokens, idTokenIssuanceEnabled: client.implicitGrant.idTokens },
         },
         requiredResourceAccesses: [
           { resourceAppId: k2Api.clientId, resourceAccesses: [{ id: k2Api.scopeId, type: "Scope" }] },
+          ...client.requiredResourceAccess.map((api) => ({ resourceAppId: api.resourceAppId, resourceAccesses: api.resourceAccess.map((a) => ({ id: a.id, type: a.type })) })),
         ],
       },
-      child,
+      { ...child, ...adopted(adopt, adopt?.applicationObjectId, IMPORT_IDS.application) },
     );
     this.clientId = this.application.clientId;
 
     this.servicePrincipal = new azuread.ServicePrincipal(
-      `${client.name}-sp`,
-      { clientId: this.application.clientId, owners: client.owners, appRoleAssignmentRequired: false },
-      child,
+      clientResourceName(client.name, "servicePrincipal"),
+      {
+        clientId: this.application.clientId,
+        owners: client.servicePrincipal.owners ?? client.owners,
+        appRoleAssignmentRequired: client.servicePrincipal.appRoleAssignmentRequired,
+      },
+      { ...child, ...adopted(adopt, adopt?.servicePrincipalObjectId, IMPORT_IDS.servicePrincipal) },
     );
 
     // Tenant-wide admin consent: a delegated grant with no user (consentType AllPrincipals). The grant depends on the
@@ -112,13 +133,13 @@ export class ClientApp extends pulumi.ComponentResource {
     // reference-property objects are not present" (Entra replication), until the create timeout: a generous timeout
     // turns a replication delay into a wait instead of a failed consent.
     this.consent = new azuread.ServicePrincipalDelegatedPermissionGrant(
-      `${client.name}-consent`,
+      clientResourceName(client.name, "consent"),
       {
         servicePrincipalObjectId: this.servicePrincipal.objectId,
         resourceServicePrincipalObjectId: k2Api.servicePrincipalObjectId,
         claimValues: [k2Api.scope],
       },
-      { ...child, dependsOn: [this.servicePrincipal], customTimeouts: { create: CONSENT_CREATE_TIMEOUT } },
+      { ...child, dependsOn: [this.servicePrincipal], customTimeouts: { create: CONSENT_CREATE_TIMEOUT }, ...adopted(adopt, adopt?.grantId, IMPORT_IDS.delegatedPermissionGrant) },
     );
 
     const rotating = declareRotatingSecrets(this, this.application, client, args.now, args.keyVault);

@@ -26,6 +26,7 @@ import {
   type RefreshEndpointChoice,
 } from "./outbound";
 import { parseUtcDay } from "./rotation";
+import { DEFAULT_AUDIENCE, DEFAULT_SCOPE } from "./contracts";
 
 export { CONFIG_NAMESPACE, formatConfigPath, type ConfigIssue } from "./configMessages";
 
@@ -33,8 +34,7 @@ export { CONFIG_NAMESPACE, formatConfigPath, type ConfigIssue } from "./configMe
 export const CONFIG_KEYS = ["tenantId", "cloud", "k2Api", "k2", "keyVault", "clients", "outbound"] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
-export const DEFAULT_AUDIENCE = "https://api.k2.com/";
-export const DEFAULT_SCOPE = "user_impersonation";
+export { DEFAULT_AUDIENCE, DEFAULT_SCOPE } from "./contracts";
 export const DEFAULT_BEARER_TOKEN_RESOURCE_NAME = "K2 API";
 export const MAX_SECRET_LIFETIME_DAYS = 730;
 export const DEFAULT_SECRET = { lifetimeDays: 180, rotateAfterDays: 150 } as const;
@@ -139,6 +139,71 @@ export const SecretScheduleSchema = z.strictObject(SecretScheduleShape).superRef
 
 const REDIRECT_URI = httpsUrl("a redirect URI", "https://global.consent.azure-apim.net/redirect");
 const OWNER = guid("an owner's object id, a GUID");
+const OWNERS = z.array(OWNER, { error: `expected a list of owner object ids (GUIDs), like [${EXAMPLE_GUID}]` });
+
+/** Microsoft Graph's sign-in audiences (application resource type, `signInAudience`); the first is this project's default. */
+export const SIGN_IN_AUDIENCES = ["AzureADMyOrg", "AzureADMultipleOrgs", "AzureADandPersonalMicrosoftAccount", "PersonalMicrosoftAccount"] as const;
+export const DEFAULT_SIGN_IN_AUDIENCE = SIGN_IN_AUDIENCES[0];
+
+const flag = (what: string, example: boolean) => z.boolean({ error: `expected true or false (${what}), like ${String(example)}` });
+
+/** The implicit grant flags of the app's web platform: off unless an adopted app has them on (policies flag access tokens). */
+const ImplicitGrantShape = {
+  accessTokens: withDefault(flag("whether the app issues access tokens through the implicit grant", false), false),
+  idTokens: withDefault(flag("whether the app issues ID tokens through the implicit grant", false), false),
+};
+
+/** The service principal's own settings, where they differ from the app's. */
+const ServicePrincipalShape = {
+  /** Default: the app's owners. */
+  owners: optional(OWNERS),
+  appRoleAssignmentRequired: withDefault(flag("whether users must be assigned to the app before they can sign in", false), false),
+};
+
+const ResourceAccessShape = {
+  id: guid("the permission's id (of a delegated scope or an app role of that API), a GUID"),
+  type: z.enum(["Scope", "Role"], { error: "expected Scope (a delegated permission) or Role (an application permission)" }),
+};
+
+/** A permission of another API than the K2 API (the K2 API's scope is declared from k2Api). */
+const RequiredResourceAccessShape = {
+  resourceAppId: guid("the API's application (client) id, a GUID"),
+  resourceAccess: z
+    .array(z.strictObject(ResourceAccessShape), { error: "expected a list of permissions, each a mapping with id and type" })
+    .min(1, { error: "expected at least one permission (id and type); leave the API out instead" }),
+};
+
+/** Microsoft Graph's oauth2PermissionGrant ids: base64url text (azuread's import ids use them as they are). */
+const GRANT_ID = /^[A-Za-z0-9_-]+$/;
+const GRANT_ID_EXPECTED = "expected the id of the tenant-wide delegated permission grant (an oauth2PermissionGrant), like kh2sH2sdXkq8x8FMRsU-HLT0qr7O1c9Juz6SXY_hjxM";
+
+const ADOPT_SINCE = ["the adoption day (UTC)", "2026-11-29"] as const;
+
+/**
+ * A client taken over from a setup made by hand (`npm run adopt` writes it). `since`, the adoption day, marks the
+ * client as adopted for good: its app, service principal and consent are retained on delete and the app is declared
+ * without the duplicate-name check. The ids are the existing objects the next `pulumi up` imports; each may be
+ * removed once imported (and must be, when its object was deleted outside Pulumi).
+ */
+const AdoptShape = {
+  since: optional(calendarDay(...ADOPT_SINCE)),
+  applicationObjectId: optional(guid("the app registration's object id (not its application id), a GUID")),
+  servicePrincipalObjectId: optional(guid("the service principal's object id, a GUID")),
+  grantId: optional(z.string({ error: GRANT_ID_EXPECTED }).regex(GRANT_ID, { error: GRANT_ID_EXPECTED })),
+};
+export const AdoptSchema = z.strictObject(AdoptShape).superRefine((adopt, ctx) => {
+  if (adopt.since === undefined && adopt.applicationObjectId === undefined) {
+    ctx.addIssue({ code: "custom", path: ["since"], input: undefined, message: `is required when applicationObjectId is left out (it keeps the client adopted once its ids are removed); expected ${ADOPT_SINCE[0]}, a calendar day written YYYY-MM-DD, like ${ADOPT_SINCE[1]}` });
+  }
+  if (adopt.grantId !== undefined && adopt.servicePrincipalObjectId === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["grantId"],
+      input: adopt.grantId,
+      message: "expected servicePrincipalObjectId too: the grant to import belongs to the app's service principal",
+    });
+  }
+});
 
 const ClientShape = {
   name: slug,
@@ -146,8 +211,16 @@ const ClientShape = {
     z.string().max(120, { error: "expected a display name of at most 120 characters, like K2 - Power Automate" }),
   ),
   redirectUris: withDefault(z.array(REDIRECT_URI, { error: "expected a list of https redirect URIs, like [https://global.consent.azure-apim.net/redirect]" }), []),
-  owners: withDefault(z.array(OWNER, { error: `expected a list of owner object ids (GUIDs), like [${EXAMPLE_GUID}]` }), []),
+  owners: withDefault(OWNERS, []),
+  signInAudience: withDefault(z.enum(SIGN_IN_AUDIENCES, { error: `expected one of ${SIGN_IN_AUDIENCES.join(", ")} (single tenant: ${DEFAULT_SIGN_IN_AUDIENCE})` }), DEFAULT_SIGN_IN_AUDIENCE),
+  implicitGrant: withDefault(z.strictObject(ImplicitGrantShape), { accessTokens: false, idTokens: false }),
+  servicePrincipal: withDefault(z.strictObject(ServicePrincipalShape), { appRoleAssignmentRequired: false }),
+  requiredResourceAccess: withDefault(
+    z.array(z.strictObject(RequiredResourceAccessShape), { error: "expected a list of other APIs' permissions, each a mapping with resourceAppId and resourceAccess" }),
+    [],
+  ),
   secret: withDefault(SecretScheduleSchema, { ...DEFAULT_SECRET }),
+  adopt: optional(AdoptSchema),
 };
 export const ClientSchema = z.strictObject(ClientShape);
 
@@ -347,6 +420,7 @@ export const StackConfigSchema = z
         firstIndex.set(client.name, i);
       }
     });
+    for (const issue of [...otherApiIssues(cfg), ...adoptedTwiceIssues(cfg.clients)]) ctx.addIssue({ code: "custom", ...issue });
     if (cfg.outbound !== undefined) for (const issue of outboundIssues(cfg)) ctx.addIssue({ code: "custom", ...issue });
   })
   .transform(({ outbound, ...cfg }) => ({ ...cfg, outbound: outbound === undefined ? undefined : resolveOutbound(outbound, cfg) }));
@@ -462,6 +536,46 @@ export interface OutboundConfig {
   resources: OutboundResourceConfig[];
 }
 
+interface CrossFieldIssue {
+  path: PropertyKey[];
+  input: unknown;
+  message: string;
+}
+
+/** `requiredResourceAccess` names other APIs, each once: the K2 API's scope is declared from `k2Api`. */
+function otherApiIssues(cfg: { k2Api: { clientId: string }; clients: ReadonlyArray<{ requiredResourceAccess: ReadonlyArray<{ resourceAppId: string }> }> }): CrossFieldIssue[] {
+  const out: CrossFieldIssue[] = [];
+  cfg.clients.forEach((client, i) => {
+    const seen = new Map<string, number>();
+    client.requiredResourceAccess.forEach((entry, j) => {
+      const path = ["clients", i, "requiredResourceAccess", j, "resourceAppId"];
+      const first = seen.get(entry.resourceAppId);
+      if (entry.resourceAppId === cfg.k2Api.clientId) {
+        out.push({ path, input: entry.resourceAppId, message: "expected another API than the K2 API (k2-oauth:k2Api.clientId): its delegated scope is declared from k2-oauth:k2Api.scope" });
+      } else if (first !== undefined) {
+        out.push({ path, input: entry.resourceAppId, message: `expected each API once (requiredResourceAccess[${first}] lists the same one)` });
+      } else seen.set(entry.resourceAppId, j);
+    });
+  });
+  return out;
+}
+
+/** No two clients adopt the same object: the engine would import it twice into one stack. */
+function adoptedTwiceIssues(clients: ReadonlyArray<{ adopt?: { applicationObjectId?: string; servicePrincipalObjectId?: string; grantId?: string } }>): CrossFieldIssue[] {
+  const out: CrossFieldIssue[] = [];
+  for (const key of ["applicationObjectId", "servicePrincipalObjectId", "grantId"] as const) {
+    const first = new Map<string, number>();
+    clients.forEach((client, i) => {
+      const id = client.adopt?.[key];
+      if (id === undefined) return;
+      const before = first.get(id);
+      if (before === undefined) first.set(id, i);
+      else out.push({ path: ["clients", i, "adopt", key], input: id, message: `expected a unique id (clients[${before}] adopts the same object)` });
+    });
+  }
+  return out;
+}
+
 /** Which keys a section takes: from its shape; a key is optional when the section accepts it left out. */
 function keysOf(shape: Readonly<Record<string, z.ZodType>>): SectionKeys {
   const keys = Object.keys(shape);
@@ -479,7 +593,12 @@ const SECTIONS: ReadonlyMap<string, SectionKeys> = new Map([
   ["k2.smartObjectServices", keysOf(SmartObjectServicesShape)],
   ["keyVault", keysOf(KeyVaultShape)],
   ["clients[]", keysOf(ClientShape)],
+  ["clients[].implicitGrant", keysOf(ImplicitGrantShape)],
+  ["clients[].servicePrincipal", keysOf(ServicePrincipalShape)],
+  ["clients[].requiredResourceAccess[]", keysOf(RequiredResourceAccessShape)],
+  ["clients[].requiredResourceAccess[].resourceAccess[]", keysOf(ResourceAccessShape)],
   ["clients[].secret", keysOf(SecretScheduleShape)],
+  ["clients[].adopt", keysOf(AdoptShape)],
   ["outbound", keysOf(OutboundShape)],
   ["outbound.app", keysOf(OutboundAppShape)],
   ["outbound.app.secret", keysOf(SecretScheduleShape)],
@@ -496,6 +615,7 @@ function sectionAt(path: ReadonlyArray<PropertyKey>): SectionKeys | undefined {
 export type StackConfig = z.output<typeof StackConfigSchema>;
 export type ClientConfig = StackConfig["clients"][number];
 export type SecretScheduleConfig = ClientConfig["secret"];
+export type AdoptConfig = NonNullable<ClientConfig["adopt"]>;
 export type K2Config = StackConfig["k2"];
 export type K2ApiConfig = StackConfig["k2Api"];
 export type KeyVaultConfig = NonNullable<StackConfig["keyVault"]>;
@@ -579,6 +699,18 @@ function duplicateClientNames(clients: unknown, secretNote: (path: ReadonlyArray
 
 function duplicateNameMessage(firstIndex: number): string {
   return `expected a unique name (clients[${firstIndex}] has the same one)`;
+}
+
+/**
+ * The problems of one client entry, reported as `clients[index]` would be: the rules of a client alone (not those
+ * across clients or against k2Api). `npm run adopt` checks each app with them before it writes it as a client.
+ */
+export function clientProblems(raw: unknown, index: number): ConfigIssue[] {
+  const result = ClientSchema.safeParse(raw, { reportInput: true, error: (issue) => fallbackMessage(issue) });
+  if (result.success) return [];
+  const at = (path: ReadonlyArray<PropertyKey>) => ["clients", index, ...path];
+  const ctx = { sectionAt: (path: ReadonlyArray<PropertyKey>) => sectionAt(path), secretNote: () => undefined };
+  return result.error.issues.flatMap((issue) => describeIssue({ ...issue, path: at(issue.path) }, ctx));
 }
 
 /** As parseStackConfig, throwing a ConfigError that lists every problem. */

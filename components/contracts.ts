@@ -4,6 +4,11 @@
  * policy configs name them.
  */
 
+/** The K2 API's audience when the stack sets none (K2 KB002784: Resource Parameter `audience`). */
+export const DEFAULT_AUDIENCE = "https://api.k2.com/";
+/** The K2 API's delegated scope value when the stack sets none. */
+export const DEFAULT_SCOPE = "user_impersonation";
+
 export const TYPE_INBOUND_OAUTH = "k2oauth:index:InboundOAuth";
 export const TYPE_CLIENT_APP = "k2oauth:index:ClientApp";
 export const TYPE_OUTBOUND_OAUTH = "k2oauth:index:OutboundOAuth";
@@ -81,6 +86,16 @@ export const TYPE_AZUREAD_GET_SERVICE_PRINCIPAL = "azuread:index/getServicePrinc
 export const TYPE_AZURE_NATIVE_GET_CLIENT_CONFIG = "azure-native:authorization:getClientConfig";
 export const TYPE_KEYVAULT_SECRET = "azure-native:keyvault:Secret";
 
+/**
+ * Import ids of the azuread resources a client adopts (`clients[].adopt`): @pulumi/azuread 6.9.1, the "Import" section
+ * of each resource; terraform-provider-azuread parses them case-sensitively. ApplicationPassword has none.
+ */
+export const IMPORT_IDS = {
+  application: (objectId: string): string => `/applications/${objectId}`,
+  servicePrincipal: (objectId: string): string => `/servicePrincipals/${objectId}`,
+  delegatedPermissionGrant: (grantId: string): string => `/oauth2PermissionGrants/${grantId}`,
+} as const;
+
 /** Key Vault copies of client secrets carry this content type and these tags. */
 export const CLIENT_SECRET_CONTENT_TYPE = "application/x-entra-client-secret";
 export const TAG_CLIENT = "k2-oauth-client";
@@ -130,13 +145,51 @@ export interface ClientAppRecord<Id = string> {
 
 /**
  * Where a ClientApp's resources take each setting from, relative to the client's config key (`configPath`): the
- * Application's web redirect URIs are `redirectUris` in the same order, its owners `owners`, the passwords' lifetime
- * and rotation the `secret` schedule (test/components/componentRecords.test.ts changes each key and watches the
- * resources follow).
+ * Application's web redirect URIs are `redirectUris` in the same order, its owners `owners`, its sign-in audience,
+ * implicit grant flags and other APIs' permissions (after the K2 API's) the keys of the same names, the service
+ * principal's owners (where they differ from the app's) and assignment setting `servicePrincipal`, the import ids of
+ * the app, service principal and consent (and the duplicate-name check) `adopt`, the passwords' lifetime and rotation
+ * the `secret` schedule (test/components/componentRecords.test.ts changes each key and watches the resources follow).
  */
 export const CLIENT_CONFIG_KEYS = {
   redirectUris: "redirectUris",
   owners: "owners",
+  signInAudience: "signInAudience",
+  implicitAccessTokens: "implicitGrant.accessTokens",
+  implicitIdTokens: "implicitGrant.idTokens",
+  servicePrincipalOwners: "servicePrincipal.owners",
+  appRoleAssignmentRequired: "servicePrincipal.appRoleAssignmentRequired",
+  requiredResourceAccess: "requiredResourceAccess",
+  adopt: "adopt",
   lifetimeDays: "secret.lifetimeDays",
   rotateAfterDays: "secret.rotateAfterDays",
 } as const;
+
+/**
+ * The names a ClientApp gives its resources: `<client name>-<suffix>` (the Application `pa-app`, the passwords
+ * `pa-secret-a` and `pa-secret-b`, the Key Vault copy `pa-secret-kv`). The policy pack reads a client's name back
+ * from a resource's own name in Analyze, where the ClientApp's record is not visible, to name the client to change.
+ */
+export const CLIENT_RESOURCE_SUFFIXES = {
+  application: "app",
+  servicePrincipal: "sp",
+  consent: "consent",
+  passwordA: "secret-a",
+  passwordB: "secret-b",
+  vaultSecret: "secret-kv",
+} as const;
+
+export type ClientResourcePart = keyof typeof CLIENT_RESOURCE_SUFFIXES;
+
+export function clientResourceName(clientName: string, part: ClientResourcePart): string {
+  return `${clientName}-${CLIENT_RESOURCE_SUFFIXES[part]}`;
+}
+
+/** The client a ClientApp's resource belongs to, from the resource's name; undefined when the name has no such suffix. */
+export function clientNameOfResource(resourceName: string, parts: readonly ClientResourcePart[]): string | undefined {
+  for (const part of parts) {
+    const suffix = `-${CLIENT_RESOURCE_SUFFIXES[part]}`;
+    if (resourceName.endsWith(suffix) && resourceName.length > suffix.length) return resourceName.slice(0, -suffix.length);
+  }
+  return undefined;
+}

@@ -2,6 +2,8 @@
  * The one place that knows Microsoft Entra ID (Azure AD) endpoints: login hosts per cloud, the v1
  * authorize/token/metadata URLs and issuer, and a classifier for any endpoint URL.
  *
+ * Also Microsoft Graph's root per cloud (what `npm run adopt` reads).
+ *
  * Imported by the components, the policy rules and the CLI alike. No Pulumi imports: plain data and functions.
  * Sources: Microsoft Learn, "Access tokens" (v1 and v2 issuers, learn.microsoft.com/en-us/entra/identity-platform/
  * access-tokens) and "National clouds" (login hosts per cloud, .../authentication-national-cloud); K2 KB002784 for the
@@ -34,6 +36,21 @@ export const V1_ISSUER_HOSTS: Readonly<Record<Cloud, string | undefined>> = {
   usgov: undefined,
   china: "sts.chinacloudapi.cn",
 };
+
+/**
+ * Microsoft Graph's root per cloud: where `npm run adopt` reads the tenant, and the v1 `resource` its token is for.
+ * Microsoft Learn, "Microsoft Graph national cloud deployments": graph.microsoft.com (global, and US Gov GCC, which
+ * uses the global endpoints), graph.microsoft.us (US Gov GCC High), dod-graph.microsoft.us (US Gov DoD: give it with
+ * `adopt --graph-url`, since this project's `usgov` cloud covers both), microsoftgraph.chinacloudapi.cn (21Vianet).
+ */
+export const GRAPH_ROOTS: Readonly<Record<Cloud, string>> = {
+  public: "https://graph.microsoft.com",
+  usgov: "https://graph.microsoft.us",
+  china: "https://microsoftgraph.chinacloudapi.cn",
+};
+
+/** The Microsoft Graph version this project reads (documented JSON shapes; never beta). */
+export const GRAPH_VERSION = "v1.0";
 
 /** Tenant path segments that do not name one tenant. */
 export const MULTI_TENANT_SEGMENTS = ["common", "organizations", "consumers"] as const;
@@ -320,7 +337,7 @@ export function bearerTokenEndpointProblems(
       });
     }
     if (c.kind !== kind) {
-      const message = `${field} is not a ${kind} endpoint; expected https://<login host>${form}`;
+      const message = `${field} is not ${kind === "authorize" ? "an" : "a"} ${kind} endpoint; expected https://<login host>${form}`;
       problems.push({ field, message, reason: message });
     }
     if (c.hasQuery) {

@@ -69,6 +69,8 @@ export function parseUtcDay(text: string): Date | undefined {
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const at = new Date(Date.UTC(year, month - 1, day));
   // Date.UTC rolls 2027-02-30 over into March: a day that does not exist does not come back unchanged.
+  // Stryker disable next-line ConditionalExpression: a day that rolls over always changes the month, so the month and
+  // the day check each catch it alone (the year check is needed on its own: Date.UTC maps years 0-99 to 1900-1999).
   if (at.getUTCFullYear() !== year || at.getUTCMonth() !== month - 1 || at.getUTCDate() !== day) return undefined;
   return at;
 }
@@ -91,6 +93,7 @@ function addDays(at: Date, days: number): Date {
 }
 
 export function slotOf(generation: number): SlotName {
+  // Stryker disable next-line ArithmeticOperator: (g % 2 - 2) % 2 is 0 or -0 exactly when g is even, as well.
   return ((generation % 2) + 2) % 2 === 0 ? "a" : "b";
 }
 
@@ -106,6 +109,7 @@ export function generationDates(input: ScheduleInput, generation: number, anchor
 
 function assertValid(input: ScheduleInput): void {
   const { lifetimeDays: l, rotateAfterDays: r } = input;
+  // Stryker disable next-line ConditionalExpression: for whole numbers, r < 1 implies r >= l or 2 * r < l as well.
   if (!Number.isInteger(l) || !Number.isInteger(r) || r < 1 || r >= l || 2 * r < l) {
     throw new Error(
       `invalid secret schedule: expected whole days with rotateAfterDays < lifetimeDays <= 2 * rotateAfterDays, got lifetimeDays=${l}, rotateAfterDays=${r}`,
@@ -129,6 +133,7 @@ export function secretSchedule(input: ScheduleInput, now: Date): SecretSchedule 
   assertValid(input);
   const { anchor, earlierGenerations } = scheduleAnchor(input);
   const today = utcDay(now);
+  // Stryker disable next-line StringLiteral: without earlier generations there is a startDate.
   if (today.getTime() < anchor.getTime() && !earlierGenerations) throw new ScheduleNotStartedError(input.startDate ?? "", today);
   const g = generationAt(input, now, anchor);
   const current = generationDates(input, g, anchor);
@@ -157,6 +162,7 @@ export function firstGenerationAfter(input: ScheduleInput, after: Date): SecretG
 
 /** RFC 3339 form that azuread expects for start/end dates. */
 export function rfc3339(at: Date): string {
+  // Stryker disable next-line Regex: toISOString always ends in .sssZ, so the anchor changes nothing.
   return at.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 

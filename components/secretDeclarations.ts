@@ -4,7 +4,7 @@
  * tests judge exactly what the component creates without loading the providers' SDKs.
  */
 import type { KeyVaultConfig, SecretScheduleConfig } from "./config";
-import { CLIENT_SECRET_CONTENT_TYPE } from "./contracts";
+import { CLIENT_SECRET_CONTENT_TYPE, clientResourceName } from "./contracts";
 import { epochSeconds, rfc3339, secretSchedule, type SecretSchedule, type SlotName } from "./rotation";
 
 /**
@@ -27,6 +27,22 @@ export const PASSWORD_REPLACE_ON = ["applicationId", "displayName", "startDate",
  * (value, attributes, content type) or `tags` is an in-place update: an ARM PUT that adds a new version.
  */
 export const VAULT_SECRET_REPLACE_ON = ["resourceGroupName", "vaultName", "secretName"] as const;
+
+/**
+ * The display name of a client secret this project creates: `k2-oauth slot a (generation 3, until 2027-03-01)`. The
+ * one place for the pattern: `isProjectSecretName` recognises it (`npm run adopt` tells an app a k2-oauth stack
+ * created from one made by hand by it).
+ */
+export function projectSecretName(slot: SlotName, generation: number, until: string): string {
+  return `k2-oauth slot ${slot} (generation ${generation}, until ${until})`;
+}
+
+const PROJECT_SECRET_NAME = /^k2-oauth slot [ab] \(generation \d+, until \d{4}-\d{2}-\d{2}\)$/;
+
+/** Whether a client secret's display name is one `projectSecretName` makes (a secret a k2-oauth stack created). */
+export function isProjectSecretName(displayName: string): boolean {
+  return PROJECT_SECRET_NAME.test(displayName);
+}
 
 /** One client secret as ClientApp declares it on a day: the ApplicationPassword's name and day-dependent inputs. */
 export interface PasswordDeclaration {
@@ -99,7 +115,7 @@ export function secretOwners(config: {
  */
 export function secretDeclarations(client: SecretOwner, now: Date, vault: KeyVaultConfig | undefined): SecretDeclarations {
   const schedule = secretSchedule(client.secret, now);
-  const passwordName = (slot: SlotName): string => `${client.name}-secret-${slot}`;
+  const passwordName = (slot: SlotName): string => clientResourceName(client.name, slot === "a" ? "passwordA" : "passwordB");
   const passwords = schedule.active.map((gen): PasswordDeclaration => {
     const endDate = rfc3339(gen.endDate);
     return {
@@ -107,7 +123,7 @@ export function secretDeclarations(client: SecretOwner, now: Date, vault: KeyVau
       slot: gen.slot,
       generation: gen.generation,
       current: gen === schedule.current,
-      displayName: `k2-oauth slot ${gen.slot} (generation ${gen.generation}, until ${endDate.slice(0, 10)})`,
+      displayName: projectSecretName(gen.slot, gen.generation, endDate.slice(0, 10)),
       startDate: rfc3339(gen.startDate),
       endDate,
       rotateWhenChanged: { generation: String(gen.generation) },
@@ -118,7 +134,7 @@ export function secretDeclarations(client: SecretOwner, now: Date, vault: KeyVau
     vault === undefined
       ? undefined
       : {
-          resourceName: `${client.name}-secret-kv`,
+          resourceName: clientResourceName(client.name, "vaultSecret"),
           resourceGroupName: vault.resourceGroupName,
           vaultName: vault.vaultName,
           secretName: keyVaultSecretName(client.name),

@@ -307,7 +307,7 @@ async function planStack(opts: PlanOptions, date: string, head: HeadStart | unde
   const resources = outcome.resources.map((r) => ({ ...r, inputs: displayInputs(r.wireInputs) }));
   let warnWindow: WarnDays;
   try {
-    warnWindow = expiryWarnDays(opts.root, opts.stack);
+    warnWindow = expiryWarnDays(opts.root, opts.stack, parseUtcDay(date) ?? new Date());
   } catch (err) {
     // The pack has read the same file by now: this is only reached for a problem it did not see.
     throw new PlanConfigError(scrub((err as Error).message));

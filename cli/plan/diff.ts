@@ -53,6 +53,15 @@ export function diffInputs(before: unknown, after: unknown, path: string, out: I
   out.push({ path: path === "" ? "(inputs)" : path, kind: "changed", before: shown(path, before), after: shown(path, after) });
 }
 
+/** The pseudo-input `(import id)` that names a change of a resource's `import` option. */
+export const IMPORT_ID_PATH = "(import id)";
+
+function importIdChange(before: string | undefined, after: string | undefined): InputChange {
+  if (before === undefined) return { path: IMPORT_ID_PATH, kind: "added", after };
+  if (after === undefined) return { path: IMPORT_ID_PATH, kind: "removed", before };
+  return { path: IMPORT_ID_PATH, kind: "changed", before, after };
+}
+
 export function diffPlans(
   against: string,
   base: readonly RecordedResource[] | undefined,
@@ -78,6 +87,8 @@ export function diffPlans(
     }
     const changes: InputChange[] = [];
     diffInputs(before.wireInputs, r.wireInputs, "", changes);
+    // Another import id on a resource the stack has: the engine imports that object and drops the one it managed.
+    if (before.importId !== r.importId) changes.push(importIdChange(before.importId, r.importId));
     if (changes.length > 0) diff.changed.push({ ...ref(r), changes });
     else diff.unchanged++;
   }

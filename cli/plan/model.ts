@@ -28,6 +28,8 @@ export interface RecordedResource {
   wireInputs: Record<string, unknown>;
   /** Dynamic resources only: what their provider's check reported (empty: it passed). Secrets already masked. */
   checkFailures?: CheckFailure[];
+  /** The `import` option's id: `pulumi up` imports the existing resource instead of creating one. */
+  importId?: string;
 }
 
 /**

@@ -2,8 +2,8 @@
  * The resource monitor side of the offline plan (child process only): the SDK's MockMonitor (from
  * `pulumi.runtime.setMocks`) with `registerResource` answered directly, recording every registration.
  *
- * What a registration returns is what `pulumi preview` returns for a resource to create: engine URN, no id, and the
- * inputs as the only known outputs (everything else stays unknown in preview mode). The MockMonitor would compute
+ * What a registration returns is what `pulumi preview` returns for a resource to create: engine URN, no id (the import
+ * id for a resource to import), and the inputs as the only known outputs (everything else stays unknown in preview mode). The MockMonitor would compute
  * the same through `mocks.newResource`, converting the inputs from protobuf to JavaScript, serializing them back and
  * rebuilding a protobuf Struct per resource; answering directly converts once, which matters at a few thousand
  * resources (docs/plan.md "Benchmark").
@@ -34,6 +34,8 @@ export interface RegisterResourceRequest {
   getDeletebeforereplacedefined(): boolean;
   getAdditionalsecretoutputsList(): string[];
   getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string; getRead(): string } | undefined;
+  /** The `import` option's id ("" without one). */
+  getImportid(): string;
 }
 
 /** The part of google-protobuf's jspb.Map read here. */
@@ -164,6 +166,7 @@ export function readRegistration(req: unknown, stack: string, project: string, v
   const provider = field(req, "getProvider", isString, "a provider reference or empty", version);
   const dependencies = field(req, "getDependenciesList", isStrings, "a list of URNs", version);
   const object = field(req, "getObject", isStruct, "a protobuf Struct of the resource's inputs", version);
+  const importId = field(req, "getImportid", isString, "an import id or empty", version);
   const timeouts = field(req, "getCustomtimeouts", (v: unknown): v is unknown => v === undefined || isTimeouts(v), "custom timeouts or nothing", version);
   const deleteBeforeReplaceDefined = field(req, "getDeletebeforereplacedefined", isBoolean, "a boolean", version);
   const options: RecordedOptions = {
@@ -200,6 +203,7 @@ export function readRegistration(req: unknown, stack: string, project: string, v
     propertyDependencies,
     options,
     wireInputs: wireInputs as Record<string, unknown>,
+    ...(importId !== "" ? { importId } : {}),
   };
 }
 
@@ -256,12 +260,13 @@ export function recordRegistrations(
     const slot: { resource?: RecordedResource } = {};
     queue.push(slot);
     const finish = (resource: RecordedResource): void => {
-      mock.resources.set(resource.urn, { urn: resource.urn, id: null, state: resource.wireInputs });
+      mock.resources.set(resource.urn, { urn: resource.urn, id: resource.importId ?? null, state: resource.wireInputs });
       slot.resource = resource;
       flush();
       callback(null, {
         getUrn: () => resource.urn,
-        getId: () => "",
+        // An import reads the resource, even in a preview: its id is known (the import id). Otherwise none yet.
+        getId: () => resource.importId ?? "",
         getObject: () => ({ toJavaScript: () => resource.wireInputs }),
         getPropertydependenciesMap: () => undefined,
         getResult: () => 0,

@@ -15,12 +15,15 @@ export function overlapWarnings(clients: readonly ClientConfig[], warnDays: numb
     const { lifetimeDays, rotateAfterDays } = client.secret;
     const overlap = lifetimeDays - rotateAfterDays;
     if (overlap >= warnDays) return [];
-    const below = lifetimeDays - warnDays;
+    // The same bound as the pack's rotation rule: an overlap equal to the window is enough (the successor exists on
+    // the rotation day and outlives the window), so rotateAfterDays may equal lifetimeDays - warnDays.
+    const most = lifetimeDays - warnDays;
+    const least = Math.ceil(lifetimeDays / 2);
     return [
       `k2-oauth:clients[${i}].secret (${client.name}): the overlap after a rotation, lifetimeDays - rotateAfterDays = ${overlap} days, is shorter than ` +
         `the ${warnDays}-day expiry warning window (${warnDaysFrom}): the newest secret is flagged as expiring ${warnDays - overlap} days before every ` +
-        `rotation, and no deploy can help. Keep rotateAfterDays below ${below} (lifetimeDays - warnDays) and at least ${Math.ceil(lifetimeDays / 2)}` +
-        `${below <= Math.ceil(lifetimeDays / 2) ? " (not possible with this lifetime: lower warnDays or raise lifetimeDays)" : ""}, or lower warnDays; ` +
+        `rotation, and no deploy can help. Keep rotateAfterDays at most ${most} (lifetimeDays - warnDays) and at least ${least}` +
+        `${most < least ? " (not possible with this lifetime: lower warnDays or raise lifetimeDays)" : ""}, or lower warnDays; ` +
         `on a deployed client a schedule change replaces its secrets (README.md, "Changing a deployed client's schedule").`,
     ];
   });

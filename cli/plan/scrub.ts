@@ -21,9 +21,15 @@ export function makeScrubber(secrets: readonly string[]): Scrubber {
     forms.add(secret);
     forms.add(JSON.stringify(secret).slice(1, -1));
   }
-  const values = [...forms].sort((a, b) => b.length - a.length);
-  if (values.length === 0) return (text) => text;
-  return (text) => values.reduce((out, secret) => out.split(secret).join(SECRET_MASK), text);
+  if (forms.size === 0) return (text) => text;
+  // One pass, longest value first at each position: a secret inside a longer one, or inside the mask itself, is never
+  // masked again in what was already replaced.
+  const pattern = new RegExp([...forms].sort((a, b) => b.length - a.length).map(escapeRegExp).join("|"), "g");
+  return (text) => text.replace(pattern, () => SECRET_MASK);
+}
+
+function escapeRegExp(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** Applies a scrubber to every string inside a JSON-compatible value (keys included). */

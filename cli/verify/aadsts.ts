@@ -143,9 +143,18 @@ export const AADSTS_EXPLANATIONS: Readonly<Record<number, Explain>> = {
   }),
 };
 
+/** Likely cause and fix of an Entra ID error by its AADSTS code (undefined: none was sent), in a command's own terms. */
+export type ExplainAadsts = (code: number | undefined, entraMessage?: string) => Explanation;
+
 export function explainAadsts(code: number | undefined, ctx: AadstsContext, entraMessage?: string): Explanation {
+  // Stryker disable next-line ConditionalExpression: indexing the map with undefined gives undefined as well.
   const known = code === undefined ? undefined : AADSTS_EXPLANATIONS[code];
   if (known !== undefined) return known(ctx);
+  return unexplainedAadsts(code, entraMessage);
+}
+
+/** What is said about an AADSTS code no command explains: Entra's own message and where to look the code up. */
+export function unexplainedAadsts(code: number | undefined, entraMessage?: string): Explanation {
   const said = entraMessage === undefined || entraMessage === "" ? "" : `: ${entraMessage}`;
   if (code === undefined) {
     return { cause: `Entra ID rejected the request without an AADSTS code${said}`, fix: `check the request settings named in the message` };
@@ -173,15 +182,17 @@ export function parseEntraError(body: string): EntraError | undefined {
   let json: unknown;
   try {
     json = JSON.parse(body);
+  // Stryker disable next-line BlockStatement: without it json stays undefined, which the next line turns away too.
   } catch {
     return undefined;
   }
+  // Stryker disable next-line ConditionalExpression: a primitive has no string `error` property either.
   if (typeof json !== "object" || json === null) return undefined;
   const o = json as Record<string, unknown>;
   const error = str(o.error);
   if (error === undefined) return undefined;
   const description = str(o.error_description) ?? "";
-  const firstLine = description.split(/\r?\n/)[0]?.trim() ?? "";
+  const firstLine = description.split(/\r?\n/)[0].trim();
   const codes = Array.isArray(o.error_codes) ? o.error_codes.filter((c): c is number => typeof c === "number") : [];
   return {
     error,

@@ -137,6 +137,7 @@ export async function validateClaims(token: string, input: ClaimsInput): Promise
 
   // iss
   const iss = str(payload.iss);
+  // Stryker disable next-line ConditionalExpression: RegExp.test(undefined) reads "undefined", which is no v2 issuer.
   const looksV2Issuer = iss !== undefined && /\/v2\.0\/?$/.test(iss);
   if (input.expectedIssuer !== undefined && iss === input.expectedIssuer) {
     checks.push(pass("token-issuer", "iss is the v1 issuer", `iss ${iss}`));
@@ -219,6 +220,7 @@ async function signatureAndLifetime(token: string, input: ClaimsInput): Promise<
     if (e instanceof errors.JWTExpired) {
       return [
         sigOk,
+        // Stryker disable next-line StringLiteral: jose raises JWTExpired only for a numeric exp.
         fail("token-lifetime", life, `expired at ${time(e.payload.exp) ?? "?"} (now ${input.now.toISOString()})`, {
           cause: "expired token: it is past its exp (v1 access tokens live about 60-90 minutes), or this machine's clock is wrong",
           fix: "get a fresh token (drop --token-file, or refresh the file); check the clock",
@@ -228,6 +230,7 @@ async function signatureAndLifetime(token: string, input: ClaimsInput): Promise<
     if (e instanceof errors.JWTClaimValidationFailed && e.claim === "nbf") {
       // Issued "in the future" by a few seconds or minutes: clock skew between Entra ID and this machine, which
       // relying parties such as K2 (.NET, 5 minutes by default) tolerate.
+      // Stryker disable next-line ConditionalExpression: a non-numeric nbf gives NaN, which is not within the skew either.
       const ahead = typeof e.payload.nbf === "number" ? e.payload.nbf - Math.floor(input.now.getTime() / 1000) : Infinity;
       if (ahead <= NBF_SKEW_S) {
         return [sigOk, pass("token-lifetime", life, `valid until ${time(e.payload.exp) ?? "(no exp)"} (nbf ${ahead} s ahead of this clock, within the ${NBF_SKEW_S / 60}-minute skew allowance)`)];

@@ -4,7 +4,7 @@
  * Exit codes: 0 every check passed (warnings and undecided allowed), 1 a check failed (or verify could not finish),
  * 2 usage or configuration error.
  */
-import type { AadstsContext } from "./aadsts";
+import { explainAadsts, type AadstsContext } from "./aadsts";
 import { failed, skip, type Check } from "./checks";
 import { validateClaims, type ShownClaims } from "./claims";
 import { DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT_MS, defaultBackoffMs, type HttpPolicy } from "./http";
@@ -199,7 +199,7 @@ async function acquireToken(options: VerifyOptions, target: VerifyTarget, deps: 
     audience: target.audience,
     http: deps.http,
     redactor: deps.redactor,
-    aadsts: deps.aadsts,
+    explain: (code, entraMessage) => explainAadsts(code, deps.aadsts, entraMessage),
     notify: deps.notify,
   };
   if (options.auth === "password") {

@@ -82,7 +82,9 @@ function parameterConflicts(rows: OAuthParameterRecord[], wanted: Record<string,
       const has = row.values[leg];
       if (value === undefined || has === undefined || has === "" || has === value) continue;
       const hidden = secret.some((s) => sameName(s, name));
-      out.push(`parameter '${name}' (${leg}): ${hidden ? "K2 has another value (not shown: secret)" : `K2 has ${show(has)}, wanted ${show(value)}`}`);
+      // The request is named where the parameter has values for others too (a Token Value alone needs no label).
+      const label = Object.keys(legs).length === 1 && leg === "token" ? "" : ` (${leg})`;
+      out.push(`parameter '${name}'${label}: ${hidden ? "K2 has another value (not shown: secret)" : `K2 has ${show(has)}, wanted ${show(value)}`}`);
     }
   }
   return out;
@@ -97,6 +99,19 @@ function legsToSet(row: OAuthParameterRecord, legs: ParameterLegs): ParameterLeg
     if (row.maskedLegs.includes(leg) || !(leg in row.values) || row.values[leg] !== value) out[leg] = value;
   }
   return out;
+}
+
+/**
+ * Why an existing resource (found by name) cannot be adopted as the declared one, one line per difference (a field, or
+ * an unmasked parameter value that differs); none: create adopts it and sets its parameters. `npm run adopt --k2` says
+ * the same before the first `pulumi up` does.
+ */
+export function adoptionConflicts(existing: OAuthResourceFields, parameters: OAuthParameterRecord[], desired: DesiredResource): string[] {
+  const { fields } = desired;
+  return [
+    ...fieldDifferences(existing, fields).map((f) => `${f}: K2 has ${show(existing[f])}, wanted ${show(fields[f])}`),
+    ...parameterConflicts(parameters, desired.parameters, desired.secretParameters),
+  ];
 }
 
 /**
@@ -147,8 +162,7 @@ export async function createOrAdopt(
   for (let attempt = 1; ; attempt++) {
     const existing = await findResourceByName(client, fields.name);
     if (existing !== undefined) {
-      const differences = fieldDifferences(existing, fields).map((f) => `${f}: K2 has ${show(existing[f])}, wanted ${show(fields[f])}`);
-      differences.push(...parameterConflicts(await client.listParameters(existing.id), desired.parameters, desired.secretParameters));
+      const differences = adoptionConflicts(existing, await client.listParameters(existing.id), desired);
       if (differences.length > 0) {
         throw k2Error(
           "conflict",

@@ -3,10 +3,21 @@
  * ClientApp ancestor (the URN's qualified type lists every ancestor's type: `k2oauth:index:InboundOAuth$
  * k2oauth:index:ClientApp$azuread:index/application:Application`). Their records (components/contracts.ts: the
  * stack's expectations, the client's config key and schedule) are read from the ancestors themselves, which only
- * AnalyzeStack sees; so rules check these resources there, where they can name the stack config key to change.
+ * AnalyzeStack sees. Rules that need a record (the expectations, the recorded schedule) check these resources there,
+ * where they can also name the exact stack config key; rules that need only the resource's own values check them in
+ * Analyze, before the engine creates or updates them, and name the client from the resource's name (`clientNamed`).
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { CLIENT_CONFIG_KEYS, TYPE_CLIENT_APP, TYPE_INBOUND_OAUTH } from "../../components/contracts";
+import {
+  CLIENT_CONFIG_KEYS,
+  clientNameOfResource,
+  TYPE_AZUREAD_APPLICATION,
+  TYPE_AZUREAD_APPLICATION_PASSWORD,
+  TYPE_CLIENT_APP,
+  TYPE_INBOUND_OAUTH,
+  TYPE_KEYVAULT_SECRET,
+  type ClientResourcePart,
+} from "../../components/contracts";
 import { read, type Read } from "./values";
 
 /** The types of a URN's qualified type: the ancestors' types first, the resource's own last. */
@@ -59,4 +70,23 @@ export function clientConfigKey(components: Components, key: keyof typeof CLIENT
 export function changeHint(key: string | readonly string[] | undefined): string {
   const keys = key === undefined ? [] : typeof key === "string" ? [key] : key;
   return keys.length === 0 ? "" : `; change ${keys.join(" and ")}`;
+}
+
+/** The part of a ClientApp each resource type can be, for reading the client's name back from the resource's name. */
+const CLIENT_PARTS: Readonly<Record<string, readonly ClientResourcePart[]>> = {
+  [TYPE_AZUREAD_APPLICATION]: ["application"],
+  [TYPE_AZUREAD_APPLICATION_PASSWORD]: ["passwordA", "passwordB"],
+  [TYPE_KEYVAULT_SECRET]: ["vaultSecret"],
+};
+
+/**
+ * Where to change a client setting, named from what Analyze sees: the resource's URN (a ClientApp ancestor) and its
+ * name, which ClientApp forms as `<client name>-<suffix>` (components/contracts.ts, clientResourceName). Undefined for
+ * a resource outside a ClientApp or of a type or name ClientApp does not give (never a guess).
+ */
+export function clientNamed(type: string, urn: string, name: string, key: keyof typeof CLIENT_CONFIG_KEYS, index?: number, within = ""): string | undefined {
+  if (!urnTypes(urn).slice(0, -1).includes(TYPE_CLIENT_APP)) return undefined;
+  const client = clientNameOfResource(name, CLIENT_PARTS[type] ?? []);
+  if (client === undefined) return undefined;
+  return `${CLIENT_CONFIG_KEYS[key]}${index === undefined ? "" : `[${index}]`}${within} of the client named ${client} in k2-oauth:clients`;
 }

@@ -6,8 +6,8 @@
  *
  * Pins (tenantId, cloud, audience, the K2 API) have no default on purpose: the CLI fills in defaults, so a pin with
  * a default could not be told apart from no pin. Without a pin a rule takes the value the stack itself records
- * (./expectations.ts). The pack does not import components/config.ts (it would load zod at start-up); the shared
- * defaults below are pinned to it by test/policies/metadata.test.ts.
+ * (./expectations.ts). The K2 API defaults come from components/contracts.ts, which the program's config model uses
+ * too (the pack does not import components/config.ts: it would load zod at start-up).
  */
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { CLOUDS, GUID_SCHEMA_PATTERN } from "../../components/entra";
@@ -15,10 +15,8 @@ import { isoDay, oneYearAfter, parseUtcDay, utcDay } from "./dates";
 import { DURATION_PATTERN, parseDuration, type Duration } from "./duration";
 import { GRAPH_SIGN_IN_SCOPES, MICROSOFT_GRAPH_APP_ID } from "./wellKnown";
 
-/** Same value as components/config.ts DEFAULT_AUDIENCE (K2 KB002784: Resource Parameter `audience`). */
-export const DEFAULT_AUDIENCE = "https://api.k2.com/";
-/** Same value as components/config.ts DEFAULT_SCOPE. */
-export const DEFAULT_SCOPE = "user_impersonation";
+export { DEFAULT_AUDIENCE, DEFAULT_SCOPE } from "../../components/contracts";
+import { DEFAULT_AUDIENCE, DEFAULT_SCOPE } from "../../components/contracts";
 /** Entra ID's guidance for credential lifetimes (app management policies use `P180D` in their examples). */
 export const DEFAULT_MAX_LIFETIME = "P180D";
 /** Entra ID's cap for client secrets: 24 months. */
@@ -248,10 +246,32 @@ function allowedScope(entry: string): AllowedScope {
   return { kind: "scope", resourceAppId, scopeId, entry };
 }
 
-/** The JSON schema of a policy's config: its settings and the common ones. */
-export function configSchemaOf(names: readonly SettingName[]): { properties: Record<string, PolicyConfigJSONSchema> } {
+/** Schema keywords the pack reports to the CLI (GetAnalyzerInfo): what it can check and word without raw text. */
+const REPORTED_KEYWORDS = new Set(["type", "enum", "minimum", "maximum", "default", "description", "items"]);
+
+/**
+ * A setting's schema as the pack reports it: only type, enum, bounds, default, description (and list items the same
+ * way). The CLI validates a stack's policy config against the reported schema before Configure and prints its
+ * validator's own text: for `pattern` the raw regular expression, for a nested `additionalProperties` or `required`
+ * "Additional property x is not allowed". Those checks stay in the pack's own schema (`configSchemaOf(names,
+ * "internal")`), which its Configure gate (./configGate.ts) applies with the pack's wording.
+ */
+function reported(schema: PolicyConfigJSONSchema): PolicyConfigJSONSchema {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (!REPORTED_KEYWORDS.has(key)) continue;
+    out[key] = key === "items" && typeof value === "object" && value !== null && !Array.isArray(value) ? reported(value as PolicyConfigJSONSchema) : structuredClone(value);
+  }
+  return out as PolicyConfigJSONSchema;
+}
+
+/**
+ * The JSON schema of a policy's config: its settings and the common ones; as reported to the CLI (the default), or
+ * the pack's own strict one (`internal`: patterns, lengths, nested strictness) that its config check applies.
+ */
+export function configSchemaOf(names: readonly SettingName[], which: "reported" | "internal" = "reported"): { properties: Record<string, PolicyConfigJSONSchema> } {
   const properties: Record<string, PolicyConfigJSONSchema> = {};
-  for (const name of names) properties[name] = structuredClone(SETTINGS[name].schema);
+  for (const name of names) properties[name] = which === "internal" ? structuredClone(SETTINGS[name].schema) : reported(SETTINGS[name].schema);
   return { properties };
 }
 

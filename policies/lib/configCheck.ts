@@ -43,7 +43,7 @@ function validatorFor(policy: PolicySettings): zod.ZodType {
   const key = `${policy.name}\u0000${policy.settings.join(",")}`;
   let validator = validators.get(key);
   if (validator === undefined) {
-    const schema = { type: "object" as const, additionalProperties: false, properties: configSchemaOf(policy.settings).properties };
+    const schema = { type: "object" as const, additionalProperties: false, properties: configSchemaOf(policy.settings, "internal").properties };
     validator = loadZod().fromJSONSchema(schema as Parameters<typeof zod.fromJSONSchema>[0]);
     validators.set(key, validator);
   }

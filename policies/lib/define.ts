@@ -5,9 +5,11 @@
  *   the rule, never ignored (the pack also refuses it at Configure: ./configGate.ts);
  * - resource rules filter by type token (the pack never loads provider SDKs: loading @pulumi/azuread or
  *   @pulumi/azure-native would cost seconds on every run) and say "not applicable" for other types;
- * - a resource of this project's components (./components.ts) is checked with the stack (AnalyzeStack), where the
- *   rule sees the component's record: the stack's expectations and the config key to name. Every other resource is
- *   checked on its own (Analyze). Each resource is checked once, in one of the two;
+ * - a resource rule checks every resource of its types in Analyze, which the engine calls before it creates or updates
+ *   the resource (on preview and on `pulumi up --skip-preview` alike), except where the rule needs the record of this
+ *   project's components (./components.ts: the stack's expectations, `needsRecords`): those resources of the
+ *   components are checked with the stack (AnalyzeStack), which sees the records. Each resource is checked once, in
+ *   one of the two;
  * - every decided violation is reported at the policy's level, unless a time-boxed exemption names its resource
  *   (then advisory: ./exemptions.ts); every undecided check as one advisory note (./outcome.ts); the stack part of
  *   every policy reviews its exemptions;
@@ -28,7 +30,8 @@ import type {
 import { now as clockNow } from "./clock";
 import { COMMON_SETTINGS, configSchemaOf, readSettings, type SettingName, type SettingValues } from "./config";
 import { policyConfigProblems } from "./configCheck";
-import { componentsOf, isComponentManaged, NO_COMPONENTS, type Components } from "./components";
+import type { CLIENT_CONFIG_KEYS } from "../../components/contracts";
+import { clientConfigKey, clientNamed, componentsOf, isComponentManaged, NO_COMPONENTS, type Components } from "./components";
 import { utcDay } from "./dates";
 import { activeExemption, exemptedMessage, reviewExemptions } from "./exemptions";
 import { Outcome, reportAdvisory, throwUndecided, type Findings } from "./outcome";
@@ -66,8 +69,14 @@ export interface ResourceContext<S extends SettingName> extends CommonContext<S>
   urn: string;
   name: string;
   props: Props;
-  /** The components the resource belongs to (checked with the stack); NO_COMPONENTS for a resource outside them. */
+  /** The components the resource belongs to (checked with the stack); NO_COMPONENTS in Analyze. */
   components: Components;
+  /**
+   * Where to change a client setting of this project's ClientApp behind the resource (`index`: an entry of a list
+   * setting; `within`: a path inside that entry, like `.resourceAccess[0]`): the stack config key with the stack's records (`k2-oauth:clients[0].redirectUris[1]`), the client's name
+   * in Analyze (`redirectUris[1] of the client named pa in k2-oauth:clients`); undefined outside a ClientApp.
+   */
+  clientSetting(key: keyof typeof CLIENT_CONFIG_KEYS, index?: number, within?: string): string | undefined;
 }
 
 export interface StackContext<S extends SettingName> extends CommonContext<S> {
@@ -78,16 +87,27 @@ export interface ResourceRuleSpec<S extends SettingName> extends RuleDocs {
   settings: readonly S[];
   /** Type tokens the rule inspects. */
   appliesTo: readonly string[];
+  /**
+   * The check reads the records of this project's components (ctx.components): their resources are checked in
+   * AnalyzeStack only (after the update when the preview is skipped). Leave unset for a check of the resource's own
+   * values, which runs in Analyze for every resource, before the engine creates or updates it.
+   */
+  needsRecords?: true;
   check(ctx: ResourceContext<S>): void;
 }
 
 export interface StackRuleSpec<S extends SettingName> extends RuleDocs {
   settings: readonly S[];
   check(ctx: StackContext<S>): void;
+  /**
+   * The part of the rule that needs only a resource's own values, checked in Analyze (before the engine creates or
+   * updates the resource) for every resource of `appliesTo`; `check` above then leaves those findings alone.
+   */
+  resourcePart?: { appliesTo: readonly string[]; check(ctx: ResourceContext<S>): void };
 }
 
-/** A resource rule's answer in Analyze for a resource of this project's components. */
-export const CHECKED_WITH_THE_STACK = "checked with the stack (AnalyzeStack), where this project's components record the stack config key to name";
+/** A `needsRecords` rule's answer in Analyze for a resource of this project's components. */
+export const CHECKED_WITH_THE_STACK = "checked with the stack (AnalyzeStack), where this project's components record what the stack expects";
 
 class NotApplicableSignal extends Error {
   constructor(readonly reason: string) {
@@ -200,53 +220,73 @@ function docsOf(spec: RuleDocs, names: readonly SettingName[]): RuleDocs & { con
   };
 }
 
+/** The Analyze half of a rule: `check` on one resource of `types`, with the context every rule gets. */
+function validateResourceOf<S extends SettingName>(
+  spec: RuleDocs & { settings: readonly S[] },
+  types: readonly string[],
+  skipManaged: boolean,
+  check: (ctx: ResourceContext<S>) => void,
+): NonNullable<ResourceValidationPolicy["validateResource"]> {
+  const otherType = `applies only to ${types.join(", ")}`;
+  const validate = (args: ResourceValidationArgs, report: ReportViolation): void => {
+    if (!types.includes(args.type)) throwWithoutStack(() => args.notApplicable(otherType));
+    if (skipManaged && isComponentManaged(args.urn)) throwWithoutStack(() => args.notApplicable(CHECKED_WITH_THE_STACK));
+    const clientSetting = (key: keyof typeof CLIENT_CONFIG_KEYS, index?: number, within = "") => clientNamed(args.type, args.urn, args.name, key, index, within);
+    evaluate(spec, spec.settings, { ...args, report, subject: args.urn }, (common) =>
+      check({ ...common, type: args.type, urn: args.urn, name: args.name, props: args.props as Props, components: NO_COMPONENTS, clientSetting }),
+    );
+  };
+  if (types.length === 1) {
+    // CrossGuard's own type filter (what validateResourceOfType attaches): the analyzer server skips the policy for
+    // other types before it deserializes the properties and builds the arguments (@pulumi/policy server.js). Rules of
+    // several types filter above.
+    (validate as { __pulumiType?: string }).__pulumiType = types[0];
+  }
+  return validate;
+}
+
 /**
- * A rule that checks resources one at a time: in Analyze for resources outside this project's components, in
- * AnalyzeStack (with their components' records) for the others. The policy object carries both validateResource and
- * validateStack; the analyzer server runs each in its own call (@pulumi/policy server.js: a policy with a
- * validateStack function takes part in AnalyzeStack whatever else it has), and GetAnalyzerInfo lists it as a
- * resource policy.
+ * A rule that checks resources one at a time, in Analyze, before the engine creates or updates them. A rule that
+ * needs the records of this project's components (`needsRecords`) checks their resources in AnalyzeStack instead,
+ * with the records. The policy object carries both validateResource and validateStack (which also reviews the
+ * exemptions); the analyzer server runs each in its own call (@pulumi/policy server.js: a policy with a validateStack
+ * function takes part in AnalyzeStack whatever else it has), and GetAnalyzerInfo lists it as a resource policy.
  */
 export function resourceRule<S extends SettingName>(spec: ResourceRuleSpec<S>): ResourceValidationPolicy & StackValidationPolicy {
   const types = spec.appliesTo;
-  const otherType = `applies only to ${types.join(", ")}`;
+  const withRecords = spec.needsRecords === true;
   const policy: ResourceValidationPolicy & StackValidationPolicy = {
     ...docsOf(spec, spec.settings),
-    validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
-      if (!types.includes(args.type)) throwWithoutStack(() => args.notApplicable(otherType));
-      if (isComponentManaged(args.urn)) throwWithoutStack(() => args.notApplicable(CHECKED_WITH_THE_STACK));
-      evaluate(spec, spec.settings, { ...args, report, subject: args.urn }, (common) =>
-        spec.check({ ...common, type: args.type, urn: args.urn, name: args.name, props: args.props as Props, components: NO_COMPONENTS }),
-      );
-    },
+    validateResource: validateResourceOf(spec, types, withRecords, (ctx) => spec.check(ctx)),
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
-      const managed = args.resources.filter((r) => types.includes(r.type) && isComponentManaged(r.urn));
+      const managed = withRecords ? args.resources.filter((r) => types.includes(r.type) && isComponentManaged(r.urn)) : [];
       evaluate(spec, spec.settings, { ...args, report }, (common, outcome) => {
         reviewExemptions(common.exemptions, args.resources, common.now, outcome);
-        if (managed.length === 0 && outcome.notes.length === 0) notApplicable(`the stack has no resource of ${types.join(", ")} in this project's components`);
+        if (managed.length === 0 && outcome.notes.length === 0) {
+          notApplicable(withRecords ? `the stack has no resource of ${types.join(", ")} in this project's components` : "checked resource by resource (Analyze); no exemption to review");
+        }
         for (const r of managed) {
           const about = outcome.about(r.urn, r.name);
-          runCheck(spec, about, () =>
-            spec.check({ ...common, outcome: about, type: r.type, urn: r.urn, name: r.name, props: r.props as Props, components: componentsOf(r) }),
-          );
+          const components = componentsOf(r);
+          const clientSetting = (key: keyof typeof CLIENT_CONFIG_KEYS, index?: number, within = "") => {
+            const at = clientConfigKey(components, key);
+            return at === undefined ? undefined : `${at}${index === undefined ? "" : `[${index}]`}${within}`;
+          };
+          runCheck(spec, about, () => spec.check({ ...common, outcome: about, type: r.type, urn: r.urn, name: r.name, props: r.props as Props, components, clientSetting }));
         }
       });
     },
   };
-  if (types.length === 1 && policy.validateResource !== undefined) {
-    // CrossGuard's own type filter (what validateResourceOfType attaches): the analyzer server skips the policy for
-    // other types before it deserializes the properties and builds the arguments (@pulumi/policy server.js). Rules of
-    // several types filter in validateResource above. (validateStack carries none: it also reviews exemptions.)
-    (policy.validateResource as { __pulumiType?: string }).__pulumiType = types[0];
-  }
   policySettings.set(policy, [...spec.settings, ...COMMON_SETTINGS]);
   return policy;
 }
 
 /** A rule over the whole stack (AnalyzeStack). */
 export function stackRule<S extends SettingName>(spec: StackRuleSpec<S>): StackValidationPolicy {
-  const policy: StackValidationPolicy = {
+  const part = spec.resourcePart;
+  const policy: StackValidationPolicy & Partial<ResourceValidationPolicy> = {
     ...docsOf(spec, spec.settings),
+    ...(part === undefined ? {} : { validateResource: validateResourceOf(spec, part.appliesTo, false, (ctx) => part.check(ctx)) }),
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
       evaluate(spec, spec.settings, { ...args, report }, (common, outcome) => {
         reviewExemptions(common.exemptions, args.resources, common.now, outcome);

@@ -2,7 +2,8 @@
  * What a rule expects (the tenant, cloud, audience, K2 API and scope): pinned by the policy config, else recorded by
  * the stack's own components (components/contracts.ts), else a default. A pin that disagrees with the stack is a
  * violation: the policy config and the stack would describe two different set-ups. Messages quote the pin (policy
- * config is never secret) but never the stack's value.
+ * config is never secret) and may quote what the stack's components record (a tenant id, an audience: plain config,
+ * never secret; docs/policies.md says so), but never a value read from the resource checked.
  */
 import type { Findings } from "./outcome";
 import type { Read } from "./values";

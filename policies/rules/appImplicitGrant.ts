@@ -4,18 +4,20 @@
  * way is what a hybrid or implicit sign-in would accept).
  */
 import { TYPE_AZUREAD_APPLICATION, TYPE_AZUREAD_APPLICATION_REGISTRATION } from "../../components/contracts";
+import { changeHint } from "../lib/components";
 import { resourceRule } from "../lib/define";
 import { DOCS } from "../lib/docs";
 import { describeType, read } from "../lib/values";
 
+/** Each flag: its property, the tokens it issues, and the client config key it comes from (this project's ClientApp). */
 const FLAGS = {
   [TYPE_AZUREAD_APPLICATION]: [
-    ["web.implicitGrant.accessTokenIssuanceEnabled", "access tokens"],
-    ["web.implicitGrant.idTokenIssuanceEnabled", "ID tokens"],
+    ["web.implicitGrant.accessTokenIssuanceEnabled", "access tokens", "implicitAccessTokens"],
+    ["web.implicitGrant.idTokenIssuanceEnabled", "ID tokens", "implicitIdTokens"],
   ],
   [TYPE_AZUREAD_APPLICATION_REGISTRATION]: [
-    ["implicitAccessTokenIssuanceEnabled", "access tokens"],
-    ["implicitIdTokenIssuanceEnabled", "ID tokens"],
+    ["implicitAccessTokenIssuanceEnabled", "access tokens", "implicitAccessTokens"],
+    ["implicitIdTokenIssuanceEnabled", "ID tokens", "implicitIdTokens"],
   ],
 } as const;
 
@@ -31,11 +33,11 @@ export const appImplicitGrant = resourceRule({
   settings: [],
   tags: ["entra-id", "oauth"],
   appliesTo: [TYPE_AZUREAD_APPLICATION, TYPE_AZUREAD_APPLICATION_REGISTRATION],
-  check({ type, props, outcome }) {
-    for (const [path, tokens] of FLAGS[type as keyof typeof FLAGS]) {
+  check({ type, props, outcome, clientSetting }) {
+    for (const [path, tokens, key] of FLAGS[type as keyof typeof FLAGS]) {
       const value = read(props, path);
       if (!value.known) outcome.undecidable(`${path} (whether the implicit grant issues ${tokens})`);
-      else if (value.value === true) outcome.fail(`${path} is on: ${tokens} would be issued through the implicit grant; set it to false`);
+      else if (value.value === true) outcome.fail(`${path} is on: ${tokens} would be issued through the implicit grant; set it to false${changeHint(clientSetting(key))}`);
       else if (value.value !== undefined && value.value !== null && value.value !== false) {
         outcome.fail(`${path} must be a boolean (false), got ${describeType(value.value)}`);
       }

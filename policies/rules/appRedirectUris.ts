@@ -12,7 +12,7 @@
  * scheme for every type. Messages name the list entry, never the URI (a redirect URI can carry a secret-marked part).
  */
 import { TYPE_AZUREAD_APPLICATION, TYPE_AZUREAD_APPLICATION_REDIRECT_URIS } from "../../components/contracts";
-import { changeHint, clientConfigKey, type Components } from "../lib/components";
+import { changeHint } from "../lib/components";
 import { resourceRule } from "../lib/define";
 import { DOCS } from "../lib/docs";
 import type { Findings } from "../lib/outcome";
@@ -75,7 +75,10 @@ export function redirectUriProblem(uri: string, kind: RedirectKind, allowLoopbac
   return undefined;
 }
 
-function checkList(props: unknown, path: string, kind: RedirectKind, allowLoopback: boolean, outcome: Findings, configKey: string | undefined): void {
+/** Where to change entry `i` of the list (this project's client), or undefined. */
+type EntryKey = ((i: number) => string | undefined) | undefined;
+
+function checkList(props: unknown, path: string, kind: RedirectKind, allowLoopback: boolean, outcome: Findings, entryKey: EntryKey): void {
   const list = readList(props, path);
   if (!list.known) {
     outcome.undecidable(`${path} (whether the redirect URIs are safe)`);
@@ -92,7 +95,7 @@ function checkList(props: unknown, path: string, kind: RedirectKind, allowLoopba
       outcome.fail(`${path}[${i}] must be a URI string, got ${describeType(item.value)}`);
     } else {
       const problem = redirectUriProblem(item.value, kind, allowLoopback);
-      if (problem !== undefined) outcome.fail(`${path}[${i}] (${kind}) ${problem}${changeHint(configKey === undefined ? undefined : `${configKey}[${i}]`)}`);
+      if (problem !== undefined) outcome.fail(`${path}[${i}] (${kind}) ${problem}${changeHint(entryKey?.(i))}`);
     }
   });
 }
@@ -110,9 +113,10 @@ export const appRedirectUris = resourceRule({
   settings: ["allowLoopback"],
   tags: ["entra-id", "oauth"],
   appliesTo: [TYPE_AZUREAD_APPLICATION, TYPE_AZUREAD_APPLICATION_REDIRECT_URIS],
-  check({ type, props, settings, outcome, components }) {
+  check({ type, props, settings, outcome, clientSetting }) {
     if (type === TYPE_AZUREAD_APPLICATION) {
-      checkList(props, "web.redirectUris", "Web", settings.allowLoopback, outcome, webConfigKey(components));
+      // A ClientApp's Application takes its web redirect URIs from the client's redirectUris, in order.
+      checkList(props, "web.redirectUris", "Web", settings.allowLoopback, outcome, (i) => clientSetting("redirectUris", i));
       checkList(props, "singlePageApplication.redirectUris", "SPA", settings.allowLoopback, outcome, undefined);
       checkList(props, "publicClient.redirectUris", "PublicClient", settings.allowLoopback, outcome, undefined);
       return;
@@ -129,8 +133,3 @@ export const appRedirectUris = resourceRule({
     checkList(props, "redirectUris", kind.value, settings.allowLoopback, outcome, undefined);
   },
 });
-
-/** A ClientApp's Application takes its web redirect URIs from the client's redirectUris, in order. */
-function webConfigKey(components: Components): string | undefined {
-  return clientConfigKey(components, "redirectUris");
-}

@@ -3,6 +3,7 @@
  * a multi-tenant client widens who can obtain tokens for K2 through it).
  */
 import { TYPE_AZUREAD_APPLICATION, TYPE_AZUREAD_APPLICATION_REGISTRATION } from "../../components/contracts";
+import { changeHint } from "../lib/components";
 import { resourceRule } from "../lib/define";
 import { DOCS } from "../lib/docs";
 import { describeType, read } from "../lib/values";
@@ -21,13 +22,13 @@ export const appSingleTenant = resourceRule({
   settings: [],
   tags: ["entra-id"],
   appliesTo: [TYPE_AZUREAD_APPLICATION, TYPE_AZUREAD_APPLICATION_REGISTRATION],
-  check({ props, outcome }) {
+  check({ props, outcome, clientSetting }) {
     const audience = read(props, "signInAudience");
     if (!audience.known) outcome.undecidable("signInAudience (whether the app is single-tenant)");
     else if (audience.value !== undefined && audience.value !== null && audience.value !== SINGLE_TENANT_AUDIENCE) {
       outcome.fail(
         typeof audience.value === "string"
-          ? `signInAudience is not ${SINGLE_TENANT_AUDIENCE}: users of other tenants (or personal Microsoft accounts) can sign in; use ${SINGLE_TENANT_AUDIENCE}`
+          ? `signInAudience is not ${SINGLE_TENANT_AUDIENCE}: users of other tenants (or personal Microsoft accounts) can sign in; use ${SINGLE_TENANT_AUDIENCE}${changeHint(clientSetting("signInAudience"))}`
           : `signInAudience must be a string, got ${describeType(audience.value)}`,
       );
     }

@@ -27,6 +27,7 @@ export const bearerTokenAudience = resourceRule({
   settings: ["audience"],
   tags: ["k2", "oauth"],
   appliesTo: [TYPE_BEARER_TOKEN_RESOURCE],
+  needsRecords: true,
   check({ urn, props, settings, outcome, components }) {
     const expected = expectValue({
       setting: "audience",

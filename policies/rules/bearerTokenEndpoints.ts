@@ -33,6 +33,7 @@ export const bearerTokenV1Endpoints = resourceRule({
   settings: ["tenantId", "cloud"],
   tags: ["k2", "entra-id", "oauth"],
   appliesTo: [TYPE_BEARER_TOKEN_RESOURCE],
+  needsRecords: true,
   check({ urn, props, settings, outcome, components }) {
     const tenant = expectValue({ setting: "tenantId", pin: settings.tenantId, stack: recorded(components.inbound, "tenantId"), stackKey: INBOUND_CONFIG_KEYS.tenantId, normalize: asId, outcome });
     const cloud = expectValue({ setting: "cloud", pin: settings.cloud as Cloud | undefined, stack: recorded(components.inbound, "cloud"), stackKey: INBOUND_CONFIG_KEYS.cloud, normalize: asCloud, outcome });

@@ -5,7 +5,7 @@
  * stops working on its end date (Microsoft Learn, "Add and manage app credentials",
  * learn.microsoft.com/en-us/entra/identity-platform/how-to-add-credentials).
  */
-import { changeHint, clientConfigKey } from "../lib/components";
+import { changeHint } from "../lib/components";
 import { ENTRA_MAX_LIFETIME } from "../lib/config";
 import { DAY_MS, formatDays } from "../lib/dates";
 import { resourceRule } from "../lib/define";
@@ -24,11 +24,11 @@ export const clientSecretExpiry = resourceRule({
   settings: ["maxLifetime"],
   tags: ["entra-id", "secrets"],
   appliesTo: CLIENT_SECRET_TYPES,
-  check({ type, props, settings, now, outcome, notApplicable, components }) {
+  check({ type, props, settings, now, outcome, notApplicable, clientSetting }) {
     const max = settings.maxLifetime;
     const secrets = clientSecretsOf(type, props);
     if (secrets.length === 0) notApplicable("the application declares no inline password");
-    const lifetimeKey = clientConfigKey(components, "lifetimeDays");
+    const lifetimeKey = clientSetting("lifetimeDays");
     for (const secret of secrets) {
       const window = secretWindow(secret, now, outcome, (m) => outcome.fail(m));
       if (window === undefined) continue;

@@ -14,6 +14,8 @@ import { DUE_COMMAND, main as dueMain } from "../../cli/due";
 import { PLAN_COMMAND } from "../../cli/plan/args";
 import { main as planMain } from "../../cli/plan";
 import { VERIFY_COMMAND } from "../../cli/verify/options";
+import { ADOPT_COMMAND } from "../../cli/adopt/options";
+import { runAdopt } from "../../cli/adopt/run";
 import { runVerify } from "../../cli/verify/run";
 import { BENCH_COMMAND } from "../../bench/args";
 import { main as benchMain } from "../../bench/index";
@@ -27,6 +29,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   verify: VERIFY_COMMAND,
   discover: DISCOVER_COMMAND,
   bench: BENCH_COMMAND,
+  adopt: ADOPT_COMMAND,
   "build:policies": BUILD_POLICIES_COMMAND,
 };
 
@@ -61,6 +64,12 @@ const IN_PROCESS: Record<string, (argv: string[]) => Promise<Captured>> = {
     const err: string[] = [];
     const code = await runDiscover(argv, { root: REPO_ROOT, env: {}, now: () => new Date(0), out: (l) => out.push(`${l}\n`), err: (l) => err.push(`${l}\n`) });
     return { code, stdout: out.join(""), stderr: err.join("") };
+  },
+  async adopt(argv) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const { exitCode } = await runAdopt(argv, { cwd: REPO_ROOT, env: {}, stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
+    return { code: exitCode, stdout: out.join(""), stderr: err.join("") };
   },
   async "build:policies"(argv) {
     const out: string[] = [];

@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { earlyExpiries, isGeneration, secretChecks, validSecretDrops, type DeployedSecret } from "../../cli/secretSafety";
-import type { ClientConfig } from "../../components/config";
+import { ClientSchema, type ClientConfig } from "../../components/config";
 import { DAY_MS, parseUtcDay } from "../../components/rotation";
 import { secretDeclarations } from "../../components/secretDeclarations";
 
 const day = (text: string): Date => parseUtcDay(text)!;
-const client = (name: string, secret: ClientConfig["secret"]): ClientConfig => ({ name, displayName: name, redirectUris: [], owners: [], secret });
+const client = (name: string, secret: ClientConfig["secret"]): ClientConfig => ClientSchema.parse({ name, displayName: name, secret });
 /** power-automate of the dev example: 180/150, generation 7 (slot b) 2026-11-16 to 2027-05-15, 6 (slot a) until 2026-12-16. */
 const pa = client("power-automate", { lifetimeDays: 180, rotateAfterDays: 150 });
 const reporting = client("reporting", { lifetimeDays: 90, rotateAfterDays: 60 });

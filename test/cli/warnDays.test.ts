@@ -16,6 +16,10 @@ beforeAll(() => {
   fs.writeFileSync(path.join(root, "policies", "config", "prod.json"), JSON.stringify({ [EXPIRY_ADVISORY_POLICY]: { warnDays: 45 } }));
   fs.writeFileSync(path.join(root, "policies", "config", "qa.json"), JSON.stringify({ "entra-app-owners": "mandatory" }));
   fs.writeFileSync(path.join(root, "policies", "config", "bad.json"), JSON.stringify({ [EXPIRY_ADVISORY_POLICY]: { warnDays: 2.5 } }));
+  fs.writeFileSync(
+    path.join(root, "policies", "config", "later.json"),
+    JSON.stringify({ [EXPIRY_ADVISORY_POLICY]: { warnDays: 20, exemptions: [{ resource: "pa-secret-a", reason: "vendor fix", expires: "2040-03-31" }] } }),
+  );
   fs.writeFileSync(path.join(root, "policies", "config", "typo.json"), JSON.stringify({ [EXPIRY_ADVISORY_POLICY]: { warnDay: 45 } }));
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -42,6 +46,15 @@ describe("expiryWarnDays", () => {
     );
     expect(() => expiryWarnDays(root, "typo")).toThrow(
       'policies/config/typo.json: invalid policy config (1 problem):\n  - "entra-client-secret-expiry-advisory".warnDay: unknown setting; did you mean warnDays?',
+    );
+  });
+
+  it("bounds an exemption's expires to one year after the day planned (--date), not after today", () => {
+    const at = (day: string) => new Date(`${day}T00:00:00Z`);
+    expect(expiryWarnDays(root, "later", at("2039-04-01"))).toEqual({ warnDays: 20, file: "policies/config/later.json" });
+    expect(expiryWarnDays(root, "later", at("2039-03-31"))).toEqual({ warnDays: 20, file: "policies/config/later.json" });
+    expect(() => expiryWarnDays(root, "later", at("2039-03-30"))).toThrow(
+      'policies/config/later.json: invalid policy config (1 problem):\n  - "entra-client-secret-expiry-advisory".exemptions[0].expires: expected a day at most one year ahead (2040-03-30 or earlier): exemptions are time-boxed; renew one when it runs out; got \'2040-03-31\'',
     );
   });
 });

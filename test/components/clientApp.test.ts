@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_SCOPE_ID, K2_API_SP_OBJECT_ID, installMocks, resolve, settle, type RecordedResource } from "../helpers/pulumiMocks";
-import type { ClientConfig } from "../../components/config";
+import { ClientSchema, type ClientConfig } from "../../components/config";
 
 const recorded: RecordedResource[] = installMocks();
 let mod: typeof import("../../components/clientApp");
@@ -12,13 +12,13 @@ beforeAll(async () => {
   rotation = await import("../../components/rotation");
 });
 
-const client: ClientConfig = {
+const client: ClientConfig = ClientSchema.parse({
   name: "power-automate",
   displayName: "K2 - Power Automate",
   redirectUris: ["https://global.consent.azure-apim.net/redirect"],
   owners: ["33333333-4444-5555-6666-777777777777"],
   secret: { lifetimeDays: 180, rotateAfterDays: 150 },
-};
+});
 const k2Api = { clientId: "22222222-3333-4444-5555-666666666666", servicePrincipalObjectId: K2_API_SP_OBJECT_ID, scopeId: DEFAULT_SCOPE_ID, scope: "user_impersonation" };
 const vault = { resourceGroupName: "rg-k2", vaultName: "kv-k2-dev" };
 // Day 1055 after the anchor: generation 7 (slot b) is current, generation 6 (slot a) is inside its overlap.

@@ -133,7 +133,7 @@ const ROWS: Row[] = [
   {
     label: "an empty client in the list",
     yaml: edit((c) => c["k2-oauth:clients"].push(null)),
-    offline: [{ path: "k2-oauth:clients[2]", message: "is empty; expected a mapping with name, displayName (optional: redirectUris, owners, secret)" }],
+    offline: [{ path: "k2-oauth:clients[2]", message: "is empty; expected a mapping with name, displayName (optional: redirectUris, owners, signInAudience, implicitGrant, servicePrincipal, requiredResourceAccess, secret, adopt)" }],
   },
   {
     label: "no client at all",
@@ -193,7 +193,7 @@ const ROWS: Row[] = [
     offline: [
       { path: "k2-oauth:k2Api.clientId", message: `is required; expected the K2 API app's client id, a GUID like ${GUID_EXAMPLE}` },
       { path: "k2-oauth:k2Api.clientID", message: "unknown key; did you mean clientId?" },
-      { path: "k2-oauth:clients[0].lifetime", message: "unknown key; expected one of name, displayName, redirectUris, owners, secret" },
+      { path: "k2-oauth:clients[0].lifetime", message: "unknown key; expected one of name, displayName, redirectUris, owners, signInAudience, implicitGrant, servicePrincipal, requiredResourceAccess, secret, adopt" },
     ],
   },
   {

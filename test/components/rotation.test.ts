@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { DAY_MS, ROTATION_ANCHOR, ScheduleNotStartedError, generationDates, isoDay, parseUtcDay, scheduleAnchor, secretSchedule } from "../../components/rotation";
+import {
+  DAY_MS,
+  ROTATION_ANCHOR,
+  ScheduleNotStartedError,
+  describeSecrets,
+  firstGenerationAfter,
+  generationDates,
+  isoDay,
+  parseUtcDay,
+  rfc3339,
+  scheduleAnchor,
+  secretSchedule,
+} from "../../components/rotation";
 
 const day = (n: number, hour = 0) => new Date(ROTATION_ANCHOR.getTime() + n * DAY_MS + hour * 3_600_000);
 const S = { lifetimeDays: 180, rotateAfterDays: 150 };
@@ -99,10 +111,91 @@ describe("parseUtcDay", () => {
     expect(isoDay(parseUtcDay("2026-12-31")!)).toBe("2026-12-31");
   });
 
-  it.each(["2027-02-30", "2027-02-29", "2027-13-01", "2027-00-10", "2027-2-14", "tomorrow", "", " 2027-02-14", "2027-02-14T00:00:00Z"])(
+  it.each(["0050-01-01", "2027-02-30", "2027-02-29", "2027-13-01", "2027-00-10", "2027-2-14", "tomorrow", "", " 2027-02-14", "2027-02-14T00:00:00Z"])(
     "rejects %j",
     (text) => {
       expect(parseUtcDay(text)).toBeUndefined();
     },
   );
+});
+
+describe("the schedule's edges", () => {
+  const invalid = (l: number, r: number) =>
+    `invalid secret schedule: expected whole days with rotateAfterDays < lifetimeDays <= 2 * rotateAfterDays, got lifetimeDays=${l}, rotateAfterDays=${r}`;
+
+  it("accepts a lifetime of exactly twice the rotation interval, and a one-day interval", () => {
+    const twice = secretSchedule({ lifetimeDays: 180, rotateAfterDays: 90 }, day(95));
+    expect(twice.overlapDays).toBe(90);
+    // The previous secret ends on the next rotation day itself.
+    expect(twice.previous).toEqual({ slot: "a", generation: 0, startDate: day(0), endDate: day(180) });
+    expect(twice.nextRotation).toEqual(day(180));
+    const daily = secretSchedule({ lifetimeDays: 2, rotateAfterDays: 1 }, day(10));
+    expect(daily.active.map((g) => [g.generation, g.endDate])).toEqual([
+      [10, day(12)],
+      [9, day(11)],
+    ]);
+  });
+
+  it("rejects one day past twice the interval, an interval of the lifetime or 0 days, and fractions, naming both values", () => {
+    for (const [l, r] of [
+      [181, 90],
+      [90, 90],
+      [1, 0],
+      [180.5, 150],
+      [180, 150.5],
+    ]) {
+      expect(() => secretSchedule({ lifetimeDays: l!, rotateAfterDays: r! }, day(0)), `${l}/${r}`).toThrow(new Error(invalid(l!, r!)));
+    }
+  });
+
+  it("rejects a start date that is no calendar day, quoting it", () => {
+    expect(() => secretSchedule({ ...S, startDate: "2027-02-30" }, day(2000))).toThrow(
+      new Error("invalid secret schedule: startDate must be a calendar day like 2026-03-01, got '2027-02-30'"),
+    );
+  });
+
+  it("names its error for what it is", () => {
+    const e = (() => {
+      try {
+        secretSchedule({ ...S, startDate: "2030-01-01" }, day(0));
+      } catch (thrown) {
+        return thrown as ScheduleNotStartedError;
+      }
+      return undefined;
+    })();
+    expect(e?.name).toBe("ScheduleNotStartedError");
+    expect([e?.startDate, e?.day]).toEqual(["2030-01-01", day(0)]);
+  });
+
+  it("lists the active secrets in slot order, whichever slot is current", () => {
+    const odd = secretSchedule(S, day(155));
+    expect(odd.current.slot).toBe("b");
+    expect(odd.active.map((g) => g.slot)).toEqual(["a", "b"]);
+  });
+
+  it("writes RFC 3339 dates without milliseconds", () => {
+    expect(rfc3339(new Date("2027-02-14T00:00:00.000Z"))).toBe("2027-02-14T00:00:00Z");
+    expect(rfc3339(new Date("2027-02-14T08:30:15.123Z"))).toBe("2027-02-14T08:30:15Z");
+  });
+
+  it("finds the first generation after a day: the next one, or generation 0 before a start date", () => {
+    expect(firstGenerationAfter(S, day(10))).toEqual(generationDates(S, 1));
+    expect(firstGenerationAfter(S, day(-400))).toEqual(generationDates(S, -2));
+    const started = { ...S, startDate: "2026-03-01" };
+    const anchor = parseUtcDay("2026-03-01")!;
+    expect(firstGenerationAfter(started, new Date("2025-01-01T00:00:00Z"))).toEqual(generationDates(S, 0, anchor));
+    expect(firstGenerationAfter(started, new Date("2026-03-01T00:00:00Z"))).toEqual(generationDates(S, 1, anchor));
+  });
+
+  it("describes secrets for the stack outputs field by field", () => {
+    expect(
+      describeSecrets([
+        { slot: "b", generation: 7, current: true, startDate: "2026-11-01T00:00:00Z", endDate: "2027-04-30T00:00:00Z" },
+        { slot: "a", generation: 6, current: false, startDate: "2026-06-04T00:00:00Z", endDate: "2026-12-01T00:00:00Z" },
+      ]),
+    ).toEqual([
+      { slot: "b", generation: 7, current: true, startDate: "2026-11-01T00:00:00Z", expires: "2027-04-30T00:00:00Z" },
+      { slot: "a", generation: 6, current: false, startDate: "2026-06-04T00:00:00Z", expires: "2026-12-01T00:00:00Z" },
+    ]);
+  });
 });

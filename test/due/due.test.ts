@@ -12,14 +12,14 @@ import { DUE_COMMAND, main } from "../../cli/due";
 import { dueReasons, type DueResult } from "../../cli/due/rule";
 import type { DeployedSecret, DeployedSecrets } from "../../cli/secretSafety";
 import { deployedSecretsOf, parseStackOutputs } from "../../cli/verify/outputs";
-import { validateStackConfig, type ClientConfig } from "../../components/config";
+import { ClientSchema, validateStackConfig, type ClientConfig } from "../../components/config";
 import { DAY_MS, describeSecrets, parseUtcDay, secretSchedule } from "../../components/rotation";
 import { secretDeclarations } from "../../components/secretDeclarations";
 import { K2_API_CLIENT_ID, TENANT } from "../helpers/testTenant";
 
 const day = (text: string): Date => parseUtcDay(text)!;
 /** The dev example's reporting client: 90/60 days; generation 18 starts 2026-12-16, 19 on 2027-02-14. */
-const reporting: ClientConfig = { name: "reporting", displayName: "Reporting", redirectUris: [], owners: [], secret: { lifetimeDays: 90, rotateAfterDays: 60 } };
+const reporting: ClientConfig = ClientSchema.parse({ name: "reporting", displayName: "Reporting", secret: { lifetimeDays: 90, rotateAfterDays: 60 } });
 
 /** `clients.<name>.secrets` of a stack last deployed on `deployedOn`, as index.ts exports them (with key ids). */
 function outputsDeployedOn(clients: readonly ClientConfig[], deployedOn: string): Record<string, unknown> {

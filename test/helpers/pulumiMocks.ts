@@ -13,6 +13,8 @@ export interface RecordedResource {
   id: string;
   /** The provider reference (`<urn>::<id>`) the resource was registered with; undefined for components and providers. */
   provider: string | undefined;
+  /** The `import` option's id ("" without one): the mock runtime passes it as the resource's id. */
+  importId: string;
 }
 
 export interface MockOptions {
@@ -96,7 +98,7 @@ export function installMocks(options: MockOptions = {}): RecordedResource[] {
     {
       newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
         const id = `${args.name}-id`;
-        recorded.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, id, provider: args.provider });
+        recorded.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, id, provider: args.provider, importId: args.id ?? "" });
         const state: Record<string, unknown> = { ...args.inputs };
         if (options.preview) return { id, state };
         switch (args.type) {

@@ -63,5 +63,6 @@ function describe(e) {
       break;
     }
   }
+  // Exit once the line is flushed (a pipe takes a large write in parts; exiting at once can cut it off).
   process.stdout.write(`${JSON.stringify({ results, delays: globalThis.k2Delays ?? [] })}\n`, () => process.exit(0));
 })();

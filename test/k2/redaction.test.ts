@@ -109,6 +109,67 @@ describe("k2MessageFrom and redact", () => {
   });
 });
 
+describe("redaction's edges", () => {
+  it("quotes: named (&quot; &apos;) and numeric (&#39;) forms of a secret with both kinds of quote", () => {
+    expect(secretForms(`it's "x"`)).toEqual(
+      expect.arrayContaining(["it&apos;s &quot;x&quot;", "it&#39;s &quot;x&quot;", `it's "x"`]),
+    );
+    expect(redact("a it&apos;s &quot;x&quot; b it&#39;s &quot;x&quot; c", [`it's "x"`])).toBe("a [redacted] b [redacted] c");
+  });
+
+  it("a secret of exactly 3 characters is removed; a longer secret that contains a shorter one is removed whole", () => {
+    expect(redact("pw abc ab", ["abc", "ab"])).toBe("pw [redacted] ab");
+    expect(redact("k=secret-long", ["secret", "secret-long"])).toBe("k=[redacted]");
+  });
+
+  it("the cut: exactly 300 characters are shown whole, 301 are cut", () => {
+    expect(k2MessageFrom("y".repeat(300))).toBe("y".repeat(300));
+    expect(k2MessageFrom("y".repeat(301))).toBe(`${"y".repeat(300)}…`);
+  });
+
+  it("decodes the references a server may use: named, decimal, hexadecimal in either case; leaves out-of-range ones", () => {
+    expect(k2MessageFrom("a&lt;b&gt;c &quot;d&quot; &apos;e&apos; f&amp;g h&nbsp;i &#65;&#x42;&#X43; &#0; &#x110000; &bogus;")).toBe(
+      `a<b>c "d" 'e' f&g h i ABC &#0; &#x110000; &bogus;`,
+    );
+    expect(k2MessageFrom("&#x10FFFF;").codePointAt(0)).toBe(0x10ffff);
+  });
+
+  it("strips scripts and styles with their content, over several lines", () => {
+    expect(k2MessageFrom("<p>before</p><script>\nvar a = 1;\n</script><style>\np { x: 1 }\n</style><p>after</p>")).toBe("before after");
+  });
+
+  it("withholds K2's text when a secret shows once decoded: JSON escapes, percent runs, + for space", () => {
+    const password = "p\n\t/\"x";
+    const jsonForm = '"p\\n\\t\\/\\"x"'.slice(1, -1);
+    expect(k2MessageFrom(`said ${jsonForm.replace("\\/", "\\u002F")} no`, [password])).toBe(K2_TEXT_WITHHELD);
+    expect(k2MessageFrom("said x%E2%82%ACy%ZZ", ["x€y"])).toBe("said [redacted]%ZZ");
+    expect(k2MessageFrom("said x%e2%82%acy %C3%28", ["x€y "])).toBe(K2_TEXT_WITHHELD);
+  });
+
+  it("each reading decides alone: a secret seen in one decoding, or only once normalised, withholds K2's text", () => {
+    // Numeric references no redaction form covers; the secret's plain text is empty, so only the decoded reading finds it.
+    expect(k2MessageFrom("&#60;x&#62;", ["<x>"])).toBe(K2_TEXT_WITHHELD);
+    // The secret's plain text is exactly 3 characters, found only in the percent-decoded reading.
+    expect(k2MessageFrom("x a b y", ["a  b"])).toBe(K2_TEXT_WITHHELD);
+    expect(k2MessageFrom("x a%20b y", ["a  b"])).toBe(K2_TEXT_WITHHELD);
+    // A 3-character secret behind a character reference.
+    expect(k2MessageFrom("a&#98;c", ["abc"])).toBe(K2_TEXT_WITHHELD);
+    // `+` read as a space in form encoding.
+    expect(k2MessageFrom("said a+b/c", ["a b/c"])).toBe(K2_TEXT_WITHHELD);
+  });
+
+  it("near misses stay: a plain text under 3 characters, a 2-character secret, a percent run that is not UTF-8", () => {
+    expect(k2MessageFrom("a banana", ["<i>a"])).toBe("a banana");
+    expect(k2MessageFrom("ab cd", ["ab"])).toBe("ab cd");
+    expect(k2MessageFrom("bad %C3%28 run", ["undefined"])).toBe("bad %C3%28 run");
+    expect(k2MessageFrom("a<script>x</script>b")).toBe("a b");
+  });
+
+  it("without secrets, K2's text is shown as it is", () => {
+    expect(k2MessageFrom("Stryker was here")).toBe("Stryker was here");
+  });
+});
+
 describe("connection failures in words", () => {
   it.each([
     ["ECONNREFUSED", "the connection was refused (nothing accepts connections on that host and port)"],

@@ -30,12 +30,14 @@ function app(lifetimeDays: number, rotateAfterDays: number, startDate?: string):
     },
   });
   const a = config.outbound!.app;
-  return { label: `${lifetimeDays}/${rotateAfterDays}${startDate !== undefined ? ` from ${startDate}` : ""}`, client: { name: a.name, displayName: a.displayName, redirectUris: [], owners: [], secret: a.secret }, warnDays: 30 };
+  // The outbound app's secrets as a client's (secretDeclarations reads its name and schedule only).
+  return { label: `${lifetimeDays}/${rotateAfterDays}${startDate !== undefined ? ` from ${startDate}` : ""}`, client: { ...config.clients[0]!, name: a.name, displayName: a.displayName, secret: a.secret }, warnDays: 30 };
 }
 
 function devApp(): Scenario {
-  const a = validateStackConfig(loadStackFile("dev", REPO_ROOT).config).outbound!.app;
-  return { label: `the dev stack's outbound app (${a.secret.lifetimeDays}/${a.secret.rotateAfterDays} from ${a.secret.startDate})`, client: { name: a.name, displayName: a.displayName, redirectUris: [], owners: [], secret: a.secret }, warnDays: 30 };
+  const config = validateStackConfig(loadStackFile("dev", REPO_ROOT).config);
+  const a = config.outbound!.app;
+  return { label: `the dev stack's outbound app (${a.secret.lifetimeDays}/${a.secret.rotateAfterDays} from ${a.secret.startDate})`, client: { ...config.clients[0]!, name: a.name, displayName: a.displayName, secret: a.secret }, warnDays: 30 };
 }
 
 const SCENARIOS: Scenario[] = [devApp(), app(180, 150), app(90, 60), app(180, 90), app(730, 729), app(2, 1)];

@@ -47,7 +47,7 @@ describe("an exemption planned with --date", () => {
     expect(findings[0][0]).toBe("mandatory");
     expect(findings[0][1]).toBe("reporting-app");
     expect(findings[0][2]).toContain("is on the shared hosting domain");
-    expect(findings[0][2]).toContain("change k2-oauth:clients[1].redirectUris[0]");
+    expect(findings[0][2]).toContain("; change redirectUris[0] of the client named reporting in k2-oauth:clients");
     expect(findings[1]).toEqual([
       "advisory",
       "reporting-app",

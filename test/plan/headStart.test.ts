@@ -1,8 +1,10 @@
 /**
  * The plan's head start (cli/plan/headStart.ts): the program's process and the policy pack start before the plan has
  * loaded the rest of its code, and nothing is left running when the plan ends before it needs them. Processes are
- * observed in /proc (children of this test process), after awaiting their end: no timing.
+ * observed as children of this test process (in /proc, or through `ps` where there is no /proc), after awaiting their
+ * end: no timing.
  */
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { computePlan } from "../../cli/plan/computePlan";
@@ -11,8 +13,12 @@ import { startHeadStart } from "../../cli/plan/headStart";
 import { startProgramProcess } from "../../cli/plan/runProgram";
 import { exampleStack, linkedProject, type TempProject } from "./project";
 
-/** Command lines of this process's live child processes (Linux /proc). */
+/** Command lines of this process's live child processes: from /proc where there is one (Linux), else from POSIX `ps`. */
 function children(): string[] {
+  return fs.existsSync("/proc/self/stat") ? childrenFromProc() : childrenFromPs();
+}
+
+function childrenFromProc(): string[] {
   const found: string[] = [];
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -20,7 +26,7 @@ function children(): string[] {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       if (Number(fields[1]) !== process.pid || fields[0] === "Z") continue;
-      found.push(fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" "));
+      found.push(fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" ").trim());
     } catch {
       // it ended meanwhile
     }
@@ -28,7 +34,16 @@ function children(): string[] {
   return found;
 }
 
-const planProcesses = (): string[] => children().filter((c) => c.includes("programChild.ts") || c.includes("run-policy-pack"));
+function childrenFromPs(): string[] {
+  const rows = execFileSync("ps", ["-A", "-ww", "-o", "ppid=,stat=,args="], { encoding: "utf8" }).split("\n");
+  return rows.flatMap((row) => {
+    const match = /^\s*(\d+)\s+(\S+)\s+(.*)$/.exec(row);
+    return match !== null && Number(match[1]) === process.pid && !match[2]!.startsWith("Z") ? [match[3]!] : [];
+  });
+}
+
+const ofPlan = (commands: string[]): string[] => commands.filter((c) => c.includes("programChild.ts") || c.includes("run-policy-pack"));
+const planProcesses = (): string[] => ofPlan(children());
 
 let project: TempProject;
 
@@ -40,7 +55,7 @@ beforeAll(() => {
 
 afterAll(() => project.remove());
 
-describe.skipIf(process.platform !== "linux")("head start", () => {
+describe("head start", () => {
   it("starts nothing for a stack the plan will reject as unknown", async () => {
     expect(await startHeadStart(project.root, "no-such-stack")).toBeUndefined();
     expect(await startHeadStart(project.root, "../dev")).toBeUndefined();
@@ -53,6 +68,9 @@ describe.skipIf(process.platform !== "linux")("head start", () => {
     const pack = await head!.takePack()!.session;
     expect(planProcesses().some((c) => c.includes("programChild.ts"))).toBe(true);
     expect(planProcesses().some((c) => c.includes("run-policy-pack"))).toBe(true);
+    // Both ways of listing children see the same two processes (here, where both are available).
+    expect(ofPlan(childrenFromPs())).toHaveLength(2);
+    expect(ofPlan(childrenFromPs()).sort()).toEqual(planProcesses().sort());
     await pack.close();
     await head!.abandon();
     expect(planProcesses()).toEqual([]);

@@ -33,6 +33,7 @@ function request(overrides: Partial<FakeRequest> = {}, inputs: Record<string, un
     getDeletebeforereplacedefined: () => false,
     getAdditionalsecretoutputsList: () => [],
     getCustomtimeouts: () => timeouts({}),
+    getImportid: () => "",
     ...overrides,
   };
 }
@@ -164,6 +165,19 @@ describe("recordRegistrations", () => {
     expect(recording.resources.map((r) => r.urn)).toEqual([urn]);
     expect(seen).toEqual(recording.resources);
     expect(recording.failure()).toBeUndefined();
+  });
+
+  it("a resource to import is answered with its import id, as the engine's import reads it, and recorded with it", async () => {
+    const monitor = mockMonitor();
+    const recording = recordRegistrations(monitor, "dev", "k2-oauth", V);
+    const { res } = await register(monitor, request({ getImportid: () => "/applications/0a000000-0000-4000-8000-000000000001" }));
+    const urn = "urn:pulumi:dev::k2-oauth::azuread:index/application:Application::pa-app";
+    expect(res!.getId()).toBe("/applications/0a000000-0000-4000-8000-000000000001");
+    expect(monitor.resources.get(urn)).toEqual({ urn, id: "/applications/0a000000-0000-4000-8000-000000000001", state: { displayName: "app", owners: ["o1"] } });
+    expect(recording.resources.map((r) => r.importId)).toEqual(["/applications/0a000000-0000-4000-8000-000000000001"]);
+    expect(() => readRegistration(request({ getImportid: () => undefined }), "dev", "k2-oauth", V)).toThrow(
+      message("the SDK's RegisterResourceRequest getImportid() returned undefined, not an import id or empty"),
+    );
   });
 
   it("an unreadable registration fails that registration and the plan, and records nothing for it", async () => {

@@ -1,6 +1,7 @@
 /**
  * Unit tests of the plan's pure parts: argument parsing, the wire-format constants, masking, the diff, the
- * scrubber, and colour selection. The end-to-end tests (real program, real policy pack) are in plan.e2e.test.ts.
+ * scrubber, and colour selection. The end-to-end tests (real program, real policy pack) are in the *.e2e.test.ts files
+ * beside this one.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -16,7 +17,7 @@ import { engineUrn } from "../../cli/plan/recordingMonitor";
 import { useColor } from "../../cli/plan/render/style";
 import { leaves } from "../../cli/plan/render/values";
 import { plaintextSecrets } from "../../cli/plan/plaintextSecrets";
-import { makeScrubber } from "../../cli/plan/scrub";
+import { makeScrubber, scrubDeep } from "../../cli/plan/scrub";
 import * as wire from "../../cli/plan/wire";
 import { thrown } from "../helpers/thrown";
 
@@ -166,6 +167,47 @@ describe("scrubber", () => {
     const scrub = makeScrubber(secrets);
     expect(scrub('raw p"w\\d-123 and json "p\\"w\\\\d-123"')).toBe('raw [secret] and json "[secret]"');
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("masks values of four characters or more, not shorter ones", () => {
+    expect(makeScrubber(["abc", "wxyz"])("abc wxyz wxyz0 xyz")).toBe("abc [secret] [secret]0 xyz");
+  });
+
+  it("masks the longer of two overlapping secrets whole, whichever order they come in, and never inside a mask", () => {
+    const text = "key=secret-long; other=secret";
+    expect(makeScrubber(["secret", "secret-long"])(text)).toBe("key=[secret]; other=[secret]");
+    expect(makeScrubber(["secret-long", "secret"])(text)).toBe("key=[secret]; other=[secret]");
+  });
+
+  it("takes regular-expression characters in a secret literally", () => {
+    expect(makeScrubber(["a.b*c(d)$&|x"])("a.b*c(d)$&|x aXbbc(d)$&|x")).toBe("[secret] aXbbc(d)$&|x");
+  });
+
+  it("without secrets, leaves text as it is", () => {
+    expect(makeScrubber([])("p@ss [secret] \\")).toBe("p@ss [secret] \\");
+    expect(makeScrubber(["abc"])("abc")).toBe("abc");
+  });
+
+  it("scrubDeep masks every string inside a value, keys included, and keeps everything else", () => {
+    const scrub = makeScrubber(["hunter22"]);
+    const value = {
+      "hunter22-key": "a hunter22 b",
+      list: ["hunter22", 3, null, true, { inner: "xhunter22x" }],
+      n: 0,
+      f: false,
+      nothing: null,
+      kept: "plain",
+    };
+    expect(scrubDeep(value, scrub)).toEqual({
+      "[secret]-key": "a [secret] b",
+      list: ["[secret]", 3, null, true, { inner: "x[secret]x" }],
+      n: 0,
+      f: false,
+      nothing: null,
+      kept: "plain",
+    });
+    expect(scrubDeep("hunter22", scrub)).toBe("[secret]");
+    expect(scrubDeep(undefined, scrub)).toBeUndefined();
   });
 
   it("ignores secure: values (never decrypted, nothing to scrub)", () => {

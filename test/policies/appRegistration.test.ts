@@ -5,7 +5,7 @@ import { appPreferCertificate } from "../../policies/rules/preferCertificate";
 import { appRedirectUris, redirectUriProblem, SHARED_HOSTING_SUFFIXES } from "../../policies/rules/appRedirectUris";
 import { appSingleTenant } from "../../policies/rules/appSingleTenant";
 import { applicationProps, clientApp, contracts, daysFromNow, guidFor, inboundOAuth, OWNER, passwordProps } from "./helpers/fixtures";
-import { messages, runResourceRule, runStackRule, UNKNOWN, UNKNOWN_ARRAY, urnOf, type StackInput } from "./helpers/policyHarness";
+import { messages, runResourceRule, runRule, runStackRule, UNKNOWN, UNKNOWN_ARRAY, urnOf, type StackInput } from "./helpers/policyHarness";
 
 const app = (overrides: Record<string, unknown> = {}) => ({ type: contracts.TYPE_AZUREAD_APPLICATION, props: applicationProps("app", overrides) });
 const registration = (props: Record<string, unknown>) => ({ type: contracts.TYPE_AZUREAD_APPLICATION_REGISTRATION, props: { displayName: "K2 - reg", ...props } });
@@ -82,20 +82,27 @@ describe("entra-app-redirect-uris", () => {
     expect(messages(await run(uris("Native", ["https://x"])))).toEqual(["type must be Web, SPA or PublicClient, got another value"]);
   });
 
-  it("names the client's redirectUris entry for a ClientApp's Application (AnalyzeStack)", async () => {
+  it("checks a ClientApp's Application in Analyze, before the create, naming the client from the resource's name; once", async () => {
     const stack: StackInput[] = [
       inboundOAuth(),
       clientApp("pa", 0),
       { ...app({ web: { redirectUris: ["https://ok.example.com/cb", "https://pa.azurewebsites.net/cb"] } }), name: "pa-app", parent: "pa" },
     ];
-    const r = await runStackRule(appRedirectUris, stack);
-    expect(r.violations).toEqual([
-      {
-        message:
-          "web.redirectUris[1] (Web) is on the shared hosting domain *.azurewebsites.net, where a released name can be claimed by another Azure customer and receive the authorization codes (subdomain takeover); use a custom domain you own; change k2-oauth:clients[0].redirectUris[1]",
-        urn: urnOf({ type: contracts.TYPE_AZUREAD_APPLICATION, name: "pa-app" }, MANAGED),
-      },
-    ]);
+    const urn = urnOf({ type: contracts.TYPE_AZUREAD_APPLICATION, name: "pa-app" }, MANAGED);
+    const problem =
+      "web.redirectUris[1] (Web) is on the shared hosting domain *.azurewebsites.net, where a released name can be claimed by another Azure customer and receive the authorization codes (subdomain takeover); use a custom domain you own";
+    // Analyze alone (what stops `pulumi up --skip-preview` before the provider's Create).
+    expect(await runResourceRule(appRedirectUris, { type: stack[2].type, props: stack[2].props, name: "pa-app", urn })).toEqual({
+      violations: [{ message: `${problem}; change redirectUris[1] of the client named pa in k2-oauth:clients` }],
+    });
+    // AnalyzeStack does not repeat it: the whole run reports it once.
+    expect(await runStackRule(appRedirectUris, stack)).toEqual({ violations: [], notApplicable: "checked resource by resource (Analyze); no exemption to review" });
+    expect((await runRule(appRedirectUris, stack)).violations).toEqual([{ message: `${problem}; change redirectUris[1] of the client named pa in k2-oauth:clients`, urn }]);
+    // A resource whose name ClientApp does not give, or outside a ClientApp: no client named, nothing guessed.
+    const odd = await runResourceRule(appRedirectUris, { type: stack[2].type, props: stack[2].props, name: "pa-application", urn: urn.replace(/pa-app$/, "pa-application") });
+    expect(messages(odd)).toEqual([problem]);
+    const outside = await runResourceRule(appRedirectUris, { type: stack[2].type, props: stack[2].props, name: "pa-app" });
+    expect(messages(outside)).toEqual([problem]);
   });
 
   it("reports unknown lists and elements as undecided", async () => {

@@ -4,7 +4,7 @@ import { setClock } from "../../policies/lib/clock";
 import { clientSecretExpiry } from "../../policies/rules/clientSecretExpiry";
 import { clientSecretExpiryAdvisory } from "../../policies/rules/clientSecretExpiryAdvisory";
 import { applicationProps, clientApp, contracts, daysFromNow, guidFor, inboundOAuth, NOW, passwordProps, rfc3339 } from "./helpers/fixtures";
-import { messages, runResourceRule, runStackRule, UNKNOWN, UNKNOWN_OBJECT, urnOf, type StackInput } from "./helpers/policyHarness";
+import { messages, runResourceRule, runRule, runStackRule, UNKNOWN, UNKNOWN_OBJECT, urnOf, type StackInput } from "./helpers/policyHarness";
 
 beforeAll(() => setClock(() => NOW));
 afterAll(() => setClock(undefined));
@@ -63,15 +63,12 @@ describe("entra-client-secret-expiry", () => {
     ]);
   });
 
-  it("names the client's lifetimeDays for a ClientApp's secret (AnalyzeStack)", async () => {
-    const secret: StackInput = { type: contracts.TYPE_AZUREAD_APPLICATION_PASSWORD, name: "pa-secret-a", parent: "pa", props: passwordProps(daysFromNow(-1), daysFromNow(200)) };
-    const r = await runStackRule(clientSecretExpiry, [inboundOAuth(), clientApp("pa", 2), secret]);
-    expect(r.violations).toEqual([
-      {
-        message: "the client secret lives 201 days (from its startDate to its endDate), longer than maxLifetime P180D allows; change k2-oauth:clients[2].secret.lifetimeDays",
-        urn: urnOf({ type: contracts.TYPE_AZUREAD_APPLICATION_PASSWORD, name: "pa-secret-a" }, [contracts.TYPE_INBOUND_OAUTH, contracts.TYPE_CLIENT_APP]),
-      },
-    ]);
+  it("checks a ClientApp's secret in Analyze, before the create, naming the client's lifetimeDays; once", async () => {
+    const secret: StackInput = { type: contracts.TYPE_AZUREAD_APPLICATION_PASSWORD, name: "pa-secret-b", parent: "pa", props: passwordProps(daysFromNow(-1), daysFromNow(200)) };
+    const urn = urnOf({ type: contracts.TYPE_AZUREAD_APPLICATION_PASSWORD, name: "pa-secret-b" }, [contracts.TYPE_INBOUND_OAUTH, contracts.TYPE_CLIENT_APP]);
+    const message = "the client secret lives 201 days (from its startDate to its endDate), longer than maxLifetime P180D allows; change secret.lifetimeDays of the client named pa in k2-oauth:clients";
+    expect(await runResourceRule(clientSecretExpiry, { type: secret.type, props: secret.props, name: secret.name, urn })).toEqual({ violations: [{ message }] });
+    expect(await runRule(clientSecretExpiry, [inboundOAuth(), clientApp("pa", 2), secret])).toEqual({ violations: [{ message, urn }] });
   });
 
   it("refuses a maxLifetime above P730D, in months or years, or that is not a duration", async () => {

@@ -16,7 +16,6 @@ import { read, readList } from "../../policies/lib/values";
 import { POLICIES } from "../../policies/registry";
 import { k2ApiAdminConsent } from "../../policies/rules/adminConsent";
 import { appOwners } from "../../policies/rules/appOwners";
-import { appRedirectUris } from "../../policies/rules/appRedirectUris";
 import { clientSecretExpiryAdvisory } from "../../policies/rules/clientSecretExpiryAdvisory";
 import { keyVaultExpiryMatchesEntra } from "../../policies/rules/keyVaultExpiryMatches";
 import { appLeastPrivilege } from "../../policies/rules/leastPrivilege";
@@ -213,7 +212,7 @@ function readsFor(rule: StackValidationPolicy, clients: number): number {
 }
 
 describe("stack rules link resources in linear work", () => {
-  for (const rule of [k2ApiAdminConsent, clientSecretRotationOverlap, clientSecretExpiryAdvisory, keyVaultExpiryMatchesEntra, appOwners, appLeastPrivilege, appRedirectUris]) {
+  for (const rule of [k2ApiAdminConsent, clientSecretRotationOverlap, clientSecretExpiryAdvisory, keyVaultExpiryMatchesEntra, appOwners, appLeastPrivilege]) {
     it(`${rule.name}: four times the clients, at most about four times the reads`, () => {
       const small = readsFor(rule, 10);
       const large = readsFor(rule, 40);

@@ -9,7 +9,7 @@ import { appImplicitGrant } from "../../policies/rules/appImplicitGrant";
 import { appOwners } from "../../policies/rules/appOwners";
 import { appRedirectUris } from "../../policies/rules/appRedirectUris";
 import { applicationProps, clientApp, contracts, inboundOAuth } from "./helpers/fixtures";
-import { runResourceRule, runStackRule, urnOf, type StackInput } from "./helpers/policyHarness";
+import { runResourceRule, runRule, runStackRule, urnOf, type StackInput } from "./helpers/policyHarness";
 
 const day = (iso: string, hour = 0) => new Date(`${iso}T${String(hour).padStart(2, "0")}:00:00Z`);
 afterEach(() => setClock(undefined));
@@ -47,7 +47,7 @@ describe("an exemption on a resource checked on its own (Analyze)", () => {
   });
 });
 
-describe("an exemption on a resource of this project's components (AnalyzeStack)", () => {
+describe("an exemption on a resource of this project's components (checked in Analyze, reviewed with the stack)", () => {
   const stack: StackInput[] = [
     inboundOAuth(),
     clientApp("pa", 0),
@@ -55,17 +55,17 @@ describe("an exemption on a resource of this project's components (AnalyzeStack)
   ];
   const urn = urnOf({ type: contracts.TYPE_AZUREAD_APPLICATION, name: "pa-app" }, [contracts.TYPE_INBOUND_OAUTH, contracts.TYPE_CLIENT_APP]);
   const message =
-    "web.redirectUris[0] (Web) is on the shared hosting domain *.azurewebsites.net, where a released name can be claimed by another Azure customer and receive the authorization codes (subdomain takeover); use a custom domain you own; change k2-oauth:clients[0].redirectUris[0]";
+    "web.redirectUris[0] (Web) is on the shared hosting domain *.azurewebsites.net, where a released name can be claimed by another Azure customer and receive the authorization codes (subdomain takeover); use a custom domain you own; change redirectUris[0] of the client named pa in k2-oauth:clients";
   const config = { exemptions: [{ resource: "pa-app", reason: "custom domain ordered", expires: "2027-03-31" }] };
 
   it("is advisory until the end of its day, then the finding is back at full level and the expired exemption reported", async () => {
     setClock(() => day("2027-03-31", 12));
-    expect(await runStackRule(appRedirectUris, stack, config)).toEqual({
+    expect(await runRule(appRedirectUris, stack, config)).toEqual({
       violations: [],
       advisories: [{ message: `exempted until 2027-03-31: custom domain ordered. The finding: ${message}`, urn }],
     });
     setClock(() => day("2027-04-01"));
-    expect(await runStackRule(appRedirectUris, stack, config)).toEqual({
+    expect(await runRule(appRedirectUris, stack, config)).toEqual({
       violations: [{ message, urn }],
       advisories: [{ message: 'the exemption for "pa-app" expired on 2027-03-31 (custom domain ordered): its findings are reported again; renew it with a new expires day or remove it', urn }],
     });
@@ -73,7 +73,7 @@ describe("an exemption on a resource of this project's components (AnalyzeStack)
 
   it("reports an exemption that names no resource of the stack, suggesting the closest name", async () => {
     setClock(() => day("2027-01-01"));
-    const r = await runStackRule(appRedirectUris, stack, { exemptions: [{ resource: "pa-ap", reason: "typo", expires: "2027-03-31" }] });
+    const r = await runRule(appRedirectUris, stack, { exemptions: [{ resource: "pa-ap", reason: "typo", expires: "2027-03-31" }] });
     expect(r).toEqual({
       violations: [{ message, urn }],
       advisories: [{ message: 'the exemption for "pa-ap" names no resource of this stack (by name or URN), so it hides nothing; did you mean pa-app?: correct or remove it' }],

@@ -45,9 +45,42 @@ describe("policy metadata", () => {
     }
   });
 
+  it("reports schemas with only type, enum, bounds, default, description and list items; the strict checks stay in the pack's own schema", () => {
+    const keywords = (schema: unknown): string[] =>
+      typeof schema !== "object" || schema === null ? [] : Object.entries(schema).flatMap(([k, v]) => [k, ...(k === "items" ? keywords(v) : [])]);
+    for (const p of POLICIES) {
+      for (const [name, schema] of Object.entries(p.configSchema?.properties ?? {})) {
+        for (const k of keywords(schema)) expect(["type", "enum", "minimum", "maximum", "default", "description", "items"], `${p.name}.${name}: ${k}`).toContain(k);
+      }
+    }
+    const internal = packConfig.configSchemaOf(["maxLifetime", "allowedScopes", "exemptions", "tenantId"], "internal").properties;
+    expect(internal.maxLifetime).toHaveProperty("pattern");
+    expect(internal.tenantId).toHaveProperty("pattern");
+    expect(internal.allowedScopes.items).toHaveProperty("pattern");
+    expect(internal.exemptions.items).toMatchObject({ additionalProperties: false, required: ["resource", "reason", "expires"] });
+  });
+
+  it("docs/policies.md shows the real CLI line and the offline plan's line for a misspelled policy name with settings but no level", () => {
+    const docs = read("docs", "policies.md");
+    expect(docs).toContain('error: configuring policy pack "k2-oauth" at "<dir>": invalid enforcement level ""');
+    const schemas = POLICIES.map((p) => ({ name: p.name, enforcementLevel: p.enforcementLevel, configSchema: p.configSchema }));
+    let offline = "";
+    try {
+      reconcilePolicyConfig(schemas as Parameters<typeof reconcilePolicyConfig>[0], { "entra-app-ownrs": { minOwners: 2 } } as Parameters<typeof reconcilePolicyConfig>[1], "dev.json", POLICY_PACK_NAME);
+    } catch (e) {
+      offline = (e as Error).message;
+    }
+    const line = offline.split("\n").find((l) => l.includes("entra-app-ownrs"));
+    expect(line).toBe('  - "entra-app-ownrs": is not a policy of k2-oauth; did you mean entra-app-owners? (an entry for a name the pack does not have needs an enforcementLevel, and is then the pack\'s to judge)');
+    expect(docs).toContain(`\n${line}\n`);
+  });
+
   it("uses the same defaults as the program's config model", () => {
-    expect(packConfig.DEFAULT_AUDIENCE).toBe(DEFAULT_AUDIENCE);
-    expect(packConfig.DEFAULT_SCOPE).toBe(DEFAULT_SCOPE);
+    // The K2 API defaults have one source, components/contracts.ts, that the pack and the program's config model import.
+    expect([packConfig.DEFAULT_AUDIENCE, packConfig.DEFAULT_SCOPE]).toEqual([DEFAULT_AUDIENCE, DEFAULT_SCOPE]);
+    for (const file of [["policies", "lib", "config.ts"], ["components", "config.ts"]]) {
+      expect(read(...file), file.join("/")).not.toMatch(/"https:\/\/api\.k2\.com\/"|"user_impersonation"/);
+    }
     expect(packConfig.ENTRA_MAX_LIFETIME).toBe(`P${MAX_SECRET_LIFETIME_DAYS}D`);
   });
 });
@@ -110,8 +143,9 @@ describe("per-stack policy config", () => {
 
     it(`policies/config/${file} copies nothing from stacks/Pulumi.${stack}.yaml: the tenant and K2 API come from the stack`, () => {
       const cfg = JSON.parse(read("policies", "config", file)) as Record<string, Record<string, unknown> | string>;
-      for (const entry of Object.values(cfg)) {
-        if (typeof entry !== "object") continue;
+      const entries = Object.values(cfg).filter((entry) => typeof entry === "object");
+      expect(entries.length, `${file} configures policies`).toBeGreaterThan(0);
+      for (const entry of entries) {
         for (const pin of ["tenantId", "cloud", "audience", "k2ApiClientId", "k2ApiServicePrincipalObjectId", "scope"]) expect(entry, `${file} pins ${pin}`).not.toHaveProperty(pin);
       }
       expect(loadStackFile(stack, REPO_ROOT).config.tenantId).toMatch(/^[0-9a-f-]{36}$/);

@@ -65,6 +65,8 @@ describe("the k2-oauth policy pack over the analyzer protocol", () => {
       expect(p.url, p.name).toMatch(/^https:\/\/(help\.k2\.com|learn\.microsoft\.com)\//);
       expect(p.severity, p.name).toBeDefined();
       expect(p.configSchema?.properties.exemptions, p.name).toMatchObject({ type: "array" });
+      // Nothing the CLI's schema check would word with a raw regex or "Additional property x is not allowed".
+      expect(JSON.stringify(p.configSchema?.properties), p.name).not.toMatch(/"(pattern|minLength|additionalProperties|required|format)"/);
     }
     const byName = Object.fromEntries(info.policies.map((p) => [p.name, p]));
     expect(byName["k2-bearer-token-v1-endpoints"]).toMatchObject({ enforcementLevel: "mandatory", policyType: "resource", severity: "critical" });
@@ -114,11 +116,27 @@ describe("the k2-oauth policy pack over the analyzer protocol", () => {
     ]);
   });
 
-  it("refuses what the CLI's schema check refuses, in this project's words", async () => {
-    expect(await refused({ "entra-client-secret-expiry": { maxLifetime: 180 }, "k2-api-admin-consent": { k2ApiClientId: "K2 API" } })).toBe(
+  it("refuses what the CLI's schema check refuses (a wrong type), in this project's words", async () => {
+    expect(await refused({ "entra-client-secret-expiry": { maxLifetime: 180 } })).toBe(
+      ['policies/config/dev.json: invalid policy config (1 problem):', '  - "entra-client-secret-expiry".maxLifetime: expected a text value, like P180D; got 180'].join("\n"),
+    );
+  });
+
+  it("refuses at Configure, in its own words, the values whose pattern it does not report to the CLI", async () => {
+    expect(
+      await refused({
+        "entra-client-secret-expiry": { maxLifetime: "180 days" },
+        "k2-api-admin-consent": { k2ApiClientId: "K2 API" },
+        "entra-app-least-privilege": { allowedScopes: ["graph:Mail.Read"] },
+        "entra-app-owners": { exemptions: [{ resource: "pa-app", reason: "hiring", expires: "2027-3-1", note: "x" }] },
+      }),
+    ).toBe(
       [
-        "policies/config/dev.json: invalid policy config (2 problems):",
-        "  - \"entra-client-secret-expiry\".maxLifetime: expected the longest lifetime (start, or now, to end) a client secret may have, as an ISO 8601 duration in days like Entra ID's app management policy (passwordLifetime maxLifetime); at most P730D; got 180",
+        "policies/config/dev.json: invalid policy config (5 problems):",
+        '  - "entra-app-least-privilege".allowedScopes[0]: expected one allowed delegated scope: "k2", "graph:<scope>" (openid, profile, email, offline_access, User.Read) or "<API application id>/<scope id>", like graph:openid; got \'graph:Mail.Read\'',
+        '  - "entra-app-owners".exemptions[0].expires: expected a UTC day written YYYY-MM-DD, at most one year ahead, like 2027-03-31; got \'2027-3-1\'',
+        '  - "entra-app-owners".exemptions[0].note: unknown field; expected an exemption: a mapping with resource, reason and expires, like { "resource": "power-automate-app", "reason": "vendor fix due in March", "expires": "2027-03-31" }',
+        "  - \"entra-client-secret-expiry\".maxLifetime: expected an ISO 8601 duration in days like P180D, at most P730D (Entra ID's 24-month cap for client secrets); got '180 days'",
         "  - \"k2-api-admin-consent\".k2ApiClientId: expected a GUID like 11111111-2222-3333-4444-555555555555; got 'K2 API'",
       ].join("\n"),
     );
@@ -181,18 +199,33 @@ describe("the k2-oauth policy pack over the analyzer protocol", () => {
     }
   }, PACK_START_TIMEOUT_MS);
 
-  it("checks a resource of this project's components in AnalyzeStack, naming the config key; Analyze leaves it alone", async () => {
-    const [inbound, client, app] = managedClient({ web: { redirectUris: ["https://pa.azurewebsites.net/signin"], implicitGrant: { accessTokenIssuanceEnabled: false, idTokenIssuanceEnabled: true } } });
-    expect(await pack.session.analyze(app)).toEqual([]);
-    const findings = (await pack.session.analyzeStack([inbound, client, app])).filter((f) => f.urn === app.urn && f.policyName.startsWith("entra-app-"));
-    expect(findings.map((f) => [f.policyName, f.level, f.message.split("\n")[1]])).toEqual([
+  it("checks a resource of this project's components in Analyze, before the engine creates it (pulumi up --skip-preview), naming the client; AnalyzeStack does not repeat it", async () => {
+    const [inbound, client, app] = managedClient({
+      signInAudience: "AzureADMultipleOrgs",
+      web: { redirectUris: ["https://pa.azurewebsites.net/signin"], implicitGrant: { accessTokenIssuanceEnabled: false, idTokenIssuanceEnabled: true } },
+    });
+    const findings = (await pack.session.analyze(app)).filter((f) => f.policyName.startsWith("entra-app-"));
+    expect(findings.map((f) => [f.policyName, f.level, f.urn, f.message.split("\n")[1]])).toEqual([
       [
         "entra-app-redirect-uris",
         "mandatory",
-        "web.redirectUris[0] (Web) is on the shared hosting domain *.azurewebsites.net, where a released name can be claimed by another Azure customer and receive the authorization codes (subdomain takeover); use a custom domain you own; change k2-oauth:clients[0].redirectUris[0]",
+        app.urn,
+        "web.redirectUris[0] (Web) is on the shared hosting domain *.azurewebsites.net, where a released name can be claimed by another Azure customer and receive the authorization codes (subdomain takeover); use a custom domain you own; change redirectUris[0] of the client named pa in k2-oauth:clients",
       ],
-      ["entra-app-implicit-grant", "mandatory", "web.implicitGrant.idTokenIssuanceEnabled is on: ID tokens would be issued through the implicit grant; set it to false"],
+      [
+        "entra-app-implicit-grant",
+        "mandatory",
+        app.urn,
+        "web.implicitGrant.idTokenIssuanceEnabled is on: ID tokens would be issued through the implicit grant; set it to false; change implicitGrant.idTokens of the client named pa in k2-oauth:clients",
+      ],
+      [
+        "entra-app-single-tenant",
+        "advisory",
+        app.urn,
+        "signInAudience is not AzureADMyOrg: users of other tenants (or personal Microsoft accounts) can sign in; use AzureADMyOrg; change signInAudience of the client named pa in k2-oauth:clients",
+      ],
     ]);
+    expect((await pack.session.analyzeStack([inbound, client, app])).filter((f) => f.urn === app.urn && f.policyName.startsWith("entra-app-"))).toEqual([]);
   });
 
   it("reports an exempted finding as advisory until its day, and the expired exemption after it", async () => {
@@ -202,11 +235,12 @@ describe("the k2-oauth policy pack over the analyzer protocol", () => {
     const today = isoDay(new Date());
     try {
       await pack.session.configure({ ...loadPolicyConfigFile(DEV_CONFIG), "entra-app-redirect-uris": { exemptions: [{ resource: "pa-app", reason: "custom domain ordered", expires: today }] } });
-      expect(redirect(await pack.session.analyzeStack(resources))).toEqual([["advisory", app.urn, expect.stringMatching(new RegExp(`^exempted until ${today}: custom domain ordered\\. The finding: web\\.redirectUris\\[0\\] \\(Web\\) is on the shared hosting domain`))]]);
+      expect(redirect(await pack.session.analyze(app))).toEqual([["advisory", app.urn, expect.stringMatching(new RegExp(`^exempted until ${today}: custom domain ordered\\. The finding: web\\.redirectUris\\[0\\] \\(Web\\) is on the shared hosting domain`))]]);
+      expect(redirect(await pack.session.analyzeStack(resources))).toEqual([]);
       const yesterday = isoDay(new Date(Date.now() - DAY));
       await pack.session.configure({ ...loadPolicyConfigFile(DEV_CONFIG), "entra-app-redirect-uris": { exemptions: [{ resource: app.urn, reason: "custom domain ordered", expires: yesterday }] } });
+      expect(redirect(await pack.session.analyze(app))).toEqual([["mandatory", app.urn, expect.stringMatching(/^web\.redirectUris\[0\] \(Web\) is on the shared hosting domain/)]]);
       expect(redirect(await pack.session.analyzeStack(resources))).toEqual([
-        ["mandatory", app.urn, expect.stringMatching(/^web\.redirectUris\[0\] \(Web\) is on the shared hosting domain/)],
         ["advisory", app.urn, `the exemption for "${app.urn}" expired on ${yesterday} (custom domain ordered): its findings are reported again; renew it with a new expires day or remove it`],
       ]);
     } finally {
@@ -240,7 +274,11 @@ describe("the k2-oauth policy pack over the analyzer protocol", () => {
     ];
     const run = async (config: PolicyPackConfig) => {
       await pack.session.configure(config);
-      return (await pack.session.analyzeStack(stack)).map((f) => `${f.level} ${f.policyName} ${f.urn?.split("::").pop()}: ${f.message.split("\n")[1]}`).sort();
+      // As `pulumi up` runs the pack: Analyze on each resource before its step, then AnalyzeStack.
+      const findings = [];
+      for (const r of stack) findings.push(...(await pack.session.analyze(r)));
+      findings.push(...(await pack.session.analyzeStack(stack)));
+      return findings.map((f) => `${f.level} ${f.policyName} ${f.urn?.split("::").pop()}: ${f.message.split("\n")[1]}`).sort();
     };
     try {
       const strict = await run({
@@ -251,12 +289,12 @@ describe("the k2-oauth policy pack over the analyzer protocol", () => {
       });
       expect(strict).toEqual(
         [
-          "mandatory entra-client-secret-expiry pa-secret-a: the client secret lives 120 days (from its startDate to its endDate), longer than maxLifetime P90D allows; change k2-oauth:clients[3].secret.lifetimeDays",
-          "mandatory entra-client-secret-expiry pa-secret-b: the client secret lives 175 days (from its startDate to its endDate), longer than maxLifetime P90D allows; change k2-oauth:clients[3].secret.lifetimeDays",
+          "mandatory entra-client-secret-expiry pa-secret-a: the client secret lives 120 days (from its startDate to its endDate), longer than maxLifetime P90D allows; change secret.lifetimeDays of the client named pa in k2-oauth:clients",
+          "mandatory entra-client-secret-expiry pa-secret-b: the client secret lives 175 days (from its startDate to its endDate), longer than maxLifetime P90D allows; change secret.lifetimeDays of the client named pa in k2-oauth:clients",
           "mandatory entra-client-secret-rotation-overlap pa-app: pa-app: each rotation leaves the previous secret valid 20 days (lifetimeDays 180 - rotateAfterDays 160), less than the 30-day warning window, so the expiry advisory would fire before every rotation; set rotateAfterDays to at most 150 (k2-oauth:clients[3].secret.rotateAfterDays)",
-          "mandatory entra-app-redirect-uris pa-app: web.redirectUris[0] (Web) points to localhost or a loopback address, which belongs in a development app registration (allowLoopback), not in this stack; change k2-oauth:clients[3].redirectUris[0]",
+          "mandatory entra-app-redirect-uris pa-app: web.redirectUris[0] (Web) points to localhost or a loopback address, which belongs in a development app registration (allowLoopback), not in this stack; change redirectUris[0] of the client named pa in k2-oauth:clients",
           "mandatory entra-app-owners pa-app: pa-app has 1 owner, fewer than minOwners 2; add owner object ids to its owners or declare ApplicationOwner resources; change k2-oauth:clients[3].owners",
-          'mandatory entra-app-least-privilege pa-app: pa-app: requiredResourceAccesses[1].resourceAccesses[0] requests a delegated scope the policy\'s allowedScopes does not list; remove it, or add it to allowedScopes as "<API application id>/<scope id>" if the client needs it',
+          'mandatory entra-app-least-privilege pa-app: pa-app: requiredResourceAccesses[1].resourceAccesses[0] requests a delegated scope the policy\'s allowedScopes does not list; remove it, or add it to allowedScopes as "<API application id>/<scope id>" if the client needs it; change k2-oauth:clients[3].requiredResourceAccess[0].resourceAccess[0]',
           "advisory entra-app-prefer-certificate pa-secret-a: the app authenticates with a client secret, a shared secret that can be copied; prefer a certificate or a federated identity credential",
           "advisory entra-app-prefer-certificate pa-secret-b: the app authenticates with a client secret, a shared secret that can be copied; prefer a certificate or a federated identity credential",
           "mandatory keyvault-secret-expires pa-secret-kv: properties.attributes.expires is not set: the secret would look valid forever; set it (epoch seconds; for a client secret copy, the secret's endDate)",

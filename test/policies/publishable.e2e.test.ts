@@ -42,8 +42,17 @@ function resource(type: string, name: string, properties: Record<string, unknown
 }
 
 describe("the publishable policy pack", () => {
-  it("is a folder of three files: PulumiPolicy.yaml, a package.json with the pack's version and two dependencies, index.js", () => {
-    expect(fs.readdirSync(built.dir).sort()).toEqual([...BUILT_FILES].sort());
+  it("is a folder of four files: PulumiPolicy.yaml, a package.json with the pack's version and two dependencies, their npm-shrinkwrap.json, index.js", () => {
+    expect(fs.readdirSync(built.dir).sort()).toEqual(["PulumiPolicy.yaml", "index.js", "npm-shrinkwrap.json", "package.json"]);
+    expect([...BUILT_FILES].sort()).toEqual(["PulumiPolicy.yaml", "index.js", "npm-shrinkwrap.json", "package.json"]);
+    // The shrinkwrap pins what the repository tests: the two dependencies and the grpc and protobuf they load, at the
+    // repository lockfile's versions.
+    const shrinkwrap = JSON.parse(fs.readFileSync(path.join(built.dir, "npm-shrinkwrap.json"), "utf8")) as { lockfileVersion: number; packages: Record<string, { version?: string; dev?: boolean; dependencies?: Record<string, string> }> };
+    const lock = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { version?: string }> };
+    expect(shrinkwrap.lockfileVersion).toBe(3);
+    for (const dep of [...PACK_DEPENDENCIES, "@grpc/grpc-js", "google-protobuf"]) expect(shrinkwrap.packages[`node_modules/${dep}`]?.version, dep).toBe(lock.packages[`node_modules/${dep}`].version);
+    expect(Object.values(shrinkwrap.packages).filter((e) => e.dev === true)).toEqual([]);
+    expect(shrinkwrap.packages[""].dependencies).toEqual(JSON.parse(fs.readFileSync(path.join(PACK_DIR, "package.json"), "utf8")).dependencies);
     const pkg = JSON.parse(fs.readFileSync(path.join(built.dir, "package.json"), "utf8")) as { version: string; main: string; dependencies: Record<string, string> };
     const source = JSON.parse(fs.readFileSync(path.join(PACK_DIR, "package.json"), "utf8")) as { version: string; dependencies: Record<string, string> };
     expect(pkg).toMatchObject({ version: source.version, main: "index.js", dependencies: source.dependencies });
@@ -103,8 +112,8 @@ describe("the publishable policy pack", () => {
     const loose = resource(contracts.TYPE_AZUREAD_APPLICATION, "loose-app", applicationProps("loose", { web: { redirectUris: ["http://loose.example.com/cb"] } }));
     const stack = [inboundRes, clientRes, app, loose];
     const [fromPublished, fromRepo] = await Promise.all([
-      Promise.all([published.analyze(loose), published.analyzeStack(stack)]),
-      Promise.all([inRepo.analyze(loose), inRepo.analyzeStack(stack)]),
+      Promise.all([published.analyze(loose), published.analyze(app), published.analyzeStack(stack)]),
+      Promise.all([inRepo.analyze(loose), inRepo.analyze(app), inRepo.analyzeStack(stack)]),
     ]);
     expect(fromPublished).toEqual(fromRepo);
     const policies = fromPublished.flat().map((f) => `${f.level} ${f.policyName} ${f.urn?.split("::").pop() ?? ""}`);

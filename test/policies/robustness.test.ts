@@ -45,6 +45,12 @@ const resourcePolicies = POLICIES.filter((p): p is ResourceValidationPolicy => "
 const stackPolicies = POLICIES.filter((p): p is StackValidationPolicy => "validateStack" in p && typeof p.validateStack === "function");
 
 describe("malformed inputs", () => {
+  it("reach every rule of the pack: each is a resource rule, a stack rule or both", () => {
+    expect(resourcePolicies.length).toBeGreaterThan(0);
+    expect(stackPolicies.length).toBeGreaterThan(0);
+    expect(POLICIES.filter((p) => !resourcePolicies.includes(p as ResourceValidationPolicy) && !stackPolicies.includes(p as StackValidationPolicy)).map((p) => p.name)).toEqual([]);
+  });
+
   it("never make a resource rule fail internally", async () => {
     for (const policy of resourcePolicies) {
       for (const type of TYPES) {
@@ -91,13 +97,14 @@ describe("an internal error in a rule", () => {
       enforcementLevel: "mandatory",
       settings: [],
       appliesTo: ["t:index:T"],
+      needsRecords: true,
       check: () => {
         throw new TypeError("cannot read properties of undefined");
       },
     });
     const message = "policy broken could not evaluate this input (TypeError: cannot read properties of undefined); treat it as a violation and report the problem with the policy pack";
     expect((await runResourceRule(broken, { type: "t:index:T", props: {} })).violations).toEqual([{ message }]);
-    // In the stack part (a resource of this project's components), attributed to that resource.
+    // In the stack part (a resource of this project's components, for a rule that needs their records), attributed to that resource.
     const managed = await runStackRule(broken, [
       { type: contracts.TYPE_INBOUND_OAUTH, name: "k2-oauth", props: {} },
       { type: "t:index:T", name: "t", parent: "k2-oauth", props: {} },

@@ -19,6 +19,7 @@ export function planJson(result: PlanResult): Record<string, unknown> {
       parent: r.parent ?? null,
       inputs: r.inputs,
       custom: r.custom,
+      importId: r.importId ?? null,
       dependencies: r.dependencies,
     })),
     checks: {

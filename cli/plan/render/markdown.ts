@@ -3,7 +3,7 @@
  * base, policy findings, and the full resource list folded away.
  */
 import type { InputChange, PlanResult } from "../model";
-import { checkFailureText, countViolations } from "./text";
+import { checkFailureText, countViolations, importsText } from "./text";
 import { formatValue } from "./values";
 
 /** Rows beyond this are summarised: a GitHub comment holds at most 65,536 characters. */
@@ -113,7 +113,7 @@ export function renderMarkdown(result: PlanResult): string {
   }
   out.push("");
   out.push(
-    `_${result.resources.length} resources from \`${result.stackFile}\`, evaluated offline with the Pulumi SDK's mock runtime (no cloud, no credentials); ` +
+    `_${result.resources.length} resources${importsText(result)} from \`${result.stackFile}\`, evaluated offline with the Pulumi SDK's mock runtime (no cloud, no credentials); ` +
       "values only the cloud knows show as `(known after apply)`._",
   );
   out.push("");
@@ -178,11 +178,17 @@ export function renderMarkdown(result: PlanResult): string {
     );
   }
 
-  out.push(`<details><summary>All ${result.resources.length} resources (desired state)</summary>`, "");
+  out.push(`<details><summary>All ${result.resources.length} resources${importsText(result)} (desired state)</summary>`, "");
+  const imports = result.resources.some((r) => r.importId !== undefined);
   out.push(
     ...table(
-      ["Type", "Name", "Parent"],
-      result.resources.map((r) => [code(r.type), code(r.name), r.parent !== undefined ? code(r.parent.split("::").pop() ?? r.parent) : ""]),
+      ["Type", "Name", "Parent", ...(imports ? ["Import"] : [])],
+      result.resources.map((r) => [
+        code(r.type),
+        code(r.name),
+        r.parent !== undefined ? code(r.parent.split("::").pop() ?? r.parent) : "",
+        ...(imports ? [r.importId !== undefined ? code(r.importId) : ""] : []),
+      ]),
     ),
     "",
     "</details>",

@@ -45,6 +45,15 @@ function checkLines(result: PlanResult, paint: Paint): string[] {
   return out;
 }
 
+/**
+ * ` (3 to import)`: resources whose `import` option makes `pulumi up` take over an existing resource instead of
+ * creating one (clients adopted with `npm run adopt`); nothing when there are none.
+ */
+export function importsText(result: Pick<PlanResult, "resources">): string {
+  const imports = result.resources.filter((r) => r.importId !== undefined).length;
+  return imports === 0 ? "" : ` (${imports} to import)`;
+}
+
 export function renderText(result: PlanResult, opts: { color: boolean }): string {
   const paint = painter(opts.color);
   const out: string[] = [];
@@ -58,7 +67,9 @@ export function renderText(result: PlanResult, opts: { color: boolean }): string
 
   const added = new Set(diff?.added.map((r) => r.urn));
   const changed = new Map(diff?.changed.map((r) => [r.urn, r.changes]));
-  const title = diff === undefined ? `Resources (${result.resources.length})` : `Resources (${result.resources.length}), compared with ${diff.against}`;
+  const imports = result.resources.filter((r) => r.importId !== undefined).length;
+  const count = `${result.resources.length}${imports === 0 ? "" : `, ${imports} to import`}`;
+  const title = diff === undefined ? `Resources (${count})` : `Resources (${count}), compared with ${diff.against}`;
   out.push(paint("heading", title));
   if (diff?.baseNote !== undefined) out.push(paint("muted", `  ${diff.base === "new" ? "new stack" : "no comparison"}: ${diff.baseNote}`));
   walkTree(resourceTree(result.resources), (node, depth) => {
@@ -67,7 +78,7 @@ export function renderText(result: PlanResult, opts: { color: boolean }): string
     const changes = changed.get(r.urn);
     const mark = diff === undefined || diff.base === "unavailable" ? "" : added.has(r.urn) ? "+ " : changes !== undefined ? "~ " : "= ";
     const style = mark === "+ " ? "added" : mark === "~ " ? "changed" : undefined;
-    const line = `${indent}${mark}${r.type}  ${r.name}`;
+    const line = `${indent}${mark}${r.type}  ${r.name}${r.importId !== undefined ? `  (import ${r.importId})` : ""}`;
     out.push(style !== undefined ? paint(style, line) : line);
     const detailIndent = `${indent}${" ".repeat(mark.length)}    `;
     if (changes !== undefined) {
@@ -119,7 +130,7 @@ export function renderText(result: PlanResult, opts: { color: boolean }): string
 
   const failures = result.checks.failures.length;
   const summary = [
-    `${result.resources.length} resources`,
+    `${result.resources.length} resources${importsText(result)}`,
     ...(failures > 0 ? [`${failures} provider check failure${failures === 1 ? "" : "s"}`] : []),
     `${counts.mandatory} mandatory and ${counts.advisory} advisory policy violations`,
   ];

@@ -6,7 +6,6 @@
  * (or v1's `code_expired`) and `authorization_declined` end it. Polling is bounded by `expires_in` counted from the
  * waits themselves (not the wall clock), and by MAX_POLLS.
  */
-import { explainAadsts } from "../aadsts";
 import { fail, pass } from "../checks";
 import { HttpFault, send } from "../http";
 import { entraFailure, readTokenAnswer, TOKEN_CHECK_ID, TOKEN_CHECK_TITLE, unexpectedFailure, type TokenAnswer } from "./tokenResponse";
@@ -37,7 +36,7 @@ export async function deviceCodeGrant(ctx: TokenRequestContext, timing: DeviceCo
       ctx.http,
     );
     const answer = readTokenAnswer(res, ctx.redactor);
-    if (answer.kind === "error") return { check: entraFailure(HOW, answer.entra, ctx.aadsts) };
+    if (answer.kind === "error") return { check: entraFailure(HOW, answer.entra, ctx.explain) };
     let json: unknown;
     try {
       json = JSON.parse(res.body);
@@ -86,7 +85,7 @@ export async function deviceCodeGrant(ctx: TokenRequestContext, timing: DeviceCo
         continue;
       case "expired_token":
       case "code_expired":
-        return { check: fail(TOKEN_CHECK_ID, TOKEN_CHECK_TITLE, `${HOW}: the code expired before sign-in finished`, explainAadsts(70019, ctx.aadsts), answer.entra.code) };
+        return { check: fail(TOKEN_CHECK_ID, TOKEN_CHECK_TITLE, `${HOW}: the code expired before sign-in finished`, ctx.explain(70019), answer.entra.code) };
       case "authorization_declined":
         return {
           check: fail(TOKEN_CHECK_ID, TOKEN_CHECK_TITLE, `${HOW}: the user declined`, {
@@ -95,10 +94,10 @@ export async function deviceCodeGrant(ctx: TokenRequestContext, timing: DeviceCo
           }),
         };
       default:
-        return { check: entraFailure(HOW, answer.entra, ctx.aadsts) };
+        return { check: entraFailure(HOW, answer.entra, ctx.explain) };
     }
   }
   return {
-    check: fail(TOKEN_CHECK_ID, TOKEN_CHECK_TITLE, `${HOW}: no sign-in within ${Math.round(waited)} s`, explainAadsts(70019, ctx.aadsts)),
+    check: fail(TOKEN_CHECK_ID, TOKEN_CHECK_TITLE, `${HOW}: no sign-in within ${Math.round(waited)} s`, ctx.explain(70019)),
   };
 }

@@ -25,7 +25,7 @@ export async function passwordGrant(ctx: TokenRequestContext, username: string, 
       case "token":
         return { check: okCheck(how), token: answer.accessToken };
       case "error":
-        return { check: entraFailure(how, answer.entra, ctx.aadsts) };
+        return { check: entraFailure(how, answer.entra, ctx.explain) };
       case "unexpected":
         return { check: unexpectedFailure(how, answer.status, ctx.endpoints.tokenEndpoint) };
     }

@@ -2,7 +2,7 @@
  * The v1 token endpoint's answers: `{ token_type, access_token, refresh_token?, id_token?, expires_in, resource, ... }`
  * on success, the Entra OAuth error format otherwise. Every token-like value is handed to the Redactor at once.
  */
-import { describeEntraError, explainAadsts, parseEntraError, type AadstsContext, type EntraError } from "../aadsts";
+import { describeEntraError, parseEntraError, type EntraError, type ExplainAadsts } from "../aadsts";
 import { fail, type Check } from "../checks";
 import type { HttpResponse } from "../http";
 import type { Redactor } from "../redact";
@@ -37,8 +37,8 @@ export function readTokenAnswer(res: HttpResponse, redactor: Redactor): TokenAns
 }
 
 /** A failed token check from an Entra error, explained by its AADSTS code. */
-export function entraFailure(how: string, entra: EntraError, ctx: AadstsContext): Check {
-  return fail(TOKEN_CHECK_ID, TOKEN_CHECK_TITLE, `${how}: ${describeEntraError(entra)}`, explainAadsts(entra.code, ctx, entra.message), entra.code);
+export function entraFailure(how: string, entra: EntraError, explain: ExplainAadsts): Check {
+  return fail(TOKEN_CHECK_ID, TOKEN_CHECK_TITLE, `${how}: ${describeEntraError(entra)}`, explain(entra.code, entra.message), entra.code);
 }
 
 export function unexpectedFailure(how: string, status: number, tokenEndpoint: string): Check {

@@ -100,8 +100,11 @@ export function exampleStackSuite(stackName: string): void {
           ? { ...r, properties: { ...r.properties, web: { ...(r.properties.web as object), redirectUris: ["https://k2-test.azurewebsites.net/signin"] } } }
           : r,
       );
-      const redirect = (await pack.session.analyzeStack(unsafe)).filter((f) => f.policyName === "entra-app-redirect-uris");
-      expect(redirect.map((f) => [f.level, f.message.split("\n")[1].split("; change ")[1]])).toEqual([["mandatory", `${String(client.inputs.configPath)}.redirectUris[0]`]]);
+      // Checked in Analyze (before the create), named by the client; AnalyzeStack does not repeat it.
+      const app = unsafe.find((r) => r.type === contracts.TYPE_AZUREAD_APPLICATION && r.parent === client.urn)!;
+      const redirect = (await pack.session.analyze(app)).filter((f) => f.policyName === "entra-app-redirect-uris");
+      expect(redirect.map((f) => [f.level, f.message.split("\n")[1].split("; change ")[1]])).toEqual([["mandatory", `redirectUris[0] of the client named ${String(app.name).replace(/-app$/, "")} in k2-oauth:clients`]]);
+      expect((await pack.session.analyzeStack(unsafe)).filter((f) => f.policyName === "entra-app-redirect-uris")).toEqual([]);
     });
 
     it("through the analyzer protocol, refuses an outbound K2 resource whose redirect_uri differs in case from the app's, or that holds another app's secret", async () => {

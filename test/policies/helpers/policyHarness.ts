@@ -140,19 +140,49 @@ export function urnOf(r: { type: string; name: string }, ancestors: readonly str
   return `urn:pulumi:test::k2-oauth::${[...ancestors, r.type].join("$")}::${r.name}`;
 }
 
-/** Validates a stack with a stack policy. Dependencies are given by resource name. */
-export function runStackRule(policy: StackValidationPolicy, inputs: StackInput[], config: Record<string, unknown> = {}): Promise<RuleRun> {
-  const byName = new Map<string, PolicyResource>();
+/**
+ * Runs a policy over a stack as the engine does on `pulumi up`: Analyze on each resource (before its step; the
+ * policy's validateResource, if any) and then AnalyzeStack, merged into one run. A finding of Analyze is attributed to
+ * the resource analysed (as the engine does); `notApplicable` is kept only when every call said so (AnalyzeStack's
+ * reason); the undecided notes of the calls are joined with " | ".
+ */
+export async function runRule(policy: ResourceValidationPolicy & Partial<StackValidationPolicy>, inputs: StackInput[], config: Record<string, unknown> = {}): Promise<RuleRun> {
+  const urns = stackUrns(inputs);
+  const runs: RuleRun[] = [];
+  for (const [i, r] of inputs.entries()) {
+    const run = policy.validateResource === undefined ? { violations: [], notApplicable: "no validateResource" } : await runResourceRule(policy, { type: r.type, props: r.props, name: r.name, urn: urns[i] }, config);
+    const attribute = (f: { message: string; urn?: string }) => ({ message: f.message, urn: f.urn ?? urns[i] });
+    runs.push({ ...run, violations: run.violations.map(attribute), ...(run.advisories ? { advisories: run.advisories.map(attribute) } : {}) });
+  }
+  const stack = policy.validateStack === undefined ? { violations: [], notApplicable: "no validateStack" } : await runStackRule(policy as StackValidationPolicy, inputs, config);
+  runs.push(stack);
+  const merged: RuleRun = { violations: runs.flatMap((r) => r.violations) };
+  const advisories = runs.flatMap((r) => r.advisories ?? []);
+  if (advisories.length > 0) merged.advisories = advisories;
+  const undecided = runs.flatMap((r) => (r.undecided === undefined ? [] : [r.undecided]));
+  if (undecided.length > 0) merged.undecided = undecided.join(" | ");
+  if (runs.every((r) => r.notApplicable !== undefined)) merged.notApplicable = stack.notApplicable;
+  return merged;
+}
+
+function stackUrns(inputs: StackInput[]): string[] {
   const inputsByName = new Map(inputs.map((r) => [r.name, r]));
   const ancestors = (r: StackInput): string[] => {
     const parent = r.parent === undefined ? undefined : inputsByName.get(r.parent);
     return parent === undefined ? [] : [...ancestors(parent), parent.type];
   };
-  const resources: PolicyResource[] = inputs.map((r) => {
+  return inputs.map((r) => urnOf(r, ancestors(r)));
+}
+
+/** Validates a stack with a stack policy. Dependencies are given by resource name. */
+export function runStackRule(policy: StackValidationPolicy, inputs: StackInput[], config: Record<string, unknown> = {}): Promise<RuleRun> {
+  const byName = new Map<string, PolicyResource>();
+  const urns = stackUrns(inputs);
+  const resources: PolicyResource[] = inputs.map((r, i) => {
     const res: PolicyResource = {
       type: r.type,
       name: r.name,
-      urn: urnOf(r, ancestors(r)),
+      urn: urns[i],
       props: unknownCheckingProxy(clone(r.props)),
       opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
       dependencies: [],
