@@ -177,10 +177,12 @@ describe("OAuthResource provider against the K2 double (Microsoft Online, assume
   it("keeps the secret out of errors when K2 echoes the request body (400) or the Authorization header (401)", async () => {
     const { provider: p } = provider();
     // The provider's mapping names a Refresh Value property the server's SmartObject does not have: K2 answers 400
-    // quoting the body, which holds the client secret.
+    // quoting the body. The client secret is the only parameter written, so the failing write is the secret's own and
+    // the body K2 quotes holds it (in its Token and Refresh values): the message shows it redacted.
     const serverMapping = { ...DEFAULT_SMARTOBJECT_MAPPING, resourceParameter: { ...DEFAULT_SMARTOBJECT_MAPPING.resourceParameter, properties: { ...DEFAULT_SMARTOBJECT_MAPPING.resourceParameter.properties, refreshValue: "Refresh_Val" } } };
-    const err400 = (await rejection(p.create(inputs({}, serverMapping)))) as Error;
+    const err400 = (await rejection(p.create(inputs({ parameters: {} }, serverMapping)))) as Error;
     expect(err400.message).toMatch(/has no property 'Refresh_Val'/);
+    expect(err400.message).toMatch(/Request body: .*<Refresh_Val>\[redacted\]<\/Refresh_Val>/s);
     assertNoSecret(err400);
 
     const { id, outs } = await create(provider().provider, inputs());

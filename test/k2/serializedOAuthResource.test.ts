@@ -170,9 +170,11 @@ describe("the serialized OAuthResource provider", () => {
       const d = await double();
       const mapping = structuredClone(DEFAULT_SMARTOBJECT_MAPPING);
       mapping.resourceParameter.properties.refreshValue = "Refresh_Val";
-      const r = await run(mode, [{ method: "create", args: [inputs(d, {}, mapping)] }]);
+      // The client secret is the only parameter written: the failing write is its own, the body K2 quotes holds it.
+      const r = await run(mode, [{ method: "create", args: [inputs(d, { parameters: {} }, mapping)] }]);
       const e = r.results[0].error!;
       expect(e.message).toMatch(/has no property 'Refresh_Val'/);
+      expect(e.message).toMatch(/Request body: .*<Refresh_Val>\[redacted\]<\/Refresh_Val>/s);
       if (mode === "plain Node") expect([e.isError, e.name]).toEqual([true, "K2Error"]);
       noSecret(r);
     });
