@@ -11,7 +11,7 @@ import * as keyvault from "@pulumi/azure-native/keyvault";
 import type { KeyVaultConfig } from "./config";
 import { TAG_CLIENT, TAG_CLIENT_ID, TAG_GENERATION, TAG_KEY_ID, TAG_SLOT } from "./contracts";
 import { rfc3339, type SlotName } from "./rotation";
-import { secretDeclarations, type PasswordDeclaration, type SecretOwner, type VaultSecretDeclaration } from "./secretDeclarations";
+import { currentPasswordIndex, secretDeclarations, type PasswordDeclaration, type SecretOwner, type VaultSecretDeclaration } from "./secretDeclarations";
 
 export interface ClientSecretInfo {
   slot: SlotName;
@@ -54,7 +54,7 @@ export function declareRotatingSecrets(
     passwords.push(password);
     return secretInfo(d, password);
   });
-  const currentIndex = secrets.findIndex((s) => s.current);
+  const currentIndex = currentPasswordIndex(declared);
   const current = secrets[currentIndex];
   const currentPassword = passwords[currentIndex];
   const spec = declared.vaultSecret;

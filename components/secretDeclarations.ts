@@ -84,6 +84,16 @@ export interface SecretDeclarations {
   vaultSecret: VaultSecretDeclaration | undefined;
 }
 
+/**
+ * The password whose value consumers get (the Key Vault secret, the outbound K2 resource's client_secret): the day's
+ * current one. The one choice ./rotatingSecret.ts makes and the lifecycle simulation replays.
+ */
+export function currentPasswordIndex(declared: Pick<SecretDeclarations, "passwords">): number {
+  const index = declared.passwords.findIndex((p) => p.current);
+  if (index < 0) throw new Error("unreachable: a schedule always has a current secret");
+  return index;
+}
+
 /** Whose secrets: a client, or the outbound app (`k2-oauth:outbound.app`). Its name prefixes the resource names. */
 export interface SecretOwner {
   name: string;

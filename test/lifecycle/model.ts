@@ -133,6 +133,27 @@ function parseTime(rfc3339: string): number {
   return Date.parse(rfc3339);
 }
 
+/**
+ * The declared resources in an order the engine may run them: each after the resource it holds the value of (`holds`,
+ * when declared), the others in declaration order. Nothing else orders them: a dependent declared first runs first
+ * unless it names its dependency.
+ */
+export function dependencyOrder(declared: readonly Declared[]): Declared[] {
+  const byName = new Map(declared.map((d) => [d.name, d]));
+  const out: Declared[] = [];
+  const placed = new Set<string>();
+  const place = (d: Declared, path: ReadonlySet<string>): void => {
+    if (placed.has(d.name)) return;
+    if (path.has(d.name)) throw new Error(`a dependency cycle through ${d.name}`);
+    const dependency = d.holds !== undefined ? byName.get(d.holds) : undefined;
+    if (dependency !== undefined) place(dependency, new Set([...path, d.name]));
+    placed.add(d.name);
+    out.push(d);
+  };
+  for (const d of declared) place(d, new Set());
+  return out;
+}
+
 /** One stack's secrets in the cloud and in the Pulumi state. */
 export class CloudModel {
   /** Pulumi state: resource name → what was deployed. */
@@ -159,10 +180,9 @@ export class CloudModel {
     const wanted = new Map(declared.map((d) => [d.name, d]));
     /** Old halves of create-before-delete replacements, and deletes: removed at the end. */
     const retiring: DeployedResource[] = [];
-    // Passwords first: a Key Vault secret's and a K2 resource's value input is the (new) password's value, so the
-    // engine runs them after the password's create (a dependency).
-    const rank = { password: 0, vaultSecret: 1, k2Resource: 2 } as const;
-    const ordered = [...declared].sort((a, b) => rank[a.kind] - rank[b.kind]);
+    // The engine's order: a resource runs after the one it depends on (a Key Vault secret's or a K2 resource's value
+    // input is its password's value: `holds`), otherwise in the order declared.
+    const ordered = dependencyOrder(declared);
     for (const d of ordered) {
       const old = this.deployed.get(d.name);
       const value = d.holds !== undefined ? this.deployed.get(d.holds)?.keyId : undefined;

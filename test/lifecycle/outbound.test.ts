@@ -10,6 +10,7 @@ import { validateStackConfig } from "../../components/config";
 import { secretDeclarations } from "../../components/secretDeclarations";
 import { loadStackFile } from "../../cli/stackFile";
 import { REPO_ROOT } from "../helpers/program";
+import { dependencyOrder } from "./model";
 import { K2_RESOURCE, outboundDesign, simulate, VAULT, type Cadence, type Scenario } from "./simulate";
 
 const FIRST_DAY = new Date(Date.UTC(2026, 10, 29));
@@ -56,11 +57,13 @@ describe.each(SCENARIOS.map((s) => ({ ...s, overlap: s.client.secret.lifetimeDay
       const k2Step = d.steps.findIndex((s) => s.kind === "k2Resource");
       if (k2Step < 0) continue;
       updates++;
-      // The password K2 now holds is the day's current one; if it is new, its create came first in this deploy.
+      // K2 now holds the day's current password (by the schedule, not by the component's own choice); if that password
+      // is new, its create came first in this deploy.
       const current = secretDeclarations(scenario.client, new Date(d.at), VAULT).passwords.find((p) => p.current)!;
+      const held = d.after.k2HoldsPasswords;
+      if (held.length !== 1 || held[0] !== current.resourceName) problems.push(`${where}: K2 holds ${JSON.stringify(held)}, not the current password ${current.resourceName}`);
       const created = d.steps.findIndex((s) => s.kind === "password" && s.name === current.resourceName && (s.op === "create" || s.op === "replace"));
       if (created > k2Step) problems.push(`${where}: K2 was updated (step ${k2Step}) before the password ${current.resourceName} was created (step ${created})`);
-      if (d.steps.some((s, i) => i > k2Step && s.kind === "password" && (s.op === "create" || s.op === "replace"))) problems.push(`${where}: a password was created after K2's update`);
     }
     expect(problems).toEqual([]);
     // K2 is written on the first deploy and on each rotation deploy, not on every deploy.
@@ -80,3 +83,14 @@ describe.each(SCENARIOS.map((s) => ({ ...s, overlap: s.client.secret.lifetimeDay
   }
 });
 
+
+describe("the model's deploy order", () => {
+  it("runs a resource after the one whose value it holds, whatever the declaration order; without the dependency, as declared", () => {
+    const design = outboundDesign(SCENARIOS[1]!.client, FIRST_DAY);
+    const k2 = design.find((d) => d.kind === "k2Resource")!;
+    const password = design.find((d) => d.kind === "password" && d.name === k2.holds);
+    expect(dependencyOrder([k2, password!]).map((d) => d.name)).toEqual([password!.name, K2_RESOURCE]);
+    const { holds: _h, ...independent } = k2;
+    expect(dependencyOrder([independent, password!]).map((d) => d.name)).toEqual([K2_RESOURCE, password!.name]);
+  });
+});

@@ -6,7 +6,7 @@
  * refused deploy changes nothing. The client's config may change from one day to the next (`clientOn`), as a commit
  * on main would change it.
  */
-import { keyVaultSecretName, secretDeclarations } from "../../components/secretDeclarations";
+import { currentPasswordIndex, keyVaultSecretName, secretDeclarations } from "../../components/secretDeclarations";
 import type { ClientConfig, KeyVaultConfig } from "../../components/config";
 import { dueReasons } from "../../cli/due/rule";
 import { secretChecks, type DeployedSecret, type SecretFinding } from "../../cli/secretSafety";
@@ -33,6 +33,8 @@ export interface Observation {
   vaultAttributesFollow: boolean;
   /** Outbound: every K2 OAuth resource's client_secret is a credential valid all day long (undefined: no K2 resource). */
   k2ValidAllDay: boolean | undefined;
+  /** Outbound: the deployed passwords (resource names) whose values the K2 OAuth resources hold, in their order. */
+  k2HoldsPasswords: Array<string | undefined>;
 }
 
 export interface DayRecord {
@@ -91,8 +93,11 @@ export const K2_RESOURCE = "k2-outbound-k2-microsoft-graph";
  * resource whose client_secret is the current password's value (OutboundOAuth: declareRotatingSecrets' currentPassword).
  */
 export function outboundDesign(client: ClientConfig, at: Date): Declared[] {
-  const current = secretDeclarations(client, at, VAULT).passwords.find((p) => p.current)!;
-  return [...currentDesign(client, at), declaredK2Resource(K2_RESOURCE, current.resourceName)];
+  const declared = secretDeclarations(client, at, VAULT);
+  // The password the component feeds K2 (its own choice), declared FIRST: the model runs it after that password only
+  // because it holds its value (the dependency), not because of where it is listed.
+  const fed = declared.passwords[currentPasswordIndex(declared)];
+  return [declaredK2Resource(K2_RESOURCE, fed.resourceName), ...currentDesign(client, at)];
 }
 
 /** The deployed secrets as the stack outputs give them (index.ts: slot, generation, current, keyId, startDate, expires). */
@@ -114,6 +119,7 @@ export function observe(model: CloudModel, client: ClientConfig, at: number): Ob
   const held = latest === undefined ? undefined : model.credentials.get(latest.value);
   const k2Held = [...model.k2.values()].map((keyId) => (keyId === undefined ? undefined : model.credentials.get(keyId)));
   return {
+    k2HoldsPasswords: [...model.k2.values()].map((keyId) => model.deployedPasswords().find((p) => p.keyId === keyId)?.resourceName),
     k2ValidAllDay: k2Held.length === 0 ? undefined : k2Held.every((c) => c !== undefined && c.start <= at && c.end >= at + DAY_MS),
     bestRemainingDays,
     validKeys: valid.map((c) => c.keyId),
