@@ -234,3 +234,99 @@ describe("findPermission", () => {
     );
   });
 });
+
+describe("OutboundOAuth on K2 Five: the K2 OAuth resources as declared", () => {
+  it("declares one OAuthResource per resource with every input (client id filled in), the secrets as Pulumi secrets and in additionalSecretOutputs", async () => {
+    const { TYPE_OAUTH_RESOURCE } = await import("../../components/contracts");
+    const { DEFAULT_SMARTOBJECT_MAPPING } = await import("../../components/k2/mapping");
+    const cfg = stack([MIXED[0], MIXED[2]], { keyVault: VAULT });
+    const management = { transport: "smartobject-rest" as const, serviceUrl: "https://k2.contoso.com/smartobjectservices/rest", mapping: DEFAULT_SMARTOBJECT_MAPPING };
+    const captured: Array<{ name: string; props: Record<string, unknown>; opts: pulumi.CustomResourceOptions }> = [];
+    const before = recorded.length;
+    const out = new mod.OutboundOAuth(
+      "five",
+      {
+        outbound: cfg.outbound!,
+        k2Url: cfg.k2.url,
+        tenantId: cfg.tenantId,
+        cloud: cfg.cloud,
+        keyVault: VAULT,
+        now: IN_OVERLAP,
+        k2: { k2Url: cfg.k2.url, credentials: pulumi.secret({ username: "DOMAIN\\svc", password: "K2-admin-Passw0rd" }), management },
+      },
+      {
+        transformations: [
+          (a) => {
+            if (a.type === TYPE_OAUTH_RESOURCE) captured.push({ name: a.name, props: a.props, opts: a.opts as pulumi.CustomResourceOptions });
+            return undefined;
+          },
+        ],
+      },
+    );
+    await resolve(out.urn);
+    for (let i = 0; i < 50 && recorded.slice(before).filter((r) => r.type === TYPE_OAUTH_RESOURCE).length < 2; i++) await settle();
+    const clientId = (await resolve(out.clientId)).value!;
+    const authority = `https://login.microsoftonline.com/${TENANT}`;
+    const redirect = "https://k2.contoso.com/identity/token/oauth/2";
+    const k2 = recorded.slice(before).filter((r) => r.type === TYPE_OAUTH_RESOURCE).sort((a, b) => a.name.localeCompare(b.name));
+    expect(k2.map((r) => r.name)).toEqual(["k2-out-k2-graph-app-only", "k2-out-k2-microsoft-graph"]);
+    // The mock runtime's shape of a secret value: the secret signature key and the value.
+    const SIG = "4dabf18193072939515e22adb298388d";
+    const SECRET_VALUE_SIG = "1b47061264138c4ac30d75fd1eb44270";
+    const common = {
+      k2Url: "https://k2.contoso.com",
+      authorizationEndpoint: `${authority}/oauth2/authorize`,
+      tokenEndpoint: `${authority}/oauth2/token`,
+      useHostServerAuthorizationEndpoint: false,
+      clientSecret: { [SIG]: SECRET_VALUE_SIG, value: "s3cr3t-k2-out-secret-b" },
+      credentials: { [SIG]: SECRET_VALUE_SIG, value: { username: "DOMAIN\\svc", password: "K2-admin-Passw0rd" } },
+      management,
+    };
+    const withoutProvider = (inputs: Record<string, unknown>) => {
+      const { __provider: _p, ...rest } = inputs;
+      return rest;
+    };
+    expect(k2.map((r) => withoutProvider(r.inputs))).toEqual([
+      {
+        ...common,
+        resourceName: "Graph app-only",
+        resourceType: "Client Credentials",
+        refreshTokenEndpoint: "",
+        metadataEndpoint: "",
+        parameters: {
+          client_id: { token: clientId },
+          redirect_uri: { token: redirect },
+          grant_type: { token: "client_credentials" },
+          resource: { token: "https://graph.microsoft.com" },
+        },
+        secretLegs: { client_secret: ["token"] },
+      },
+      {
+        ...common,
+        resourceName: "Microsoft Graph",
+        resourceType: "Microsoft Online",
+        refreshTokenEndpoint: `${authority}/oauth2/token`,
+        metadataEndpoint: "",
+        parameters: {
+          client_id: { authorization: clientId, token: clientId, refresh: clientId },
+          redirect_uri: { authorization: redirect, token: redirect },
+          response_type: { authorization: "code" },
+          grant_type: { token: "authorization_code", refresh: "refresh_token" },
+          resource: { authorization: "https://graph.microsoft.com", token: "https://graph.microsoft.com", refresh: "https://graph.microsoft.com" },
+        },
+        secretLegs: { client_secret: ["token", "refresh"] },
+      },
+    ]);
+    expect(captured.map((c) => c.name).sort()).toEqual(["k2-out-k2-graph-app-only", "k2-out-k2-microsoft-graph"]);
+    for (const c of captured) {
+      expect(c.opts.additionalSecretOutputs).toEqual(["credentials", "clientSecret"]);
+      expect(await pulumi.isSecret(c.props.clientSecret as pulumi.Output<string>)).toBe(true);
+      expect(await pulumi.isSecret(c.props.credentials as pulumi.Output<unknown>)).toBe(true);
+    }
+    // Nothing else carries the secret or the admin password.
+    for (const r of k2) {
+      const { clientSecret: _s, credentials: _c, ...rest } = withoutProvider(r.inputs);
+      expect(JSON.stringify(rest)).not.toMatch(/s3cr3t|K2-admin-Passw0rd/);
+    }
+  });
+});
