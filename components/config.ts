@@ -20,6 +20,8 @@ import {
   PARAMETER_LEGS,
   parameterProfile,
   parameterValueProblem,
+  RESOURCE_PARAMETER,
+  resourceValueProblem,
   resourceSlug,
   type MetadataEndpointChoice,
   type ParameterLegs,
@@ -361,6 +363,13 @@ const OutboundResourceShape = {
   ),
 };
 
+/** Parameters a stack cannot leave out (`null`), with why. */
+const KEPT_PARAMETERS: Readonly<Record<string, string>> = {
+  [CLIENT_SECRET_PARAMETER]: "expected client_secret to stay: it carries the app's current secret, which this project rotates in Entra ID and K2 together",
+  [RESOURCE_PARAMETER]:
+    "expected resource to stay: on Entra ID's v1 endpoints it names the audience K2 asks a token for (without it K2 keeps no refresh token; the policy k2-outbound-resource-v1 requires it)",
+};
+
 export const OutboundResourceSchema = z.strictObject(OutboundResourceShape).superRefine((r, ctx) => {
   const seen = new Map<string, number>();
   r.permissions.forEach((p, i) => {
@@ -370,19 +379,13 @@ export const OutboundResourceSchema = z.strictObject(OutboundResourceShape).supe
   });
   for (const [name, legs] of Object.entries(r.parameters)) {
     if (legs === null) {
-      if (name === CLIENT_SECRET_PARAMETER) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["parameters", name],
-          input: undefined,
-          message: "expected client_secret to stay: it carries the app's current secret, which this project rotates in Entra ID and K2 together",
-        });
-      }
+      const kept = KEPT_PARAMETERS[name];
+      if (kept !== undefined) ctx.addIssue({ code: "custom", path: ["parameters", name], input: undefined, message: kept });
       continue;
     }
     for (const leg of PARAMETER_LEGS) {
       const value = legs[leg];
-      const problem = value === undefined ? undefined : parameterValueProblem(name, value);
+      const problem = value === undefined ? undefined : (parameterValueProblem(name, value) ?? (name === RESOURCE_PARAMETER ? resourceValueProblem(value) : undefined));
       if (problem !== undefined) ctx.addIssue({ code: "custom", path: ["parameters", name, leg], input: value, message: problem });
     }
   }
@@ -433,11 +436,20 @@ function defaultResourceType(appOnly: boolean): string {
   return appOnly ? DEFAULT_APP_ONLY_RESOURCE_TYPE : DEFAULT_DELEGATED_RESOURCE_TYPE;
 }
 
+/** Whether two URLs share scheme, host and port (the host without regard to case); a URL that does not parse was reported by its own rule. */
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return true;
+  }
+}
+
 /** Cross-field rules of `outbound`: names unique against the clients and K2's other resources; audiences per cloud. */
 function outboundIssues(cfg: {
   cloud: (typeof CLOUDS)[number];
   clients: ReadonlyArray<{ name: string }>;
-  k2: { bearerTokenResource?: { name: string } };
+  k2: { url: string; bearerTokenResource?: { name: string } };
   outbound?: RawOutbound;
 }): Array<{ path: Array<string | number>; input: unknown; message: string }> {
   const out: Array<{ path: Array<string | number>; input: unknown; message: string }> = [];
@@ -448,6 +460,14 @@ function outboundIssues(cfg: {
       path: ["outbound", "app", "name"],
       input: outbound.app.name,
       message: `expected a name no client has (clients[${clientIndex}] is named the same; the Key Vault secret ${outbound.app.name}-client-secret would be shared), like ${DEFAULT_OUTBOUND_APP_NAME}`,
+    });
+  }
+  const redirect = outbound.app.redirectUri;
+  if (redirect !== undefined && !sameOrigin(redirect, cfg.k2.url)) {
+    out.push({
+      path: ["outbound", "app", "redirectUri"],
+      input: redirect,
+      message: `expected a redirect URI on the K2 site of k2-oauth:k2.url, like ${k2RedirectUri(cfg.k2.url)}: Entra ID sends the code back to K2 there (another host fails with AADSTS50011; the policy k2-outbound-redirect-uri requires the K2 host)`,
     });
   }
   const names = new Map<string, number>();

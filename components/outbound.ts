@@ -109,6 +109,25 @@ export function parameterValueProblem(parameter: string, value: string): string 
   return undefined;
 }
 
+/** The parameter that carries the audience on Entra ID's v1 endpoints (k2-outbound-resource-v1 requires it). */
+export const RESOURCE_PARAMETER = "resource";
+
+/**
+ * What is wrong with a value of the `resource` parameter, or undefined: `{audience}` or an https URL (the audience
+ * K2 asks a token for; the mandatory policy refuses anything else, so the config does first).
+ */
+export function resourceValueProblem(value: string): string | undefined {
+  if (value === VALUE_PLACEHOLDERS.audience) return undefined;
+  if (placeholdersIn(value).length === 0) {
+    try {
+      if (new URL(value).protocol === "https:") return undefined;
+    } catch {
+      // not a URL: reported below
+    }
+  }
+  return `expected ${VALUE_PLACEHOLDERS.audience} or an https audience, like https://graph.microsoft.com: K2 asks Entra ID's v1 endpoints for a token for this audience`;
+}
+
 /**
  * A resource's parameter profile: the default one of its flow with the stack's changes applied (a parameter given
  * replaces the default one; `null` leaves it out).

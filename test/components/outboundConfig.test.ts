@@ -144,6 +144,14 @@ describe("outbound config: defaults and resolution", () => {
     expect([r.audience, r.audienceAsWritten, r.service]).toEqual(["https://dod-graph.microsoft.us", undefined, "microsoft-graph"]);
   });
 
+  it("accepts the K2 host in another letter case for the redirect URI, and a resource value that is an https URL", () => {
+    const cfg = validateStackConfig(
+      base({ app: { displayName: "K2 outbound", redirectUri: "https://K2.Contoso.com/Identity/token/oauth/2" }, resources: [{ ...GRAPH, parameters: { resource: { token: "https://graph.microsoft.com/" } } }] }),
+    );
+    expect(cfg.outbound?.app.redirectUri).toBe("https://K2.Contoso.com/Identity/token/oauth/2");
+    expect(cfg.outbound?.resources[0]?.parameters.resource).toEqual({ token: "https://graph.microsoft.com/" });
+  });
+
   it("uses the stack's K2 host for the default redirect URI on K2 Cloud too", () => {
     const raw = base({ app: { displayName: "x" }, resources: [GRAPH] }, { k2: { url: "https://contoso.onk2.com", edition: "cloud" } });
     expect(validateStackConfig(raw).outbound!.app.redirectUri).toBe("https://contoso.onk2.com/identity/token/oauth/2");
@@ -273,6 +281,47 @@ describe("outbound config: mistakes, with their messages", () => {
       [
         { path: "k2-oauth:outbound.app", message: "is required; expected a mapping with displayName (optional: name, owners, secret, redirectUri)" },
         { path: "k2-oauth:outbound.resources", message: "expected at least one K2 OAuth resource, a mapping with name, audience and permissions; got an empty list" },
+      ],
+    ],
+    [
+      "the resource parameter left out, or not an audience (the mandatory policy would refuse every plan)",
+      base({ app, resources: [{ ...GRAPH, parameters: { resource: null } }, { ...GRAPH, name: "Graph 2", parameters: { resource: { authorization: "{audience}", token: "graph.microsoft.com", refresh: "http://graph.microsoft.com" } } }] }),
+      [
+        {
+          path: "k2-oauth:outbound.resources[0].parameters.resource",
+          message:
+            "expected resource to stay: on Entra ID's v1 endpoints it names the audience K2 asks a token for (without it K2 keeps no refresh token; the policy k2-outbound-resource-v1 requires it)",
+        },
+        {
+          path: "k2-oauth:outbound.resources[1].parameters.resource.token",
+          message: "expected {audience} or an https audience, like https://graph.microsoft.com: K2 asks Entra ID's v1 endpoints for a token for this audience; got 'graph.microsoft.com'",
+        },
+        {
+          path: "k2-oauth:outbound.resources[1].parameters.resource.refresh",
+          message: "expected {audience} or an https audience, like https://graph.microsoft.com: K2 asks Entra ID's v1 endpoints for a token for this audience; got 'http://graph.microsoft.com'",
+        },
+      ],
+    ],
+    [
+      "a redirect URI on another host than the K2 site (AADSTS50011), or another port",
+      base({ app: { ...app, redirectUri: "https://k2-old.contoso.com/identity/token/oauth/2" }, resources: [GRAPH] }),
+      [
+        {
+          path: "k2-oauth:outbound.app.redirectUri",
+          message:
+            "expected a redirect URI on the K2 site of k2-oauth:k2.url, like https://k2.contoso.com/identity/token/oauth/2: Entra ID sends the code back to K2 there (another host fails with AADSTS50011; the policy k2-outbound-redirect-uri requires the K2 host); got 'https://k2-old.contoso.com/identity/token/oauth/2'",
+        },
+      ],
+    ],
+    [
+      "the same host on another port",
+      base({ app: { ...app, redirectUri: "https://k2.contoso.com:8443/identity/token/oauth/2" }, resources: [GRAPH] }),
+      [
+        {
+          path: "k2-oauth:outbound.app.redirectUri",
+          message:
+            "expected a redirect URI on the K2 site of k2-oauth:k2.url, like https://k2.contoso.com/identity/token/oauth/2: Entra ID sends the code back to K2 there (another host fails with AADSTS50011; the policy k2-outbound-redirect-uri requires the K2 host); got 'https://k2.contoso.com:8443/identity/token/oauth/2'",
+        },
       ],
     ],
     [
