@@ -57,8 +57,11 @@ export async function checkOutboundResources(config: StackConfig, outputs: Stack
   for (const resource of outbound.resources) {
     const wanted = outboundResourceFields(resource, endpoints, { clientId: clientId ?? "", redirectUri: outbound.app.redirectUri });
     let existing;
+    let rows;
     try {
       existing = await findResourceByName(k2, resource.name);
+      // Its parameters in the same guard: a failed read is this resource's failed check, never the end of the run.
+      rows = existing === undefined ? [] : await k2.listParameters(existing.id);
     } catch (e) {
       checks.push(fail(ID, title(resource.name), `K2 could not be read: ${(e as Error).message}`, { cause: "K2's management interface did not answer as expected", fix: "see the message; then run verify again" }));
       continue;
@@ -76,7 +79,6 @@ export async function checkOutboundResources(config: StackConfig, outputs: Stack
       metadataEndpoint: wanted.metadataEndpoint,
       useHostServerAuthorizationEndpoint: false,
     }).map((f) => `${f}: K2 has '${String(existing[f])}'`);
-    const rows = await k2.listParameters(existing.id);
     for (const [name, legs] of Object.entries(wanted.parameters)) {
       const row = rows.find((r) => sameName(r.name, name));
       if (row === undefined) {
@@ -95,7 +97,8 @@ export async function checkOutboundResources(config: StackConfig, outputs: Stack
       const row = rows.find((r) => sameName(r.name, name));
       if (row === undefined) differences.push(`parameter '${name}' is missing`);
       else if (legs.some((leg) => leg in row.values && !row.maskedLegs.includes(leg) && row.values[leg] === "")) differences.push(`parameter '${name}' is empty`);
-      else secretNotes.push(`${name} set; not compared (K2 returns it masked, and verify does not read the secret)`);
+      else if (legs.some((leg) => row.maskedLegs.includes(leg))) secretNotes.push(`${name} set; not compared (K2 returned it masked, and verify does not read the secret)`);
+      else secretNotes.push(`${name} set; not compared (verify does not read the secret)`);
     }
     const detail = `id ${existing.id}${clientId === undefined ? "; client_id not compared (no --outputs)" : ""}; ${secretNotes.join("; ")}`;
     checks.push(

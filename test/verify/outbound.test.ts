@@ -75,7 +75,7 @@ describe("verify: outbound K2 OAuth resources", () => {
     expect(checks).toHaveLength(1);
     expect(checks[0]).toMatchObject({ id: "k2-outbound-resource", title: "K2 OAuth resource 'Microsoft Graph' (outbound)", status: "pass" });
     expect(checks[0].detail).toBe(
-      `exists with the declared endpoints and parameters (id ${double.resources()[0].id}; client_secret set; not compared (K2 returns it masked, and verify does not read the secret))`,
+      `exists with the declared endpoints and parameters (id ${double.resources()[0].id}; client_secret set; not compared (K2 returned it masked, and verify does not read the secret))`,
     );
     expect(JSON.stringify(checks)).not.toContain(SECRET);
   });
@@ -89,6 +89,34 @@ describe("verify: outbound K2 OAuth resources", () => {
     expect(check.status).toBe("fail");
     expect(check.detail).toBe("refreshTokenEndpoint: K2 has ''; parameter 'resource' (token): K2 has 'https://graph.microsoft.us', declared 'https://graph.microsoft.com'");
     expect(check.fix).toBe("run `pulumi up` for this stack (it puts the declared values back)");
+  });
+
+  it("reports a failed read of one resource's parameters as that resource's failed check, and goes on with the next", async () => {
+    const base = config();
+    const two = validateStackConfig({
+      tenantId: TENANT,
+      k2Api: { clientId: "22222222-3333-4444-5555-666666666666" },
+      k2: { url: "https://k2.contoso.com", admin: { username: double.username, password: "x" } },
+      clients: [{ name: "c", displayName: "C" }],
+      outbound: {
+        app: { displayName: "K2 outbound" },
+        resources: [
+          { name: "Microsoft Graph", audience: "https://graph.microsoft.com", permissions: ["User.Read"] },
+          { name: "Graph files", audience: "https://graph.microsoft.com", permissions: ["Files.Read.All"] },
+        ],
+      },
+    });
+    const cfg = atDouble({ ...base, outbound: two.outbound });
+    await deploy(cfg);
+    // The parameter list of the first resource fails for good (a 400 is not retried); the second resource is not deployed.
+    double.inject({ kind: "status", status: 400, times: 1, body: "Bad Request", match: { operation: "list", target: "parameter" } });
+    const checks = await checkOutboundResources(cfg, outputs, { root: process.cwd(), adminPassword: double.password });
+    expect(checks.map((c) => [c.title, c.status])).toEqual([
+      ["K2 OAuth resource 'Microsoft Graph' (outbound)", "fail"],
+      ["K2 OAuth resource 'Graph files' (outbound)", "fail"],
+    ]);
+    expect(checks[0].detail).toMatch(/^K2 could not be read: .*400/);
+    expect(checks[1].detail).toBe("does not exist in K2");
   });
 
   it("fails for a resource that does not exist", async () => {
