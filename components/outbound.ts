@@ -16,11 +16,10 @@
  * stack can change per resource (`k2-oauth:outbound.resources[].parameters`).
  */
 
-/** The requests a K2 parameter value is sent in: the Authorization, Token and Refresh values of a Resource. */
-export const PARAMETER_LEGS = ["authorization", "token", "refresh"] as const;
-export type ParameterLeg = (typeof PARAMETER_LEGS)[number];
-/** One K2 parameter's values per request; a request left out is not set by this project. */
-export type ParameterLegs = Partial<Record<ParameterLeg, string>>;
+// The requests a K2 parameter value is sent in: one definition, in the provider-reachable K2 module.
+import { PARAMETER_LEGS, type ParameterLeg, type ParameterLegs } from "./k2/management";
+
+export { PARAMETER_LEGS, type ParameterLeg, type ParameterLegs };
 
 /** Values known only when the stack runs, written as placeholders in a parameter profile. */
 export const VALUE_PLACEHOLDERS = {
@@ -171,11 +170,6 @@ export function fillParameters(profile: Readonly<Record<string, ParameterLegs>>,
     }
   }
   return { parameters, secretLegs };
-}
-
-/** The client secret's parameters with the secret filled in. */
-export function secretParameters(secretLegs: Readonly<Record<string, readonly ParameterLeg[]>>, clientSecret: string): Record<string, ParameterLegs> {
-  return Object.fromEntries(Object.entries(secretLegs).map(([name, legs]) => [name, Object.fromEntries(legs.map((leg) => [leg, clientSecret]))]));
 }
 
 /** A K2 resource name as a resource-name slug: `Microsoft Graph` → `microsoft-graph`. */
