@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { checkOutboundResources } from "../../cli/verify/outbound";
+import { checkSecrets } from "../../cli/verify/secrets";
 import type { StackOutputs } from "../../cli/verify/outputs";
 import { validateStackConfig, type StackConfig } from "../../components/config";
 import { makeOAuthResourceProvider, type OAuthResourceInputs } from "../../components/k2/oauthResourceProvider";
@@ -130,5 +131,29 @@ describe("verify: outbound K2 OAuth resources", () => {
     const [cloud] = await checkOutboundResources(config("cloud"), outputs, { root: process.cwd(), adminPassword: double.password });
     expect([cloud.status, cloud.detail]).toEqual(["skip", "K2 Cloud: entered by hand in K2 Management; compare it with the stack output outbound.k2Resources"]);
     expect(double.requests).toEqual([]);
+  });
+});
+
+describe("verify: the outbound app's secrets", () => {
+  it("reports the days left of the outbound app's deployed secrets from outputs.outbound, beside a client's from the schedule", () => {
+    const cfg = validateStackConfig({
+      tenantId: TENANT,
+      k2Api: { clientId: "22222222-3333-4444-5555-666666666666" },
+      k2: { url: "https://contoso.onk2.com", edition: "cloud" },
+      clients: [{ name: "c", displayName: "C", secret: { lifetimeDays: 180, rotateAfterDays: 150, startDate: "2026-11-01" } }],
+      outbound: { app: { displayName: "K2 outbound" }, resources: [{ name: "Microsoft Graph", audience: "https://graph.microsoft.com", permissions: ["User.Read"] }] },
+    });
+    const now = new Date(Date.UTC(2026, 10, 29));
+    const deployed: StackOutputs = {
+      file: "outputs.json",
+      tenantId: TENANT,
+      clients: {},
+      outbound: { name: "k2-outbound", clientId: CLIENT_ID, secrets: [{ slot: "b", generation: 4, keyId: "key-4", current: true, startDate: new Date(Date.UTC(2026, 5, 22)), endDate: new Date(Date.UTC(2026, 11, 19)) }] },
+    };
+    const { secrets } = checkSecrets([...cfg.clients, cfg.outbound!.app], deployed, now);
+    expect(secrets).toEqual([
+      { client: "c", slot: "a", current: true, endDate: "2027-04-30T00:00:00Z", daysLeft: 152, source: "schedule" },
+      { client: "k2-outbound", slot: "b", current: true, endDate: "2026-12-19T00:00:00Z", daysLeft: 20, source: "outputs" },
+    ]);
   });
 });
