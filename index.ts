@@ -4,7 +4,9 @@
  * Stack outputs are described in README.md ("Stack outputs").
  */
 import * as pulumi from "@pulumi/pulumi";
+import { k2Connection } from "./components/bearerToken";
 import { InboundOAuth } from "./components/inboundOAuth";
+import { OutboundOAuth } from "./components/outboundOAuth";
 import { planDay } from "./components/planDay";
 import { loadProgramConfig } from "./components/programConfig";
 import { pinnedProviders } from "./components/providers";
@@ -17,6 +19,23 @@ const target = { tenantId: config.tenantId, cloud: config.cloud };
 // The stack's own azuread:* and azure-native:* config goes to the pinned providers (the engine gives it only to default ones).
 const providers = pinnedProviders("k2-oauth", target, undefined, providerSettings(pulumi.runtime.allConfig(), target));
 const oauth = new InboundOAuth("k2-oauth", { config, k2AdminPassword, now }, { providers: [providers.azuread, providers.azureNative] });
+const outboundOAuth =
+  config.outbound === undefined
+    ? undefined
+    : new OutboundOAuth(
+        "k2-oauth-outbound",
+        {
+          outbound: config.outbound,
+          k2Url: config.k2.url,
+          tenantId: config.tenantId,
+          cloud: config.cloud,
+          keyVault: config.keyVault,
+          now,
+          signedInTenant: oauth.signedInTenant,
+          k2: k2Connection(config, k2AdminPassword),
+        },
+        { providers: [providers.azuread, providers.azureNative] },
+      );
 
 export const tenantId = config.tenantId;
 export const cloud = config.cloud;
@@ -58,3 +77,32 @@ export const clientSecrets: pulumi.Output<Record<string, Record<string, string>>
         ),
       )
     : `stored in Key Vault ${config.keyVault.vaultName}: the latest version of clients.<name>.keyVaultSecretName is the current secret`;
+
+/**
+ * Outbound OAuth (K2 calling Microsoft services), when `k2-oauth:outbound` is set: the app K2 signs in with, its secret
+ * schedule, and per K2 OAuth resource the values K2 Management holds (the client secret named, never shown).
+ */
+export const outbound =
+  outboundOAuth === undefined
+    ? undefined
+    : {
+        name: outboundOAuth.appName,
+        clientId: outboundOAuth.clientId,
+        redirectUri: outboundOAuth.redirectUri,
+        nextRotation: outboundOAuth.nextRotation,
+        overlapDays: outboundOAuth.overlapDays,
+        currentSecretSlot: outboundOAuth.currentSecret.slot,
+        secrets: describeSecrets(outboundOAuth.secrets).map((s, i) => ({ ...s, keyId: outboundOAuth.secrets[i].keyId })),
+        keyVaultSecretName: outboundOAuth.keyVaultSecretName,
+        k2Management:
+          config.k2.edition === "five"
+            ? "K2 Five: this stack manages these K2 OAuth resources (client_secret follows the current secret); still manual: bind each service instance to its resource and sign in once as the K2 service account"
+            : "K2 Cloud: enter these values in K2 Management > Authentication > OAuth > Resources (client_secret: from clientSecretFrom), and again on every rotation",
+        k2Resources: outboundOAuth.k2Resources,
+      };
+
+/** The outbound app's secret values per slot, as one Pulumi secret, when no Key Vault is configured. */
+export const outboundClientSecret =
+  outboundOAuth === undefined || config.keyVault !== undefined
+    ? undefined
+    : pulumi.secret(Object.fromEntries(outboundOAuth.secrets.map((s) => [s.slot, s.value])));

@@ -7,6 +7,7 @@
  *
  * Options and exit codes: DUE_COMMAND below (`--help` prints them).
  */
+import { secretOwners } from "../components/secretDeclarations";
 import * as path from "node:path";
 import { ConfigError } from "../components/config";
 import { DEFAULT_WARN_DAYS } from "../policies/lib/config";
@@ -85,8 +86,10 @@ export function decide(args: { root: string; stack: string; outputs: string; dat
   const date = args.date ?? isoDay(new Date());
   const day = parseUtcDay(date) ?? new Date();
   const { warnDays } = expiryWarnDays(args.root, args.stack, day);
-  const result = dueReasons(parsed.config.clients, deployed, day, warnDays);
-  const { blockers } = secretChecks({ clients: parsed.config.clients, deployed, day, warnDays, stackFile: path.relative(args.root, loaded.file).split(path.sep).join("/") });
+  // The clients and the outbound app alike.
+  const owners = secretOwners(parsed.config);
+  const result = dueReasons(owners, deployed, day, warnDays);
+  const { blockers } = secretChecks({ clients: owners, deployed, day, warnDays, stackFile: path.relative(args.root, loaded.file).split(path.sep).join("/") });
   return { stack: args.stack, date, warnDays, ...result, blocked: blockers };
 }
 

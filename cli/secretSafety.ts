@@ -16,8 +16,7 @@
  *
  * Pure: no I/O (the deploy gate, `npm run due` and the lifecycle tests call it alike).
  */
-import { secretDeclarations, type PasswordDeclaration } from "../components/secretDeclarations";
-import type { ClientConfig } from "../components/config";
+import { secretDeclarations, type PasswordDeclaration, type SecretOwner } from "../components/secretDeclarations";
 import { DAY_MS, isoDay, utcDay, type SecretGeneration } from "../components/rotation";
 
 /** A deployed client secret as the stack outputs give it. */
@@ -34,11 +33,23 @@ export interface DeployedSecret {
 /** Deployed secrets per client name; a client absent from the outputs is not deployed yet. */
 export type DeployedSecrets = Readonly<Record<string, readonly DeployedSecret[] | undefined>>;
 
+/** An app whose secrets are judged: a client, or the outbound app (then `configKey` says so). */
+export interface JudgedOwner extends SecretOwner {
+  /** Its config key, like `k2-oauth:outbound.app`; default `k2-oauth:clients[<index>]`. */
+  configKey?: string;
+}
+
+function configKeyOf(owner: JudgedOwner, index: number): string {
+  return owner.configKey ?? `k2-oauth:clients[${index}]`;
+}
+
 /** A deployed secret, still valid on the day, that the day's declarations would delete or replace. */
 export interface ValidSecretDrop {
   client: string;
-  /** Index of the client in `k2-oauth:clients`. */
+  /** Index of the client in the list judged (`k2-oauth:clients`, then the outbound app). */
   index: number;
+  /** The config key of the app: `k2-oauth:clients[<index>]` or `k2-oauth:outbound.app`. */
+  configKey: string;
   secret: DeployedSecret;
   /** deleted: no password is declared in its slot any more; replaced: another one is. */
   how: "deleted" | "replaced";
@@ -50,6 +61,7 @@ export interface ValidSecretDrop {
 export interface EarlyExpiry {
   client: string;
   index: number;
+  configKey: string;
   /** The client's `secret.startDate`, if it has one (then it lies too far back). */
   startDate: string | undefined;
   /** The declared password that ends first. */
@@ -87,7 +99,7 @@ function keeps(declared: PasswordDeclaration, deployed: DeployedSecret): boolean
 }
 
 /** For every deployed client: the deployed secrets still valid on `day` that a deploy that day would delete or replace. */
-export function validSecretDrops(clients: readonly ClientConfig[], deployed: DeployedSecrets, day: Date): ValidSecretDrop[] {
+export function validSecretDrops(clients: readonly JudgedOwner[], deployed: DeployedSecrets, day: Date): ValidSecretDrop[] {
   const drops: ValidSecretDrop[] = [];
   clients.forEach((client, index) => {
     const secrets = deployed[client.name];
@@ -97,14 +109,14 @@ export function validSecretDrops(clients: readonly ClientConfig[], deployed: Dep
       if (!validOn(day, secret)) continue;
       const inSlot = declared.find((p) => p.slot === secret.slot);
       if (inSlot !== undefined && keeps(inSlot, secret)) continue;
-      drops.push({ client: client.name, index, secret, how: inSlot === undefined ? "deleted" : "replaced", by: inSlot });
+      drops.push({ client: client.name, index, configKey: configKeyOf(client, index), secret, how: inSlot === undefined ? "deleted" : "replaced", by: inSlot });
     }
   });
   return drops;
 }
 
 /** The clients not deployed yet whose first deploy on `day` would create a secret ending within `warnDays`. */
-export function earlyExpiries(clients: readonly ClientConfig[], deployed: DeployedSecrets, day: Date, warnDays: number): EarlyExpiry[] {
+export function earlyExpiries(clients: readonly JudgedOwner[], deployed: DeployedSecrets, day: Date, warnDays: number): EarlyExpiry[] {
   const found: EarlyExpiry[] = [];
   clients.forEach((client, index) => {
     const secrets = deployed[client.name];
@@ -113,7 +125,7 @@ export function earlyExpiries(clients: readonly ClientConfig[], deployed: Deploy
     const first = [...passwords].sort((a, b) => Date.parse(a.endDate) - Date.parse(b.endDate))[0];
     const left = daysLeft(day, new Date(first.endDate));
     if (left <= warnDays) {
-      found.push({ client: client.name, index, startDate: client.secret.startDate, password: first, daysLeft: left, lifetimeDays: client.secret.lifetimeDays });
+      found.push({ client: client.name, index, configKey: configKeyOf(client, index), startDate: client.secret.startDate, password: first, daysLeft: left, lifetimeDays: client.secret.lifetimeDays });
     }
   });
   return found;
@@ -137,7 +149,7 @@ export function dropMessage(drop: ValidSecretDrop, day: Date): string {
       ? "no secret is declared in that slot any more"
       : `the schedule now declares generation ${drop.by.generation} there (${drop.by.startDate.slice(0, 10)} to ${drop.by.endDate.slice(0, 10)})`;
   return (
-    `k2-oauth:clients[${drop.index}] (${drop.client}): this deploy would ${drop.how === "deleted" ? "delete" : "replace"} ${secretName(drop.secret)}, ` +
+    `${drop.configKey} (${drop.client}): this deploy would ${drop.how === "deleted" ? "delete" : "replace"} ${secretName(drop.secret)}, ` +
     `which is valid until ${isoDay(drop.secret.endDate)} (${left} more day${left === 1 ? "" : "s"}): ${instead}, and whoever still uses it loses access at once. ` +
     "A change of secret.startDate, lifetimeDays or rotateAfterDays on a deployed client moves its schedule and does this. " +
     "Revert that change to keep the secrets. To cut over on purpose (a leaked secret, a schedule you must change now), make sure every consumer reads " +
@@ -153,10 +165,10 @@ export function earlyExpiryMessage(found: EarlyExpiry, day: Date, warnDays: numb
       ? "has no secret.startDate, so it joins the fixed schedule mid-generation"
       : `has secret.startDate ${found.startDate}, ${daysLeft(new Date(Date.parse(found.startDate)), day)} days back`;
   return (
-    `k2-oauth:clients[${found.index}] (${found.client}) is not deployed yet and ${why}: its first deploy on ${isoDay(day)} would create ` +
+    `${found.configKey} (${found.client}) is not deployed yet and ${why}: its first deploy on ${isoDay(day)} would create ` +
     `the secret of slot ${found.password.slot} (generation ${found.password.generation}) that expires on ${found.password.endDate.slice(0, 10)}, ` +
     `in ${found.daysLeft} day${found.daysLeft === 1 ? "" : "s"}, inside the ${warnDays}-day expiry warning window. ` +
-    `${found.startDate === undefined ? "Add" : "Set"} this line under clients[${found.index}].secret in ${stackFile} (add \`secret:\` if the client has none): ` +
+    `${found.startDate === undefined ? "Add" : "Set"} this line under ${found.configKey.slice("k2-oauth:".length)}.secret in ${stackFile} (add \`secret:\` if the client has none): ` +
     `\`startDate: ${isoDay(day)}\`. The client then starts with one fresh secret of the full ${found.lifetimeDays}-day lifetime.`
   );
 }
@@ -169,7 +181,8 @@ export interface SecretFinding {
 }
 
 export interface SecretCheckInput {
-  clients: readonly ClientConfig[];
+  /** The apps judged: the clients (and the outbound app: secretOwners in components/secretDeclarations.ts). */
+  clients: readonly JudgedOwner[];
   deployed: DeployedSecrets;
   day: Date;
   warnDays: number;

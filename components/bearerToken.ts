@@ -85,6 +85,25 @@ export function resolveSmartObjectMapping(config: StackConfig, root: string = pr
   }
 }
 
+/** How K2 Five's management interface is reached: the site, the admin credentials (a secret) and the transport. */
+export interface K2Connection {
+  k2Url: string;
+  credentials: pulumi.Input<{ username: pulumi.Input<string>; password: pulumi.Input<string> }>;
+  management: ManagementSettings;
+}
+
+/** The K2 connection of a K2 Five stack (undefined on K2 Cloud, or without admin credentials). */
+export function k2Connection(config: StackConfig, k2AdminPassword: pulumi.Input<string> | undefined): K2Connection | undefined {
+  const admin = config.k2.admin;
+  if (config.k2.edition !== "five" || admin === undefined || k2AdminPassword === undefined) return undefined;
+  const serviceUrl = config.k2.smartObjectServices?.url ?? defaultSmartObjectServicesUrl(config.k2.url);
+  return {
+    k2Url: config.k2.url,
+    credentials: pulumi.secret({ username: admin.username, password: k2AdminPassword }),
+    management: { transport: "smartobject-rest", serviceUrl, mapping: resolveSmartObjectMapping(config).mapping },
+  };
+}
+
 export interface K2Side {
   resource: BearerTokenResource | undefined;
   summary: pulumi.Output<K2SideSummary>;
@@ -121,7 +140,7 @@ export function declareK2Side(
       parent,
     );
   }
-  const { fields, parameters } = declaredBearerToken(resourceName, endpoints, config.k2Api.audience);
+  const { fields } = declaredBearerToken(resourceName, endpoints, config.k2Api.audience);
   const resource = new BearerTokenResource(
     "k2-bearer-token",
     {
@@ -133,7 +152,7 @@ export function declareK2Side(
       refreshTokenEndpoint: fields.refreshTokenEndpoint,
       metadataEndpoint: fields.metadataEndpoint,
       useHostServerAuthorizationEndpoint: fields.useHostServerAuthorizationEndpoint,
-      parameters,
+      parameters: { audience: config.k2Api.audience },
       credentials: pulumi.secret({ username: admin.username, password: k2AdminPassword }),
       management: { transport: "smartobject-rest", serviceUrl, mapping },
     },

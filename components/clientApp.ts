@@ -7,12 +7,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
-// Only the keyvault module: loading all of @pulumi/azure-native costs seconds.
-import * as keyvault from "@pulumi/azure-native/keyvault";
+import type * as keyvault from "@pulumi/azure-native/keyvault";
 import type { AdoptConfig, ClientConfig, KeyVaultConfig } from "./config";
-import { clientResourceName, IMPORT_IDS, TAG_CLIENT, TAG_CLIENT_ID, TAG_GENERATION, TAG_KEY_ID, TAG_SLOT, TYPE_CLIENT_APP, type ClientAppRecord } from "./contracts";
-import { rfc3339, type SlotName } from "./rotation";
-import { secretDeclarations, type PasswordDeclaration, type VaultSecretDeclaration } from "./secretDeclarations";
+import { clientResourceName, IMPORT_IDS, TYPE_CLIENT_APP, type ClientAppRecord } from "./contracts";
+import { declareRotatingSecrets, type ClientSecretInfo } from "./rotatingSecret";
+
+export type { ClientSecretInfo } from "./rotatingSecret";
 
 export {
   keyVaultSecretName,
@@ -44,18 +44,6 @@ export interface ClientAppArgs {
   keyVault?: KeyVaultConfig;
   /** The day the schedule is computed for (only its UTC day matters). */
   now: Date;
-}
-
-export interface ClientSecretInfo {
-  slot: SlotName;
-  generation: number;
-  /** True for the newest secret: the one consumers should use (and the one the Key Vault secret holds). */
-  current: boolean;
-  keyId: pulumi.Output<string>;
-  startDate: string;
-  endDate: string;
-  /** The secret value: always a Pulumi secret. */
-  value: pulumi.Output<string>;
 }
 
 /**
@@ -154,16 +142,13 @@ export class ClientApp extends pulumi.ComponentResource {
       { ...child, dependsOn: [this.servicePrincipal], customTimeouts: { create: CONSENT_CREATE_TIMEOUT }, ...adopted(adopt, adopt?.grantId, IMPORT_IDS.delegatedPermissionGrant) },
     );
 
-    const declared = secretDeclarations(client, args.now, args.keyVault);
-    this.nextRotation = rfc3339(declared.schedule.nextRotation);
-    this.overlapDays = declared.schedule.overlapDays;
-    this.passwords = [];
-    this.secrets = declared.passwords.map((d) => this.declarePassword(d));
-
-    const vault = declared.vaultSecret;
-    const currentIndex = this.secrets.findIndex((s) => s.current);
-    this.vaultSecret = vault === undefined ? undefined : this.declareVaultSecret(client, vault, this.secrets[currentIndex], this.passwords[currentIndex]);
-    this.keyVaultSecretName = vault?.secretName;
+    const rotating = declareRotatingSecrets(this, this.application, client, args.now, args.keyVault);
+    this.nextRotation = rotating.nextRotation;
+    this.overlapDays = rotating.overlapDays;
+    this.passwords = rotating.passwords;
+    this.secrets = rotating.secrets;
+    this.vaultSecret = rotating.vaultSecret;
+    this.keyVaultSecretName = rotating.keyVaultSecretName;
 
     this.registerOutputs({
       ...record,
@@ -172,53 +157,5 @@ export class ClientApp extends pulumi.ComponentResource {
       secrets: this.secrets.map((s) => ({ slot: s.slot, keyId: s.keyId, endDate: s.endDate, current: s.current })),
       keyVaultSecretName: this.keyVaultSecretName,
     });
-  }
-
-  private declareVaultSecret(client: ClientConfig, vault: VaultSecretDeclaration, current: ClientSecretInfo, password: azuread.ApplicationPassword): keyvault.Secret {
-    return new keyvault.Secret(
-      vault.resourceName,
-      {
-        resourceGroupName: vault.resourceGroupName,
-        vaultName: vault.vaultName,
-        secretName: vault.secretName,
-        properties: {
-          value: current.value,
-          contentType: vault.contentType,
-          attributes: { enabled: true, notBefore: vault.notBefore, expires: vault.expires },
-        },
-        tags: {
-          [TAG_CLIENT]: client.name,
-          [TAG_CLIENT_ID]: this.application.clientId,
-          [TAG_KEY_ID]: current.keyId,
-          [TAG_SLOT]: vault.slot,
-          [TAG_GENERATION]: String(vault.generation),
-        },
-      },
-      { parent: this, dependsOn: [password], retainOnDelete: vault.retainOnDelete },
-    );
-  }
-
-  private declarePassword(d: PasswordDeclaration): ClientSecretInfo {
-    const password = new azuread.ApplicationPassword(
-      d.resourceName,
-      {
-        applicationId: this.application.id,
-        displayName: d.displayName,
-        startDate: d.startDate,
-        endDate: d.endDate,
-        rotateWhenChanged: d.rotateWhenChanged,
-      },
-      { parent: this, additionalSecretOutputs: ["value"] },
-    );
-    this.passwords.push(password);
-    return {
-      slot: d.slot,
-      generation: d.generation,
-      current: d.current,
-      keyId: password.keyId,
-      startDate: d.startDate,
-      endDate: d.endDate,
-      value: pulumi.secret(password.value),
-    };
   }
 }

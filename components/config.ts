@@ -8,14 +8,32 @@
  */
 import { z } from "zod";
 import { describeIssue, dotPath, fallbackMessage, formatConfigPath, namespaceIssues, quoteValue, type ConfigIssue, type SectionKeys } from "./configMessages";
+import { audienceSyntaxProblem, resolveAudience, type WellKnownService } from "./audiences";
 import { CLOUDS, GUID_PATTERN } from "./entra";
+import {
+  DEFAULT_APP_ONLY_RESOURCE_TYPE,
+  DEFAULT_DELEGATED_RESOURCE_TYPE,
+  DEFAULT_OUTBOUND_APP_NAME,
+  K2_REDIRECT_PATH,
+  k2RedirectUri,
+  CLIENT_SECRET_PARAMETER,
+  PARAMETER_LEGS,
+  parameterProfile,
+  parameterValueProblem,
+  RESOURCE_PARAMETER,
+  resourceValueProblem,
+  resourceSlug,
+  type MetadataEndpointChoice,
+  type ParameterLegs,
+  type RefreshEndpointChoice,
+} from "./outbound";
 import { parseUtcDay } from "./rotation";
 import { DEFAULT_AUDIENCE, DEFAULT_SCOPE } from "./contracts";
 
 export { CONFIG_NAMESPACE, formatConfigPath, type ConfigIssue } from "./configMessages";
 
 /** The config keys of the namespace, in the order they are documented. */
-export const CONFIG_KEYS = ["tenantId", "cloud", "k2Api", "k2", "keyVault", "clients"] as const;
+export const CONFIG_KEYS = ["tenantId", "cloud", "k2Api", "k2", "keyVault", "clients", "outbound"] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
 export { DEFAULT_AUDIENCE, DEFAULT_SCOPE } from "./contracts";
@@ -283,6 +301,104 @@ const KeyVaultShape = {
 };
 export const KeyVaultSchema = z.strictObject(KeyVaultShape);
 
+/** An outbound parameter's values per request (`authorization`, `token`, `refresh`); a request left out is not set. */
+const PARAMETER_LEGS_EXPECTED = `expected the parameter's values per request, a mapping with ${PARAMETER_LEGS.join(", ")} (each optional), like { token: "{audience}" }, or null to leave the parameter out`;
+const ParameterLegsShape = Object.fromEntries(
+  PARAMETER_LEGS.map((leg) => [leg, optional(z.string({ error: `expected the ${leg} request's value as text, like {clientId}` }))]),
+) as Record<(typeof PARAMETER_LEGS)[number], ReturnType<typeof optional<z.ZodString>>>;
+const ParameterLegsSchema = z.strictObject(ParameterLegsShape, { error: PARAMETER_LEGS_EXPECTED }).superRefine((legs, ctx) => {
+  const given = PARAMETER_LEGS.filter((leg) => legs[leg] !== undefined);
+  if (given.length === 0) ctx.addIssue({ code: "custom", input: legs, message: `${PARAMETER_LEGS_EXPECTED} (none given)` });
+});
+
+const OutboundAppShape = {
+  /** Slug used in Pulumi resource names and the Key Vault secret name (`<name>-client-secret`). */
+  name: withDefault(slug, DEFAULT_OUTBOUND_APP_NAME),
+  displayName: nonEmpty("a display name of at most 120 characters, like K2 outbound (dev)").pipe(
+    z.string().max(120, { error: "expected a display name of at most 120 characters, like K2 outbound (dev)" }),
+  ),
+  owners: withDefault(z.array(OWNER, { error: `expected a list of owner object ids (GUIDs), like [${EXAMPLE_GUID}]` }), []),
+  secret: withDefault(SecretScheduleSchema, { ...DEFAULT_SECRET }),
+  /**
+   * The redirect URI K2 sends, registered on the app and set as K2's redirect_uri value (one string for both: Entra ID
+   * compares the path with case). Default: `https://<k2 host>${K2_REDIRECT_PATH}` from k2.url.
+   */
+  redirectUri: optional(httpsUrl("K2's OAuth redirect URI", `https://k2.example.com${K2_REDIRECT_PATH}`)),
+};
+export const OutboundAppSchema = z.strictObject(OutboundAppShape);
+
+const PERMISSION = nonEmpty("a permission value, like User.Read (a delegated scope) or Sites.Read.All (an app role)");
+const OutboundResourceShape = {
+  /** The K2 OAuth resource's name in K2 Management. */
+  name: nonEmpty("the K2 OAuth resource name (at most 100 characters), like Microsoft Graph").pipe(
+    z.string().max(100, { error: "expected the K2 OAuth resource name (at most 100 characters), like Microsoft Graph" }),
+  ),
+  /** The audience: the v1 `resource` value, e.g. https://graph.microsoft.com or https://contoso.sharepoint.com. */
+  audience: z.string({ error: "expected the audience as an https URL (the resource the tokens are for), like https://graph.microsoft.com" }).superRefine((value, ctx) => {
+    const problem = audienceSyntaxProblem(value);
+    if (problem !== undefined) ctx.addIssue({ code: "custom", input: value, message: problem });
+  }),
+  /** The application (client) id of the service; default: the well-known service's (components/audiences.ts). */
+  resourceAppId: optional(guid("the application (client) id of the service the audience belongs to, a GUID")),
+  /** Delegated scope values (default), or app role values with appOnly. */
+  permissions: z
+    .array(PERMISSION, { error: "expected a list of permission values, like [User.Read, Group.Read.All]" })
+    .min(1, { error: "expected at least one permission value, like [User.Read]" }),
+  /** App-only (client credentials, K2 KB002814): app roles instead of delegated scopes; tokens do not lapse after 90 days. */
+  appOnly: withDefault(z.boolean({ error: "expected true (app-only: app roles, client credentials) or false (delegated scopes)" }), false),
+  /** Default: Microsoft Online (delegated) or Client Credentials (app-only). */
+  resourceType: optional(nonEmpty(`the K2 resource type name, like ${DEFAULT_DELEGATED_RESOURCE_TYPE}`)),
+  /** `token` (the token endpoint, as K2's connector guides set it) or `none`; default token (delegated), none (app-only). */
+  refreshTokenEndpoint: optional(z.enum(["token", "none"], { error: "expected 'token' (the v1 token endpoint) or 'none' (left empty)" })),
+  /** `v1` (the tenant's v1 OpenID metadata) or `none` (default, left empty as K2 KB002814 does). */
+  metadataEndpoint: withDefault(z.enum(["v1", "none"], { error: "expected 'v1' (the tenant's v1 metadata document) or 'none' (left empty)" }), "none"),
+  /** Changes to the parameter profile of the flow (components/outbound.ts): a parameter given replaces the default one; null leaves it out. */
+  parameters: withDefault(
+    z.record(
+      z.string().refine((k) => k.trim() !== "" && k === k.trim(), { error: "expected a parameter name without blanks, like resource" }),
+      z.union([z.null(), ParameterLegsSchema], { error: PARAMETER_LEGS_EXPECTED }),
+      { error: 'expected a mapping of parameter name to its values per request, like { scope: { authorization: "https://graph.microsoft.com/.default" } }' },
+    ),
+    {},
+  ),
+};
+
+/** Parameters a stack cannot leave out (`null`), with why. */
+const KEPT_PARAMETERS: Readonly<Record<string, string>> = {
+  [CLIENT_SECRET_PARAMETER]: "expected client_secret to stay: it carries the app's current secret, which this project rotates in Entra ID and K2 together",
+  [RESOURCE_PARAMETER]:
+    "expected resource to stay: on Entra ID's v1 endpoints it names the audience K2 asks a token for (without it K2 keeps no refresh token; the policy k2-outbound-resource-v1 requires it)",
+};
+
+export const OutboundResourceSchema = z.strictObject(OutboundResourceShape).superRefine((r, ctx) => {
+  const seen = new Map<string, number>();
+  r.permissions.forEach((p, i) => {
+    const before = seen.get(p.toLowerCase());
+    if (before !== undefined) ctx.addIssue({ code: "custom", path: ["permissions", i], input: p, message: `expected each permission once (permissions[${before}] is the same)` });
+    else seen.set(p.toLowerCase(), i);
+  });
+  for (const [name, legs] of Object.entries(r.parameters)) {
+    if (legs === null) {
+      const kept = KEPT_PARAMETERS[name];
+      if (kept !== undefined) ctx.addIssue({ code: "custom", path: ["parameters", name], input: undefined, message: kept });
+      continue;
+    }
+    for (const leg of PARAMETER_LEGS) {
+      const value = legs[leg];
+      const problem = value === undefined ? undefined : (parameterValueProblem(name, value) ?? (name === RESOURCE_PARAMETER ? resourceValueProblem(value) : undefined));
+      if (problem !== undefined) ctx.addIssue({ code: "custom", path: ["parameters", name, leg], input: value, message: problem });
+    }
+  }
+});
+
+const OutboundShape = {
+  app: OutboundAppSchema,
+  resources: z
+    .array(OutboundResourceSchema, { error: "expected a list of K2 OAuth resources, each a mapping with name, audience and permissions" })
+    .min(1, { error: "expected at least one K2 OAuth resource, a mapping with name, audience and permissions" }),
+};
+export const OutboundSchema = z.strictObject(OutboundShape);
+
 const StackConfigShape = {
   tenantId: guid("your Entra ID tenant id, a GUID"),
   cloud: withDefault(z.enum(CLOUDS, { error: `expected one of ${CLOUDS.join(", ")}` }), "public"),
@@ -292,20 +408,153 @@ const StackConfigShape = {
   clients: z
     .array(ClientSchema, { error: "expected a list of client apps, each a mapping with name and displayName" })
     .min(1, { error: "expected at least one client app, a mapping with name and displayName" }),
+  outbound: optional(OutboundSchema),
 };
 
-export const StackConfigSchema = z.strictObject(StackConfigShape).superRefine((cfg, ctx) => {
-  const firstIndex = new Map<string, number>();
-  cfg.clients.forEach((client, i) => {
-    const before = firstIndex.get(client.name);
+export const StackConfigSchema = z
+  .strictObject(StackConfigShape)
+  .superRefine((cfg, ctx) => {
+    const firstIndex = new Map<string, number>();
+    cfg.clients.forEach((client, i) => {
+      const before = firstIndex.get(client.name);
+      if (before !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["clients", i, "name"], input: client.name, message: duplicateNameMessage(before) });
+      } else {
+        firstIndex.set(client.name, i);
+      }
+    });
+    for (const issue of [...otherApiIssues(cfg), ...adoptedTwiceIssues(cfg.clients)]) ctx.addIssue({ code: "custom", ...issue });
+    if (cfg.outbound !== undefined) for (const issue of outboundIssues(cfg)) ctx.addIssue({ code: "custom", ...issue });
+  })
+  .transform(({ outbound, ...cfg }) => ({ ...cfg, outbound: outbound === undefined ? undefined : resolveOutbound(outbound, cfg) }));
+
+type RawOutbound = z.output<typeof OutboundSchema>;
+type RawOutboundResource = RawOutbound["resources"][number];
+
+/** The K2 resource type a resource gets when the stack names none. */
+function defaultResourceType(appOnly: boolean): string {
+  return appOnly ? DEFAULT_APP_ONLY_RESOURCE_TYPE : DEFAULT_DELEGATED_RESOURCE_TYPE;
+}
+
+/** Whether two URLs share scheme, host and port (the host without regard to case); a URL that does not parse was reported by its own rule. */
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return true;
+  }
+}
+
+/** Cross-field rules of `outbound`: names unique against the clients and K2's other resources; audiences per cloud. */
+function outboundIssues(cfg: {
+  cloud: (typeof CLOUDS)[number];
+  clients: ReadonlyArray<{ name: string }>;
+  k2: { url: string; bearerTokenResource?: { name: string } };
+  outbound?: RawOutbound;
+}): Array<{ path: Array<string | number>; input: unknown; message: string }> {
+  const out: Array<{ path: Array<string | number>; input: unknown; message: string }> = [];
+  const outbound = cfg.outbound as RawOutbound;
+  const clientIndex = cfg.clients.findIndex((c) => c.name === outbound.app.name);
+  if (clientIndex >= 0) {
+    out.push({
+      path: ["outbound", "app", "name"],
+      input: outbound.app.name,
+      message: `expected a name no client has (clients[${clientIndex}] is named the same; the Key Vault secret ${outbound.app.name}-client-secret would be shared), like ${DEFAULT_OUTBOUND_APP_NAME}`,
+    });
+  }
+  const redirect = outbound.app.redirectUri;
+  if (redirect !== undefined && !sameOrigin(redirect, cfg.k2.url)) {
+    out.push({
+      path: ["outbound", "app", "redirectUri"],
+      input: redirect,
+      message: `expected a redirect URI on the K2 site of k2-oauth:k2.url, like ${k2RedirectUri(cfg.k2.url)}: Entra ID sends the code back to K2 there (another host fails with AADSTS50011; the policy k2-outbound-redirect-uri requires the K2 host)`,
+    });
+  }
+  const names = new Map<string, number>();
+  const slugs = new Map<string, number>();
+  const bearer = cfg.k2.bearerTokenResource?.name;
+  outbound.resources.forEach((r, i) => {
+    const key = r.name.toLowerCase();
+    const before = names.get(key) ?? slugs.get(resourceSlug(r.name));
     if (before !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["clients", i, "name"], input: client.name, message: duplicateNameMessage(before) });
-    } else {
-      firstIndex.set(client.name, i);
+      out.push({ path: ["outbound", "resources", i, "name"], input: r.name, message: `expected a unique name (resources[${before}] has the same one, or one K2 or a resource name cannot tell apart)` });
+    } else if (resourceSlug(r.name) === "") {
+      out.push({ path: ["outbound", "resources", i, "name"], input: r.name, message: "expected a name with at least one letter or digit, like Microsoft Graph" });
+    } else if (bearer !== undefined && bearer.toLowerCase() === key) {
+      out.push({ path: ["outbound", "resources", i, "name"], input: r.name, message: `expected a name other than the Bearer Token resource's (k2-oauth:k2.bearerTokenResource.name): K2 resource names are unique` });
+    }
+    names.set(key, names.get(key) ?? i);
+    slugs.set(resourceSlug(r.name), slugs.get(resourceSlug(r.name)) ?? i);
+    // An audience that is not an https URL was reported by its own field rule.
+    if (audienceSyntaxProblem(r.audience) !== undefined) return;
+    const resolved = resolveAudience(r.audience, cfg.cloud);
+    if (!resolved.ok) {
+      out.push({ path: ["outbound", "resources", i, "audience"], input: r.audience, message: resolved.expected });
+    } else if (resolved.service === undefined && r.resourceAppId === undefined) {
+      out.push({
+        path: ["outbound", "resources", i, "resourceAppId"],
+        input: undefined,
+        message: `is required; expected the application (client) id of the service whose audience is ${resolved.audience}, a GUID like ${EXAMPLE_GUID}: it is not one of the well-known services (Microsoft Graph, SharePoint Online, Exchange Online), whose ids are known`,
+      });
     }
   });
-  for (const issue of [...otherApiIssues(cfg), ...adoptedTwiceIssues(cfg.clients)]) ctx.addIssue({ code: "custom", ...issue });
-});
+  return out;
+}
+
+function resolveResource(r: RawOutboundResource, cloud: (typeof CLOUDS)[number]): OutboundResourceConfig {
+  const resolved = resolveAudience(r.audience, cloud);
+  // outboundIssues refused every audience that does not resolve and every unknown service without resourceAppId.
+  if (!resolved.ok) throw new Error(`unreachable: audience ${r.audience} was validated`);
+  const service: WellKnownService | undefined = resolved.service;
+  return {
+    name: r.name,
+    slug: resourceSlug(r.name),
+    audience: resolved.audience,
+    ...(resolved.mappedFrom !== undefined ? { audienceAsWritten: resolved.mappedFrom } : {}),
+    service: service?.key,
+    resourceAppId: r.resourceAppId ?? (service as WellKnownService).appId,
+    permissions: r.permissions,
+    appOnly: r.appOnly,
+    resourceType: r.resourceType ?? defaultResourceType(r.appOnly),
+    refreshTokenEndpoint: r.refreshTokenEndpoint ?? (r.appOnly ? "none" : "token"),
+    metadataEndpoint: r.metadataEndpoint,
+    parameters: parameterProfile(r.appOnly, r.parameters),
+  };
+}
+
+function resolveOutbound(outbound: RawOutbound, cfg: { cloud: (typeof CLOUDS)[number]; k2: { url: string } }): OutboundConfig {
+  return {
+    app: { ...outbound.app, redirectUri: outbound.app.redirectUri ?? k2RedirectUri(cfg.k2.url) },
+    resources: outbound.resources.map((r) => resolveResource(r, cfg.cloud)),
+  };
+}
+
+/** One K2 OAuth resource of the outbound side, resolved: defaults filled, the audience that of the stack's cloud. */
+export interface OutboundResourceConfig {
+  name: string;
+  /** Slug of the name, used in Pulumi resource names: `Microsoft Graph` → `microsoft-graph`. */
+  slug: string;
+  /** The audience requested (the `resource` value), in the stack's cloud. */
+  audience: string;
+  /** The public audience as written, when it was mapped to the stack's cloud. */
+  audienceAsWritten?: string;
+  /** The well-known service, if the audience is one. */
+  service: WellKnownService["key"] | undefined;
+  /** The service's application (client) id: its service principal offers the permissions. */
+  resourceAppId: string;
+  permissions: string[];
+  appOnly: boolean;
+  resourceType: string;
+  refreshTokenEndpoint: RefreshEndpointChoice;
+  metadataEndpoint: MetadataEndpointChoice;
+  /** The whole parameter profile (the flow's default with the stack's changes), with placeholders. */
+  parameters: Record<string, ParameterLegs>;
+}
+
+export interface OutboundConfig {
+  app: Omit<RawOutbound["app"], "redirectUri"> & { redirectUri: string };
+  resources: OutboundResourceConfig[];
+}
 
 interface CrossFieldIssue {
   path: PropertyKey[];
@@ -370,10 +619,17 @@ const SECTIONS: ReadonlyMap<string, SectionKeys> = new Map([
   ["clients[].requiredResourceAccess[].resourceAccess[]", keysOf(ResourceAccessShape)],
   ["clients[].secret", keysOf(SecretScheduleShape)],
   ["clients[].adopt", keysOf(AdoptShape)],
+  ["outbound", keysOf(OutboundShape)],
+  ["outbound.app", keysOf(OutboundAppShape)],
+  ["outbound.app.secret", keysOf(SecretScheduleShape)],
+  ["outbound.resources[]", keysOf(OutboundResourceShape)],
+  ["outbound.resources[].parameters.*", keysOf(ParameterLegsShape)],
 ]);
 
 function sectionAt(path: ReadonlyArray<PropertyKey>): SectionKeys | undefined {
-  return SECTIONS.get(dotPath(path.map((p) => (typeof p === "number" ? 0 : p))).replace(/\[0\]/g, "[]"));
+  // A parameter's legs sit under a name of the user's choosing: outbound.resources[i].parameters.<name>.
+  const generic = path.map((p, i) => (typeof p === "number" ? 0 : i === 4 && path[0] === "outbound" && path[3] === "parameters" ? "*" : p));
+  return SECTIONS.get(dotPath(generic).replace(/\[0\]/g, "[]"));
 }
 
 export type StackConfig = z.output<typeof StackConfigSchema>;
@@ -383,6 +639,7 @@ export type AdoptConfig = NonNullable<ClientConfig["adopt"]>;
 export type K2Config = StackConfig["k2"];
 export type K2ApiConfig = StackConfig["k2Api"];
 export type KeyVaultConfig = NonNullable<StackConfig["keyVault"]>;
+export type OutboundAppConfig = OutboundConfig["app"];
 
 export class ConfigError extends Error {
   readonly issues: readonly ConfigIssue[];

@@ -11,8 +11,11 @@ export const DEFAULT_SCOPE = "user_impersonation";
 
 export const TYPE_INBOUND_OAUTH = "k2oauth:index:InboundOAuth";
 export const TYPE_CLIENT_APP = "k2oauth:index:ClientApp";
+export const TYPE_OUTBOUND_OAUTH = "k2oauth:index:OutboundOAuth";
 /** Dynamic resource: module `k2`, type `BearerTokenResource`. */
 export const TYPE_BEARER_TOKEN_RESOURCE = "pulumi-nodejs:dynamic/k2:BearerTokenResource";
+/** Dynamic resource: module `k2`, type `OAuthResource` (an outbound K2 OAuth resource). */
+export const TYPE_OAUTH_RESOURCE = "pulumi-nodejs:dynamic/k2:OAuthResource";
 
 /** The stack config keys behind an InboundOAuth's record (its K2 API and tenant), for messages. */
 export const INBOUND_CONFIG_KEYS = {
@@ -44,9 +47,26 @@ export const BEARER_TOKEN_INPUT_CONFIG_KEYS: Readonly<Record<string, readonly st
   "management.mapping": ["k2-oauth:k2.smartObjectServices.mapping"],
 };
 
+/** The same for an outbound K2 OAuth resource (declared by OutboundOAuth in ./outboundOAuth.ts). */
+export const OAUTH_RESOURCE_INPUT_CONFIG_KEYS: Readonly<Record<string, readonly string[]>> = {
+  k2Url: ["k2-oauth:k2.url"],
+  resourceName: ["k2-oauth:outbound.resources[].name"],
+  resourceType: ["k2-oauth:outbound.resources[].resourceType", "k2-oauth:outbound.resources[].appOnly"],
+  authorizationEndpoint: ["k2-oauth:tenantId", "k2-oauth:cloud"],
+  tokenEndpoint: ["k2-oauth:tenantId", "k2-oauth:cloud"],
+  refreshTokenEndpoint: ["k2-oauth:outbound.resources[].refreshTokenEndpoint"],
+  metadataEndpoint: ["k2-oauth:outbound.resources[].metadataEndpoint", "k2-oauth:tenantId"],
+  parameters: ["k2-oauth:outbound.resources[].parameters", "k2-oauth:outbound.resources[].audience", "k2-oauth:outbound.app.redirectUri"],
+  "credentials.username": ["k2-oauth:k2.admin.username"],
+  "credentials.password": ["k2-oauth:k2.admin.password"],
+  "management.serviceUrl": ["k2-oauth:k2.smartObjectServices.url", "k2-oauth:k2.url"],
+  "management.mapping": ["k2-oauth:k2.smartObjectServices.mapping"],
+};
+
 /** Per dynamic resource type: the stack config keys of each input (see above). */
 export const DYNAMIC_INPUT_CONFIG_KEYS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
   [TYPE_BEARER_TOKEN_RESOURCE]: BEARER_TOKEN_INPUT_CONFIG_KEYS,
+  [TYPE_OAUTH_RESOURCE]: OAUTH_RESOURCE_INPUT_CONFIG_KEYS,
 };
 
 /** Provider resource types this project declares and the policy pack inspects. */
@@ -60,6 +80,7 @@ export const TYPE_AZUREAD_SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:Se
 export const TYPE_AZUREAD_SERVICE_PRINCIPAL_PASSWORD = "azuread:index/servicePrincipalPassword:ServicePrincipalPassword";
 export const TYPE_AZUREAD_DELEGATED_PERMISSION_GRANT =
   "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant";
+export const TYPE_AZUREAD_APP_ROLE_ASSIGNMENT = "azuread:index/appRoleAssignment:AppRoleAssignment";
 export const TYPE_AZUREAD_GET_SERVICE_PRINCIPAL = "azuread:index/getServicePrincipal:getServicePrincipal";
 /** The azure-native provider's view of the identity it signed in with (tenant from the token's `tid` claim). */
 export const TYPE_AZURE_NATIVE_GET_CLIENT_CONFIG = "azure-native:authorization:getClientConfig";
@@ -101,6 +122,15 @@ export interface InboundOAuthRecord {
   cloud: string;
   audience: string;
   k2Api: { clientId: string; scope: string };
+}
+
+/** OutboundOAuth's record (`k2-oauth:outbound`): the tenant, cloud, K2 site and the redirect URI it registers. */
+export interface OutboundOAuthRecord {
+  configPath: "k2-oauth:outbound";
+  tenantId: string;
+  cloud: string;
+  k2Url: string;
+  redirectUri: string;
 }
 
 /** A ClientApp's record: its config entry and what it was built from. */

@@ -16,7 +16,7 @@ import { TYPE_INBOUND_OAUTH, type InboundOAuthRecord } from "./contracts";
 import { v1AuthorizeUrl, v1Endpoints, type V1Endpoints } from "./entra";
 import { verifySignedInTenant } from "./providers";
 import { withValueGiven } from "./configMessages";
-import { isoDay, ScheduleNotStartedError, secretSchedule } from "./rotation";
+import { isoDay, ScheduleNotStartedError, secretSchedule, type ScheduleInput } from "./rotation";
 
 export interface InboundOAuthArgs {
   config: StackConfig;
@@ -120,19 +120,22 @@ export class InboundOAuth extends pulumi.ComponentResource {
 
 /** A client whose `secret.startDate` lies after the day planned has no secret yet: stop, naming the key. */
 function assertClientsStarted(config: StackConfig, now: Date): void {
-  config.clients.forEach((client, i) => {
-    try {
-      secretSchedule(client.secret, now);
-    } catch (err) {
-      if (!(err instanceof ScheduleNotStartedError)) throw err;
-      const today = isoDay(err.day);
-      throw new pulumi.RunError(
-        `${formatConfigPath(["clients", i, "secret", "startDate"])}: ` +
-          withValueGiven(`expected the day the client is added, ${today} (the day planned) or earlier, like ${today}`, err.startDate) +
-          " (no secret exists before a client's start date)",
-      );
-    }
-  });
+  config.clients.forEach((client, i) => assertStarted(client.secret, ["clients", i, "secret", "startDate"], "client", now));
+}
+
+/** Stops, naming the key, when a schedule's `startDate` lies after the day planned (no secret exists before it). */
+export function assertStarted(secret: ScheduleInput, key: Array<string | number>, what: string, now: Date): void {
+  try {
+    secretSchedule(secret, now);
+  } catch (err) {
+    if (!(err instanceof ScheduleNotStartedError)) throw err;
+    const today = isoDay(err.day);
+    throw new pulumi.RunError(
+      `${formatConfigPath(key)}: ` +
+        withValueGiven(`expected the day the ${what} is added, ${today} (the day planned) or earlier, like ${today}`, err.startDate) +
+        ` (no secret exists before ${/^[aeiou]/.test(what) ? "an" : "a"} ${what}'s start date)`,
+    );
+  }
 }
 
 /**

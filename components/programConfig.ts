@@ -9,7 +9,7 @@ import { CONFIG_NAMESPACE, ConfigError, parseStackConfig, SECRET_CONFIG_PATHS, t
 import { plaintextSecretIssue } from "./configMessages";
 
 /** Keys whose values are mappings or lists: the engine passes them JSON-encoded. */
-const STRUCTURED_KEYS: ReadonlySet<string> = new Set(["k2Api", "k2", "keyVault", "clients"]);
+const STRUCTURED_KEYS: ReadonlySet<string> = new Set(["k2Api", "k2", "keyVault", "clients", "outbound"]);
 
 export interface ProgramConfig {
   config: StackConfig;

@@ -1,9 +1,9 @@
 /**
- * What ClientApp declares for a client's secrets on a day, as plain data: the passwords of the day's schedule and the
+ * What ClientApp and OutboundOAuth declare for an app's secrets on a day, as plain data: the passwords of the day's schedule and the
  * client's one Key Vault secret. Pure (no Pulumi imports), so that the deploy gate, `npm run due` and the lifecycle
  * tests judge exactly what the component creates without loading the providers' SDKs.
  */
-import type { ClientConfig, KeyVaultConfig } from "./config";
+import type { KeyVaultConfig, SecretScheduleConfig } from "./config";
 import { CLIENT_SECRET_CONTENT_TYPE, clientResourceName } from "./contracts";
 import { epochSeconds, rfc3339, secretSchedule, type SecretSchedule, type SlotName } from "./rotation";
 
@@ -85,10 +85,45 @@ export interface SecretDeclarations {
 }
 
 /**
- * What ClientApp declares for a client's secrets on the UTC day of `now`: the one place that turns the schedule into
- * resources (ClientApp creates exactly these; the lifecycle tests replay them day after day).
+ * The password whose value consumers get (the Key Vault secret, the outbound K2 resource's client_secret): the day's
+ * current one. The one choice ./rotatingSecret.ts makes and the lifecycle simulation replays.
  */
-export function secretDeclarations(client: ClientConfig, now: Date, vault: KeyVaultConfig | undefined): SecretDeclarations {
+export function currentPasswordIndex(declared: Pick<SecretDeclarations, "passwords">): number {
+  const index = declared.passwords.findIndex((p) => p.current);
+  if (index < 0) throw new Error("unreachable: a schedule always has a current secret");
+  return index;
+}
+
+/** Whose secrets: a client, or the outbound app (`k2-oauth:outbound.app`). Its name prefixes the resource names. */
+export interface SecretOwner {
+  name: string;
+  secret: SecretScheduleConfig;
+}
+
+/** A secret owner with the config key it is declared under (`k2-oauth:clients[0]`, `k2-oauth:outbound.app`). */
+export interface ConfiguredSecretOwner extends SecretOwner {
+  configKey: string;
+}
+
+/**
+ * Every app whose secrets this stack rotates: the clients, then the outbound app (`k2-oauth:outbound.app`) when set.
+ * The deploy gate and `npm run due` judge them alike.
+ */
+export function secretOwners(config: {
+  clients: readonly SecretOwner[];
+  outbound?: { app: SecretOwner } | undefined;
+}): ConfiguredSecretOwner[] {
+  const clients = config.clients.map((c, i) => ({ name: c.name, secret: c.secret, configKey: `k2-oauth:clients[${i}]` }));
+  const app = config.outbound?.app;
+  return app === undefined ? clients : [...clients, { name: app.name, secret: app.secret, configKey: "k2-oauth:outbound.app" }];
+}
+
+/**
+ * What ClientApp (and OutboundOAuth, for its app) declares for an app's secrets on the UTC day of `now`: the one place
+ * that turns the schedule into resources (./rotatingSecret.ts creates exactly these; the lifecycle tests replay them
+ * day after day).
+ */
+export function secretDeclarations(client: SecretOwner, now: Date, vault: KeyVaultConfig | undefined): SecretDeclarations {
   const schedule = secretSchedule(client.secret, now);
   const passwordName = (slot: SlotName): string => clientResourceName(client.name, slot === "a" ? "passwordA" : "passwordB");
   const passwords = schedule.active.map((gen): PasswordDeclaration => {

@@ -19,6 +19,10 @@ import { keyVaultSecretExpires } from "./rules/keyVaultSecretExpires";
 import { appLeastPrivilege } from "./rules/leastPrivilege";
 import { appPreferCertificate } from "./rules/preferCertificate";
 import { clientSecretRotationOverlap } from "./rules/rotationOverlap";
+import { outboundClientSecretCurrent } from "./rules/outboundClientSecret";
+import { outboundDelegatedExpiry } from "./rules/outboundDelegatedExpiry";
+import { outboundResourceV1 } from "./rules/outboundEndpoints";
+import { outboundRedirectUri } from "./rules/outboundRedirectUri";
 
 export const POLICY_PACK_NAME = "k2-oauth";
 
@@ -39,4 +43,8 @@ export const POLICIES: Policies = [
   keyVaultSecretExpires,
   keyVaultClientSecretContentType,
   keyVaultExpiryMatchesEntra,
+  outboundResourceV1,
+  outboundRedirectUri,
+  outboundClientSecretCurrent,
+  outboundDelegatedExpiry,
 ];

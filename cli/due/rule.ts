@@ -15,7 +15,7 @@
  *
  * Pure: no I/O, so the same function decides in CI and in the tests.
  */
-import type { ClientConfig } from "../../components/config";
+import type { SecretOwner } from "../../components/secretDeclarations";
 import { DAY_MS, firstGenerationAfter, isoDay, secretSchedule, utcDay } from "../../components/rotation";
 import { daysLeft, isGeneration, type DeployedSecret, type DeployedSecrets } from "../secretSafety";
 
@@ -48,7 +48,7 @@ function expiresText(secret: DeployedSecret, left: number): string {
   return left <= 0 ? `expired on ${isoDay(secret.endDate)}` : `expires in ${left} day${left === 1 ? "" : "s"} (on ${isoDay(secret.endDate)})`;
 }
 
-export function dueReasons(clients: readonly ClientConfig[], deployed: DeployedSecrets, day: Date, warnDays: number): DueResult {
+export function dueReasons(clients: readonly SecretOwner[], deployed: DeployedSecrets, day: Date, warnDays: number): DueResult {
   const reasons: DueReason[] = [];
   for (const client of clients) {
     const secrets = deployed[client.name] ?? [];

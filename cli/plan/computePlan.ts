@@ -3,6 +3,7 @@
  * policy pack over the analyzer protocol, and with `against`, the same stack at a git ref and the diff between them.
  * The policy pack and the ref's program start at once and load while the program runs.
  */
+import { secretOwners } from "../../components/secretDeclarations";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, DEFAULT_SCOPE } from "../../components/config";
@@ -62,18 +63,35 @@ function loadStack(stack: string, root: string): LoadedStack {
 }
 
 /** The offline answers to the program's lookups for a stack: its K2 API scope, and its own tenant as the signed-in one. */
-function lookupContext(stack: LoadedStack): OfflineLookupContext {
+export function lookupContext(stack: Pick<LoadedStack, "config">): OfflineLookupContext {
   const k2Api = stack.config.k2Api;
   const scope = typeof k2Api === "object" && k2Api !== null ? (k2Api as { scope?: unknown }).scope : undefined;
+  const clientId = typeof k2Api === "object" && k2Api !== null ? (k2Api as { clientId?: unknown }).clientId : undefined;
   const tenantId = stack.config.tenantId;
-  return { k2ApiScope: typeof scope === "string" ? scope : DEFAULT_SCOPE, ...(typeof tenantId === "string" ? { tenantId } : {}) };
+  return {
+    k2ApiScope: typeof scope === "string" ? scope : DEFAULT_SCOPE,
+    ...(typeof tenantId === "string" ? { tenantId } : {}),
+    ...(typeof clientId === "string" ? { k2ApiClientId: clientId } : {}),
+    outboundPermissions: outboundPermissionValues(stack.config.outbound),
+  };
+}
+
+/** Every permission value of the raw `k2-oauth:outbound.resources`, each once (the config is validated elsewhere). */
+function outboundPermissionValues(outbound: unknown): string[] {
+  const resources = typeof outbound === "object" && outbound !== null ? (outbound as { resources?: unknown }).resources : undefined;
+  if (!Array.isArray(resources)) return [];
+  const values = resources.flatMap((r: unknown) => {
+    const permissions = typeof r === "object" && r !== null ? (r as { permissions?: unknown }).permissions : undefined;
+    return Array.isArray(permissions) ? permissions.filter((p): p is string => typeof p === "string").map((p) => p.trim()) : [];
+  });
+  return values.filter((v, i) => values.indexOf(v) === i);
 }
 
 /** The deployed secrets the deploy gate judges against; a problem with the file or `--allow-drop` is a usage error. */
 function readDeployed(gate: NonNullable<PlanOptions["deployGate"]>, clients: readonly string[], stack: string): DeployedSecrets {
   const unknown = (gate.allowDrop ?? []).filter((c) => !clients.includes(c));
   if (unknown.length > 0) {
-    throw new UsageError(`--allow-drop names ${unknown.map((c) => `'${c}'`).join(", ")}, not a client of stack ${stack}; its clients: ${clients.join(", ")}`);
+    throw new UsageError(`--allow-drop names ${unknown.map((c) => `'${c}'`).join(", ")}, not an app of stack ${stack}; its clients and outbound app: ${clients.join(", ")}`);
   }
   return deployedSecretsOf(loadStackOutputs(gate.outputs.file, gate.outputs.label));
 }
@@ -227,7 +245,7 @@ async function planStack(opts: PlanOptions, date: string, head: HeadStart | unde
   // A bad ref is a usage error: found before anything starts.
   if (opts.against !== undefined) resolveCommit(opts.root, opts.against);
   // So are an unreadable outputs file and a client --allow-drop names that the stack does not have.
-  const deployed = opts.deployGate !== undefined ? readDeployed(opts.deployGate, parsed.config.clients.map((c) => c.name), stack.stack) : undefined;
+  const deployed = opts.deployGate !== undefined ? readDeployed(opts.deployGate, secretOwners(parsed.config).map((c) => c.name), stack.stack) : undefined;
 
   // The pack's warnings and errors; its debug and info lines are noise in a plan.
   const startedPack = head?.takePack();
@@ -318,7 +336,8 @@ async function planStack(opts: PlanOptions, date: string, head: HeadStart | unde
     ...(opts.deployGate !== undefined && deployed !== undefined
       ? {
           gate: deployGate(opts.stack, resources, {
-            clients,
+            // The clients and the outbound app: no deploy drops a valid secret of either.
+            clients: secretOwners(parsed.config),
             deployed,
             day,
             warnDays: warnWindow.warnDays,

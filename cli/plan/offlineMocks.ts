@@ -10,6 +10,8 @@ import {
   PLACEHOLDER_CALLER_SUBSCRIPTION_ID,
   PLACEHOLDER_K2_API_SP_OBJECT_ID,
   PLACEHOLDER_K2_SCOPE_ID,
+  PLACEHOLDER_OUTBOUND_SP_OBJECT_ID,
+  placeholderPermissionId,
 } from "./placeholders";
 
 export interface OfflineLookupContext {
@@ -17,6 +19,10 @@ export interface OfflineLookupContext {
   tenantId?: string;
   /** The delegated scope value the stack asks for (`k2-oauth:k2Api.scope`). */
   k2ApiScope: string;
+  /** The K2 API's app id (`k2-oauth:k2Api.clientId`): any other service principal looked up is an outbound service. */
+  k2ApiClientId?: string;
+  /** Every permission value of `k2-oauth:outbound.resources`: an outbound service offers them all, as scopes and app roles. */
+  outboundPermissions?: readonly string[];
 }
 
 export class OfflineLookupError extends Error {
@@ -38,7 +44,19 @@ export function offlineMocks(context: OfflineLookupContext): pulumiTypes.runtime
     call(args: pulumiTypes.runtime.MockCallArgs): Record<string, unknown> {
       const inputs = args.inputs as Record<string, unknown>;
       switch (args.token) {
-        case TYPE_AZUREAD_GET_SERVICE_PRINCIPAL:
+        case TYPE_AZUREAD_GET_SERVICE_PRINCIPAL: {
+          const clientId = typeof inputs.clientId === "string" ? inputs.clientId.toLowerCase() : undefined;
+          if (context.k2ApiClientId !== undefined && clientId !== undefined && clientId !== context.k2ApiClientId.toLowerCase()) {
+            const offered = (context.outboundPermissions ?? []).map((value, i) => ({ id: placeholderPermissionId(i), value, enabled: true }));
+            return {
+              id: PLACEHOLDER_OUTBOUND_SP_OBJECT_ID,
+              objectId: PLACEHOLDER_OUTBOUND_SP_OBJECT_ID,
+              clientId: inputs.clientId,
+              displayName: "outbound service (placeholder)",
+              oauth2PermissionScopes: offered.map((p) => ({ ...p, type: "Admin", adminConsentDisplayName: `${p.value} (placeholder)` })),
+              appRoles: offered.map((p) => ({ ...p, allowedMemberTypes: ["Application"], displayName: `${p.value} (placeholder)` })),
+            };
+          }
           return {
             id: PLACEHOLDER_K2_API_SP_OBJECT_ID,
             objectId: PLACEHOLDER_K2_API_SP_OBJECT_ID,
@@ -55,6 +73,7 @@ export function offlineMocks(context: OfflineLookupContext): pulumiTypes.runtime
             ],
             appRoles: [],
           };
+        }
         case TYPE_AZURE_NATIVE_GET_CLIENT_CONFIG:
           // The tenant whose token the providers would sign in with: offline, the stack's own (the program compares
           // them; only `pulumi preview` with credentials reads the real token). The identity is a labelled placeholder.

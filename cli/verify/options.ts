@@ -59,6 +59,7 @@ export const VERIFY_COMMAND = defineCommand({
   notes: [
     `Environment (CI, password grant): ${ENV.username}, ${ENV.password} (a K2 service account without MFA),`,
     `${ENV.clientSecret} (the client app's secret value; confidential clients).`,
+    "K2_ADMIN_PASSWORD (K2 Five with k2-oauth:outbound): the K2 admin password, to read each outbound K2 OAuth resource.",
   ].join("\n"),
   exitCodes: [
     [0, "every check passed (warnings allowed)"],

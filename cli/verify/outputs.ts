@@ -30,6 +30,8 @@ const StackOutputsSchema = z.looseObject({
   tenantId: z.string().optional(),
   metadataEndpoint: z.string().optional(),
   clients: z.record(z.string(), ClientOutput).optional(),
+  /** The outbound app (`k2-oauth:outbound`): its name (`outbound.app.name`) and secrets. */
+  outbound: z.looseObject({ name: z.string(), clientId: z.string().optional(), secrets: z.array(SecretOutput).optional() }).optional(),
 });
 
 /** A deployed client secret (the same shape the secret checks of the deploy gate use). */
@@ -44,6 +46,8 @@ export interface StackOutputs {
   file: string;
   tenantId: string | undefined;
   clients: Record<string, ClientOutputs>;
+  /** The outbound app, when the stack has one. */
+  outbound?: ClientOutputs & { name: string };
 }
 
 export function parseStackOutputs(text: string, file: string): StackOutputs {
@@ -60,28 +64,37 @@ export function parseStackOutputs(text: string, file: string): StackOutputs {
       `--outputs ${file}: unexpected shape at '${issue.path.join(".") || "(top)"}' (${issue.message}); expected the output of \`pulumi stack output --json --stack <name>\``,
     );
   }
-  const clients: Record<string, ClientOutputs> = {};
-  for (const [name, c] of Object.entries(parsed.data.clients ?? {})) {
-    const secrets = c.secrets?.map((s, i) => {
+  const secretsOf = (where: string, list: z.infer<typeof SecretOutput>[] | undefined): SecretInfo[] | undefined =>
+    list?.map((s, i) => {
       const end = s.expires ?? s.endDate;
       const endDate = end === undefined ? undefined : new Date(end);
       if (endDate === undefined || Number.isNaN(endDate.getTime())) {
-        throw new UsageError(`--outputs ${file}: clients.${name}.secrets[${i}] has no valid 'expires' date (RFC 3339)`);
+        throw new UsageError(`--outputs ${file}: ${where}.secrets[${i}] has no valid 'expires' date (RFC 3339)`);
       }
       const startDate = s.startDate === undefined ? undefined : new Date(s.startDate);
       if (startDate !== undefined && Number.isNaN(startDate.getTime())) {
-        throw new UsageError(`--outputs ${file}: clients.${name}.secrets[${i}] has an invalid 'startDate' (RFC 3339 expected)`);
+        throw new UsageError(`--outputs ${file}: ${where}.secrets[${i}] has an invalid 'startDate' (RFC 3339 expected)`);
       }
       return { slot: s.slot, generation: s.generation, current: s.current, keyId: s.keyId, startDate, endDate };
     });
-    clients[name] = { clientId: c.clientId, secrets };
+  const clients: Record<string, ClientOutputs> = {};
+  for (const [name, c] of Object.entries(parsed.data.clients ?? {})) {
+    clients[name] = { clientId: c.clientId, secrets: secretsOf(`clients.${name}`, c.secrets) };
   }
-  return { file, tenantId: parsed.data.tenantId, clients };
+  const out = parsed.data.outbound;
+  return {
+    file,
+    tenantId: parsed.data.tenantId,
+    clients,
+    ...(out !== undefined ? { outbound: { name: out.name, clientId: out.clientId, secrets: secretsOf("outbound", out.secrets) } } : {}),
+  };
 }
 
 /** The deployed secrets per client (a client with no `secrets` counts as not deployed). */
 export function deployedSecretsOf(outputs: StackOutputs): DeployedSecrets {
-  return Object.fromEntries(Object.entries(outputs.clients).map(([name, c]) => [name, c.secrets]));
+  const clients = Object.entries(outputs.clients).map(([name, c]) => [name, c.secrets] as const);
+  // The outbound app's name is never a client's (the config refuses it): one map for both.
+  return Object.fromEntries(outputs.outbound === undefined ? clients : [...clients, [outputs.outbound.name, outputs.outbound.secrets]]);
 }
 
 /** Reads and parses the outputs file; `label` names it in messages (default: the path given). */

@@ -16,6 +16,8 @@ import { ENV, parseOptions, UsageError, VERIFY_COMMAND, type VerifyOptions } fro
 import { Redactor } from "./redact";
 import { checkReplyUrls } from "./replyUrl";
 import { renderErrorJson, renderJson, renderText, REPORT_SCHEMA_VERSION, summarise, type VerifyReport } from "./report";
+import { secretOwners } from "../../components/secretDeclarations";
+import { checkOutboundResources, K2_ADMIN_PASSWORD_ENV } from "./outbound";
 import { checkSecrets } from "./secrets";
 import { resolveTarget, type VerifyTarget } from "./target";
 import type { TokenRequestContext, TokenResult } from "./token/context";
@@ -41,6 +43,7 @@ export async function runVerify(args: readonly string[], io: VerifyIo): Promise<
   const redactor = new Redactor();
   redactor.add(io.env[ENV.password]);
   redactor.add(io.env[ENV.clientSecret]);
+  redactor.add(io.env[K2_ADMIN_PASSWORD_ENV]);
   const out = (text: string) => io.stdout(redactor.apply(text));
   const err = (text: string) => io.stderr(redactor.apply(text));
 
@@ -141,8 +144,11 @@ async function verify(options: VerifyOptions, io: VerifyIo, redactor: Redactor, 
   checks.push(await checkWorkflowApi(k2Input, http));
   checks.push(options.odata ? await checkODataApi(k2Input, http) : skip("k2-odata-api", "K2 SmartObject OData v4 answers", "not requested (--odata)"));
 
-  const clients = options.client === undefined ? target.config.clients : [target.client];
-  const secrets = checkSecrets(clients, target.outputs, clock());
+  // The outbound K2 OAuth resources (K2 Five: read with the K2 admin password), then every secret's days left: the
+  // clients' and the outbound app's.
+  checks.push(...(await checkOutboundResources(target.config, target.outputs, { root: io.cwd, adminPassword: io.env[K2_ADMIN_PASSWORD_ENV] })));
+  const owners = secretOwners(target.config).filter((o) => options.client === undefined || o.name === target.client.name || o.configKey === "k2-oauth:outbound.app");
+  const secrets = checkSecrets(owners, target.outputs, clock());
   checks.push(...secrets.checks);
 
   const exitCode = failed(checks) ? 1 : 0;

@@ -3,7 +3,7 @@
  * the schedule components/rotation.ts computes from config. Inside 30 days (the window in which Entra ID flags
  * credentials and Key Vault emits near-expiry events) a secret is a warning; past its end date, a failure.
  */
-import type { ClientConfig } from "../../components/config";
+import type { SecretOwner } from "../../components/secretDeclarations";
 import { DAY_MS, rfc3339, secretSchedule } from "../../components/rotation";
 import { fail, pass, warn, type Check } from "./checks";
 import type { StackOutputs } from "./outputs";
@@ -24,12 +24,13 @@ export interface SecretsResult {
   secrets: SecretExpiry[];
 }
 
-export function checkSecrets(clients: readonly ClientConfig[], outputs: StackOutputs | undefined, now: Date): SecretsResult {
+/** Days left of each secret of the clients and the outbound app (`outputs.outbound`, read under its name). */
+export function checkSecrets(clients: readonly SecretOwner[], outputs: StackOutputs | undefined, now: Date): SecretsResult {
   const checks: Check[] = [];
   const secrets: SecretExpiry[] = [];
   for (const client of clients) {
     const schedule = secretSchedule(client.secret, now);
-    const deployed = outputs?.clients[client.name]?.secrets;
+    const deployed = outputs?.clients[client.name]?.secrets ?? (outputs?.outbound?.name === client.name ? outputs.outbound.secrets : undefined);
     const source: SecretExpiry["source"] = deployed === undefined ? "schedule" : "outputs";
     const list =
       deployed ??

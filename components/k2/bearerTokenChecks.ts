@@ -79,12 +79,7 @@ export function bearerTokenInputProblems(inputs: Readonly<Record<string, unknown
   const fail = (property: string, reason: string) => failures.push({ property, reason });
   const str = (key: string): string | undefined => (typeof inputs[key] === "string" ? (inputs[key] as string) : undefined);
 
-  if (!isUnknown(inputs.k2Url)) {
-    const url = absoluteUrl(str("k2Url") ?? "");
-    if (url === undefined) fail("k2Url", "expected the K2 site URL as an absolute https URL, like https://k2.example.com");
-    else if (url.protocol !== "https:") fail("k2Url", `expected https, got ${url.protocol}//`);
-    else if (url.username !== "" || url.password !== "") fail("k2Url", "expected no user name or password in the URL");
-  }
+  for (const reason of k2UrlProblems(inputs.k2Url === undefined ? "" : inputs.k2Url)) fail("k2Url", reason);
   if (!isUnknown(inputs.resourceName)) {
     const name = str("resourceName");
     if (name === undefined || name.trim() === "") fail("resourceName", "expected a non-empty K2 OAuth resource name, like 'K2 API'");
@@ -126,6 +121,14 @@ export function bearerTokenInputProblems(inputs: Readonly<Record<string, unknown
     }
   }
 
+  failures.push(...credentialAndTransportProblems(inputs));
+  return failures;
+}
+
+/** Problems with the K2 admin credentials and the transport settings: shared by every K2 resource's check. */
+export function credentialAndTransportProblems(inputs: Readonly<Record<string, unknown>>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const fail = (property: string, reason: string) => failures.push({ property, reason });
   const credentials = inputs.credentials;
   if (!isUnknown(credentials)) {
     const c = credentials as { username?: unknown; password?: unknown } | undefined;
@@ -156,3 +159,15 @@ export function bearerTokenInputProblems(inputs: Readonly<Record<string, unknown
   }
   return failures;
 }
+
+/** Problems with the K2 site URL (k2Url), shared by every K2 resource's check. */
+export function k2UrlProblems(value: unknown): string[] {
+  if (isUnknown(value)) return [];
+  const url = typeof value === "string" ? absoluteUrl(value) : undefined;
+  if (url === undefined) return ["expected the K2 site URL as an absolute https URL, like https://k2.example.com"];
+  if (url.protocol !== "https:") return [`expected https, got ${url.protocol}//`];
+  if (url.username !== "" || url.password !== "") return ["expected no user name or password in the URL"];
+  return [];
+}
+
+export { isUnknown };

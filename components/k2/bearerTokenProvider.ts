@@ -15,8 +15,10 @@ import type * as pulumi from "@pulumi/pulumi";
 import { bearerTokenInputProblems } from "./bearerTokenChecks";
 import { retryPolicy, type BasicCredentials, type RetryPolicy } from "./http";
 import { createK2Management } from "./index";
-import { OAUTH_RESOURCE_FIELDS, type ManagementSettings, type OAuthResourceFields } from "./management";
+import type { ManagementSettings, OAuthResourceFields } from "./management";
 import { applyParameters, createOrAdopt, readSnapshot, sameName, type ResourceSnapshot } from "./operations";
+import { diffVerdict, fieldsOf, inputChanged, normalizeInputs as normalize, updateFields } from "./resourceMachinery";
+
 
 /**
  * The resource's documented inputs (README.md, "The K2 side"), plus how K2 is reached: K2's OAuth Resource fields (./management.ts), with the
@@ -61,52 +63,6 @@ export const UPDATE_IN_PLACE = [
  */
 export const STATE_ONLY = ["credentials", "management"] as const;
 
-function normalizeUrl(url: unknown): unknown {
-  return typeof url === "string" ? url.trim().replace(/\/+$/, "") : url;
-}
-
-function normalize(inputs: BearerTokenInputs): BearerTokenInputs {
-  const management = inputs.management as ManagementSettings | undefined;
-  return {
-    ...inputs,
-    k2Url: normalizeUrl(inputs.k2Url) as string,
-    ...(management && typeof management === "object" ? { management: { ...management, serviceUrl: normalizeUrl(management.serviceUrl) as string } } : {}),
-  };
-}
-
-/** Structural equality for JSON-like values (key order ignored). */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a as object);
-  const kb = Object.keys(b as object);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
-
-function sameK2Url(a: unknown, b: unknown): boolean {
-  if (typeof a !== "string" || typeof b !== "string") return a === b;
-  return (normalizeUrl(a) as string).toLowerCase() === (normalizeUrl(b) as string).toLowerCase();
-}
-
-function changed(key: keyof BearerTokenInputs, olds: Partial<BearerTokenInputs>, news: Partial<BearerTokenInputs>): boolean {
-  if (key === "k2Url") return !sameK2Url(olds.k2Url, news.k2Url);
-  return !deepEqual(olds[key], news[key]);
-}
-
-function fieldsOf(inputs: BearerTokenInputs): OAuthResourceFields {
-  return {
-    name: inputs.resourceName,
-    resourceType: inputs.resourceType,
-    authorizationEndpoint: inputs.authorizationEndpoint,
-    tokenEndpoint: inputs.tokenEndpoint,
-    refreshTokenEndpoint: inputs.refreshTokenEndpoint,
-    metadataEndpoint: inputs.metadataEndpoint,
-    useHostServerAuthorizationEndpoint: inputs.useHostServerAuthorizationEndpoint,
-  };
-}
-
 function outputsFrom(inputs: BearerTokenInputs, snapshot: ResourceSnapshot): BearerTokenOutputs {
   return {
     ...inputs,
@@ -117,10 +73,9 @@ function outputsFrom(inputs: BearerTokenInputs, snapshot: ResourceSnapshot): Bea
   };
 }
 
-function goneError(id: string, name: string): Error {
-  return new Error(
-    `the K2 OAuth resource '${name}' (id ${id}) no longer exists in K2 (deleted in K2 Management?). Run pulumi refresh to record that, then pulumi up to create it again.`,
-  );
+/** The Bearer Token resource's parameters are Token Values only. */
+function tokenValues(parameters: Record<string, string>): Record<string, { token: string }> {
+  return Object.fromEntries(Object.entries(parameters).map(([name, value]) => [name, { token: value }]));
 }
 
 export function makeBearerTokenProvider(options: BearerTokenProviderOptions = {}): pulumi.dynamic.ResourceProvider<BearerTokenInputs, BearerTokenOutputs> {
@@ -134,28 +89,14 @@ export function makeBearerTokenProvider(options: BearerTokenProviderOptions = {}
     },
 
     async diff(_id: string, oldOutputs: BearerTokenOutputs, inputs: BearerTokenInputs) {
-      const olds = normalize(oldOutputs);
-      const news = normalize(inputs);
-      const replaces = REPLACE_ON_CHANGE.filter((k) => changed(k, olds, news));
-      const updates = UPDATE_IN_PLACE.filter((k) => changed(k, olds, news));
-      const stateOnly = STATE_ONLY.filter((k) => changed(k, olds, news));
-      // Same server and same name (perhaps in another case) but a new type: K2 names are unique, so the old
-      // resource must go before the new one can be created.
-      const deleteBeforeReplace =
-        replaces.length > 0 && sameK2Url(olds.k2Url, news.k2Url) && typeof olds.resourceName === "string" && sameName(olds.resourceName, news.resourceName);
-      return {
-        changes: replaces.length + updates.length + stateOnly.length > 0,
-        replaces: [...replaces],
-        stables: [],
-        deleteBeforeReplace,
-      };
+      return diffVerdict(normalize(oldOutputs), normalize(inputs), { replace: REPLACE_ON_CHANGE, update: UPDATE_IN_PLACE, state: STATE_ONLY }, sameName);
     },
 
     async create(inputs: BearerTokenInputs) {
       const news = normalize(inputs);
       const k2 = client(news);
       const policy = retryPolicy(options.retry);
-      const snapshot = await createOrAdopt(k2, { fields: fieldsOf(news), parameters: news.parameters }, policy);
+      const snapshot = await createOrAdopt(k2, { fields: fieldsOf(news), parameters: tokenValues(news.parameters) }, policy);
       return { id: snapshot.resource.id, outs: outputsFrom(news, snapshot) };
     },
 
@@ -190,20 +131,9 @@ export function makeBearerTokenProvider(options: BearerTokenProviderOptions = {}
     async update(id: string, olds: BearerTokenOutputs, inputs: BearerTokenInputs) {
       const news = normalize(inputs);
       const k2 = client(news);
-      const wanted = fieldsOf(news);
-      const before = fieldsOf(olds);
-      const fieldChanges: Partial<OAuthResourceFields> = {};
-      for (const f of OAUTH_RESOURCE_FIELDS) {
-        if (f === "name" || f === "resourceType") continue; // these replace
-        if (before[f] !== wanted[f]) (fieldChanges as Record<string, unknown>)[f] = wanted[f];
-      }
-      if (Object.keys(fieldChanges).length > 0 && (await k2.updateResource(id, fieldChanges)) === "absent") {
-        throw goneError(id, news.resourceName);
-      }
-      let snapshot = await readSnapshot(k2, id);
-      if (snapshot === undefined) throw goneError(id, news.resourceName);
-      if (changed("parameters", olds, news)) {
-        snapshot = { ...snapshot, parameters: await applyParameters(k2, snapshot.resource, news.parameters) };
+      let snapshot = await updateFields(k2, id, olds, news);
+      if (inputChanged("parameters", olds, news)) {
+        snapshot = { ...snapshot, parameters: await applyParameters(k2, snapshot.resource, tokenValues(news.parameters)) };
       }
       return { outs: outputsFrom(news, snapshot) };
     },

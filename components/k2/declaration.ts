@@ -25,6 +25,7 @@ export function declaredBearerToken(resourceName: string, endpoints: K2SideEndpo
       metadataEndpoint: endpoints.metadataEndpoint,
       useHostServerAuthorizationEndpoint: false,
     },
-    parameters: { audience },
+    // The Bearer Token resource's one parameter has a Token Value only.
+    parameters: { audience: { token: audience } },
   };
 }

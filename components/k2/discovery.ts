@@ -11,6 +11,7 @@ import { XMLParser } from "fast-xml-parser";
 import {
   DEFAULT_SMARTOBJECT_MAPPING,
   PARAMETER_METHOD_ROLES,
+  OPTIONAL_PARAMETER_PROPERTY_ROLES,
   PARAMETER_PROPERTY_ROLES,
   RESOURCE_METHOD_ROLES,
   RESOURCE_PROPERTY_ROLES,
@@ -179,6 +180,21 @@ const PARAMETER_PROPERTY_PATTERNS: Record<(typeof PARAMETER_PROPERTY_ROLES)[numb
   tokenValue: /^token(value)?$/,
 };
 
+/** The Authorization and Refresh Values (outbound resources): mapped when the SmartObject has them, else left out. */
+const OPTIONAL_PARAMETER_PROPERTY_PATTERNS: Record<(typeof OPTIONAL_PARAMETER_PROPERTY_ROLES)[number], RegExp> = {
+  authorizationValue: /^auth(orization|orize)?value$/,
+  refreshValue: /^refresh(token)?value$/,
+};
+
+function optionalProperties(properties: string[], taken: readonly string[]): Partial<Record<(typeof OPTIONAL_PARAMETER_PROPERTY_ROLES)[number], string>> {
+  const out: Partial<Record<(typeof OPTIONAL_PARAMETER_PROPERTY_ROLES)[number], string>> = {};
+  for (const role of OPTIONAL_PARAMETER_PROPERTY_ROLES) {
+    const found = properties.find((p) => !taken.includes(p) && OPTIONAL_PARAMETER_PROPERTY_PATTERNS[role].test(norm(p)));
+    if (found !== undefined) out[role] = found;
+  }
+  return out;
+}
+
 function matchProperties<R extends string>(
   properties: string[],
   patterns: Record<R, RegExp>,
@@ -257,18 +273,14 @@ export async function buildMapping(
     methods: resourceMethods,
     properties: matchProperties(await props(resource, resourceMethods.list), RESOURCE_PROPERTY_PATTERNS, defaults.resource.properties, "resource", placeholders),
   };
+  const parameterProperties = await props(parameter, parameterMethods.list);
+  const required = matchProperties(parameterProperties, PARAMETER_PROPERTY_PATTERNS, defaults.resourceParameter.properties, "resourceParameter", placeholders);
   const parameterMapping: ParameterSmartObjectMapping = {
     categoryPath: parameter.categoryPath,
     displayName: parameter.displayName,
     systemName: systemName(parameter, "resourceParameter"),
     methods: parameterMethods,
-    properties: matchProperties(
-      await props(parameter, parameterMethods.list),
-      PARAMETER_PROPERTY_PATTERNS,
-      defaults.resourceParameter.properties,
-      "resourceParameter",
-      placeholders,
-    ),
+    properties: { ...required, ...optionalProperties(parameterProperties, Object.values(required)) },
   };
   placeholders.push("maskedValuePattern");
   return {

@@ -266,9 +266,9 @@ function transportFailure(req: HttpRequest, error: unknown, timedOut: boolean, t
  * caller can look the resource up before trying again. Every error it throws is a K2Error whose message, hint and
  * stack hold no credential: K2's answers are redacted before the error is made.
  */
-export function createHttpClient(credentials: BasicCredentials, policy: RetryPolicy): HttpClient {
+export function createHttpClient(credentials: BasicCredentials, policy: RetryPolicy, extraSecrets: readonly string[] = []): HttpClient {
   const token = Buffer.from(`${credentials.username}:${credentials.password}`, "utf8").toString("base64");
-  const secrets = [credentials.password, token];
+  const secrets = [credentials.password, token, ...extraSecrets.filter((s) => s !== "")];
   const toError = (f: AttemptFailure, problem: string, retryable: boolean): K2Error =>
     k2Error(f.kind, redact(problem, secrets), { hint: redact(f.hint, secrets), retryable, ...(f.status !== undefined ? { status: f.status } : {}) });
 

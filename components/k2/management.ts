@@ -30,6 +30,12 @@ export interface OAuthResourceRecord extends OAuthResourceFields {
   id: string;
 }
 
+/** The requests a parameter value is sent in: a Resource's Authorization, Token and Refresh values. */
+export const PARAMETER_LEGS = ["authorization", "token", "refresh"] as const;
+export type ParameterLeg = (typeof PARAMETER_LEGS)[number];
+/** One parameter's values per request; a request left out is not set. */
+export type ParameterLegs = Partial<Record<ParameterLeg, string>>;
+
 /**
  * One parameter row of a resource. Rows come from the resource's Resource Type; their values are edited per
  * resource. `tokenValue` is undefined when K2 returned the value masked (stored encrypted).
@@ -40,6 +46,13 @@ export interface OAuthParameterRecord {
   name: string;
   tokenValue: string | undefined;
   masked: boolean;
+  /**
+   * Each request's value as K2 returned it (undefined: masked), for the requests the transport can read: the Token
+   * Value always, the Authorization and Refresh Values where the mapping names their properties.
+   */
+  values: Partial<Record<ParameterLeg, string | undefined>>;
+  /** The requests whose value K2 returned masked. */
+  maskedLegs: ParameterLeg[];
 }
 
 export interface K2OAuthManagement {
@@ -54,7 +67,8 @@ export interface K2OAuthManagement {
   updateResource(id: string, fields: Partial<OAuthResourceFields>): Promise<"updated" | "absent">;
   deleteResource(id: string): Promise<"deleted" | "absent">;
   listParameters(resourceId: string): Promise<OAuthParameterRecord[]>;
-  setParameterTokenValue(parameter: OAuthParameterRecord, value: string): Promise<void>;
+  /** Sets the given requests' values of one parameter row (one request to K2). */
+  setParameterValues(parameter: OAuthParameterRecord, values: ParameterLegs): Promise<void>;
 }
 
 /** Settings for the SmartObject REST transport. */

@@ -26,6 +26,12 @@ export type ResourcePropertyRole = (typeof RESOURCE_PROPERTY_ROLES)[number];
 /** Roles on the OAuth Resource Parameter SmartObject (one row per parameter of a resource's Resource Type). */
 export const PARAMETER_PROPERTY_ROLES = ["id", "resourceId", "name", "tokenValue"] as const;
 export type ParameterPropertyRole = (typeof PARAMETER_PROPERTY_ROLES)[number];
+/**
+ * Roles a mapping may name besides: the Authorization and Refresh Values of a parameter, which outbound resources
+ * (`k2:OAuthResource`) set; the Bearer Token resource needs only the Token Value.
+ */
+export const OPTIONAL_PARAMETER_PROPERTY_ROLES = ["authorizationValue", "refreshValue"] as const;
+export type OptionalParameterPropertyRole = (typeof OPTIONAL_PARAMETER_PROPERTY_ROLES)[number];
 
 export const RESOURCE_METHOD_ROLES = ["list", "create", "update", "delete"] as const;
 export type ResourceMethodRole = (typeof RESOURCE_METHOD_ROLES)[number];
@@ -50,7 +56,7 @@ export interface ResourceSmartObjectMapping extends SmartObjectRef {
 
 export interface ParameterSmartObjectMapping extends SmartObjectRef {
   methods: Record<ParameterMethodRole, string>;
-  properties: Record<ParameterPropertyRole, string>;
+  properties: Record<ParameterPropertyRole, string> & Partial<Record<OptionalParameterPropertyRole, string>>;
 }
 
 export type MappingOrigin = "placeholder" | "discovered";
@@ -99,7 +105,14 @@ export const DEFAULT_SMARTOBJECT_MAPPING: SmartObjectMapping = {
     displayName: "OAuth Resource Parameter",
     systemName: "OAuth_Resource_Parameter",
     methods: { list: "Get List", update: "Update" },
-    properties: { id: "ParameterID", resourceId: "ResourceID", name: "Name", tokenValue: "TokenValue" },
+    properties: {
+      id: "ParameterID",
+      resourceId: "ResourceID",
+      name: "Name",
+      tokenValue: "TokenValue",
+      authorizationValue: "AuthorizationValue",
+      refreshValue: "RefreshValue",
+    },
   },
   // Placeholder: K2 shows encrypted values masked; the exact mask is unverified. All-asterisks is assumed.
   maskedValuePattern: "^\\*+$",
@@ -135,7 +148,7 @@ export const SmartObjectMappingSchema = z.strictObject({
   resourceParameter: z.strictObject({
     ...smartObjectFields,
     methods: roleRecord(PARAMETER_METHOD_ROLES),
-    properties: roleRecord(PARAMETER_PROPERTY_ROLES),
+    properties: roleRecord(PARAMETER_PROPERTY_ROLES).extend({ authorizationValue: name.optional(), refreshValue: name.optional() }),
   }),
   maskedValuePattern: z.string().refine(
     (s) => {

@@ -10,7 +10,9 @@
 import { backoffMs, isK2Error, k2Error, problemOf, type K2Error, type RetryPolicy } from "./http";
 import {
   OAUTH_RESOURCE_FIELDS,
+  PARAMETER_LEGS,
   type K2OAuthManagement,
+  type ParameterLegs,
   type OAuthParameterRecord,
   type OAuthResourceFields,
   type OAuthResourceRecord,
@@ -18,8 +20,12 @@ import {
 
 export interface DesiredResource {
   fields: OAuthResourceFields;
-  /** Parameter name → Token Value. */
-  parameters: Record<string, string>;
+  /** Parameter name → its values per request (the Bearer Token resource: the Token Value only). */
+  parameters: Record<string, ParameterLegs>;
+  /** Parameters whose values are secret (client_secret): never quoted in a message. */
+  secretParameters?: readonly string[];
+  /** What to do when an existing resource of the same name differs (default: the Bearer Token resource's keys). */
+  conflictHint?: string;
 }
 
 export interface ResourceSnapshot {
@@ -63,14 +69,34 @@ function show(value: string | boolean): string {
 
 /**
  * Unmasked parameter values that differ from the wanted ones. An empty value (a row K2 just created from the
- * Resource Type) or a masked one (unknown) is not a conflict.
+ * Resource Type), a masked one (unknown) or one the transport cannot read is not a conflict. A secret parameter's
+ * values are never quoted.
  */
-function parameterConflicts(rows: OAuthParameterRecord[], wanted: Record<string, string>): string[] {
+function parameterConflicts(rows: OAuthParameterRecord[], wanted: Record<string, ParameterLegs>, secret: readonly string[] = []): string[] {
   const out: string[] = [];
-  for (const [name, value] of Object.entries(wanted)) {
+  for (const [name, legs] of Object.entries(wanted)) {
     const row = rows.find((r) => sameName(r.name, name));
-    if (row === undefined || row.masked || row.tokenValue === "" || row.tokenValue === value) continue;
-    out.push(`parameter '${name}': K2 has ${show(row.tokenValue ?? "")}, wanted ${show(value)}`);
+    if (row === undefined) continue;
+    for (const leg of PARAMETER_LEGS) {
+      const value = legs[leg];
+      const has = row.values[leg];
+      if (value === undefined || has === undefined || has === "" || has === value) continue;
+      const hidden = secret.some((s) => sameName(s, name));
+      // The request is named where the parameter has values for others too (a Token Value alone needs no label).
+      const label = Object.keys(legs).length === 1 && leg === "token" ? "" : ` (${leg})`;
+      out.push(`parameter '${name}'${label}: ${hidden ? "K2 has another value (not shown: secret)" : `K2 has ${show(has)}, wanted ${show(value)}`}`);
+    }
+  }
+  return out;
+}
+
+/** The requests of a row to set for `legs`: those that differ, are masked (cannot be compared) or cannot be read. */
+function legsToSet(row: OAuthParameterRecord, legs: ParameterLegs): ParameterLegs {
+  const out: ParameterLegs = {};
+  for (const leg of PARAMETER_LEGS) {
+    const value = legs[leg];
+    if (value === undefined) continue;
+    if (row.maskedLegs.includes(leg) || !(leg in row.values) || row.values[leg] !== value) out[leg] = value;
   }
   return out;
 }
@@ -84,35 +110,36 @@ export function adoptionConflicts(existing: OAuthResourceFields, parameters: OAu
   const { fields } = desired;
   return [
     ...fieldDifferences(existing, fields).map((f) => `${f}: K2 has ${show(existing[f])}, wanted ${show(fields[f])}`),
-    ...parameterConflicts(parameters, desired.parameters),
+    ...parameterConflicts(parameters, desired.parameters, desired.secretParameters),
   ];
 }
 
 /**
- * Sets the Token Value of each wanted parameter on the resource's existing rows (those that differ, and masked ones,
+ * Sets the wanted values of each parameter on the resource's existing rows (those that differ, and masked ones,
  * whose value cannot be compared). Fails, changing nothing, when a row does not exist: rows come from the Resource
  * Type and are never added here.
  */
 export async function applyParameters(
   client: K2OAuthManagement,
   resource: Pick<OAuthResourceRecord, "id" | "resourceType">,
-  wanted: Record<string, string>,
+  wanted: Record<string, ParameterLegs>,
 ): Promise<OAuthParameterRecord[]> {
   const rows = await client.listParameters(resource.id);
   const missing = Object.keys(wanted).filter((name) => !rows.some((r) => sameName(r.name, name)));
   if (missing.length > 0) {
     throw k2Error(
       "conflict",
-      `the OAuth resource ${resource.id} has no parameter ${missing.map((m) => `'${m}'`).join(", ")}: K2 creates a resource's parameter rows from its Resource Type ('${resource.resourceType}') and this project only edits their Token Value. ` +
+      `the OAuth resource ${resource.id} has no parameter ${missing.map((m) => `'${m}'`).join(", ")}: K2 creates a resource's parameter rows from its Resource Type ('${resource.resourceType}') and this project only edits their values. ` +
         `Parameters the resource has: ${rows.length > 0 ? rows.map((r) => r.name).join(", ") : "none"}.`,
       { hint: "Add the parameter to the Resource Type in K2 Management > Authentication > OAuth > Resource Types, then run pulumi up again." },
     );
   }
   let changed = false;
-  for (const [name, value] of Object.entries(wanted)) {
+  for (const [name, legs] of Object.entries(wanted)) {
     const row = rows.find((r) => sameName(r.name, name)) as OAuthParameterRecord;
-    if (row.masked || row.tokenValue !== value) {
-      await client.setParameterTokenValue(row, value);
+    const set = legsToSet(row, legs);
+    if (Object.keys(set).length > 0) {
+      await client.setParameterValues(row, set);
       changed = true;
     }
   }
@@ -140,7 +167,7 @@ export async function createOrAdopt(
         throw k2Error(
           "conflict",
           `an OAuth resource named '${fields.name}' already exists in K2 (id ${existing.id}) and differs from the declared one (${differences.join("; ")}). It was not adopted and nothing was changed.`,
-          { hint: "Make it match in K2 Management, delete it there, or choose another k2-oauth:k2.bearerTokenResource.name." },
+          { hint: desired.conflictHint ?? "Make it match in K2 Management, delete it there, or choose another k2-oauth:k2.bearerTokenResource.name." },
         );
       }
       const parameters = await applyParameters(client, existing, desired.parameters);

@@ -11,7 +11,16 @@
  * Runs inside the serialized dynamic provider: no module-level imports of packages or built-ins.
  */
 import { createHttpClient, k2Error, type BasicCredentials, type RetryPolicy } from "./http";
-import type { K2OAuthManagement, OAuthParameterRecord, OAuthResourceFields, OAuthResourceRecord, SmartObjectRestSettings } from "./management";
+import {
+  PARAMETER_LEGS,
+  type K2OAuthManagement,
+  type OAuthParameterRecord,
+  type OAuthResourceFields,
+  type OAuthResourceRecord,
+  type ParameterLeg,
+  type ParameterLegs,
+  type SmartObjectRestSettings,
+} from "./management";
 import type { SmartObjectMapping, SmartObjectRef } from "./mapping";
 
 /** The REST URL of one SmartObject method; path segments escaped (spaces as %20), query appended. */
@@ -89,11 +98,28 @@ function mappingHint(mapping: SmartObjectMapping): string {
     : `the SmartObject mapping was discovered${mapping.discoveredFrom ? ` from ${mapping.discoveredFrom}` : ""}${mapping.discoveredAt ? ` at ${mapping.discoveredAt}` : ""}; re-run npm run discover if the server changed`;
 }
 
-export function createSmartObjectRestClient(settings: SmartObjectRestSettings, credentials: BasicCredentials, policy: RetryPolicy): K2OAuthManagement {
+/** K2 Management's label of each request's value. */
+const LEG_LABEL: Readonly<Record<ParameterLeg, string>> = { authorization: "Authorization Value", token: "Token Value", refresh: "Refresh Value" };
+
+/**
+ * `extraSecrets`: values besides the credentials that requests carry (an outbound resource's client secret): never
+ * in an error, like the credentials.
+ */
+export function createSmartObjectRestClient(
+  settings: SmartObjectRestSettings,
+  credentials: BasicCredentials,
+  policy: RetryPolicy,
+  extraSecrets: readonly string[] = [],
+): K2OAuthManagement {
   const { serviceUrl, mapping } = settings;
   const res = mapping.resource;
   const par = mapping.resourceParameter;
-  const http = createHttpClient(credentials, policy);
+  const http = createHttpClient(credentials, policy, extraSecrets);
+  const legProperty: Partial<Record<ParameterLeg, string>> = {
+    authorization: par.properties.authorizationValue,
+    token: par.properties.tokenValue,
+    refresh: par.properties.refreshValue,
+  };
   const masked = new RegExp(mapping.maskedValuePattern);
   const notFoundHint = mappingHint(mapping);
 
@@ -190,24 +216,45 @@ export function createSmartObjectRestClient(settings: SmartObjectRestSettings, c
       return rows
         .filter((row) => text(row[par.properties.resourceId]).toLowerCase() === resourceId.toLowerCase())
         .map((row) => {
-          const value = text(row[par.properties.tokenValue]);
-          const isMasked = value !== "" && masked.test(value);
+          const values: Partial<Record<ParameterLeg, string | undefined>> = {};
+          const maskedLegs: ParameterLeg[] = [];
+          for (const leg of PARAMETER_LEGS) {
+            const property = legProperty[leg];
+            if (property === undefined) continue;
+            const value = text(row[property]);
+            const isMasked = value !== "" && masked.test(value);
+            values[leg] = isMasked ? undefined : value;
+            if (isMasked) maskedLegs.push(leg);
+          }
           return {
             id: text(row[par.properties.id]),
             resourceId: text(row[par.properties.resourceId]),
             name: text(row[par.properties.name]),
-            tokenValue: isMasked ? undefined : value,
-            masked: isMasked,
+            tokenValue: values.token,
+            masked: maskedLegs.includes("token"),
+            values,
+            maskedLegs,
           };
         });
     },
 
-    async setParameterTokenValue(parameter: OAuthParameterRecord, value: string): Promise<void> {
+    async setParameterValues(parameter: OAuthParameterRecord, values: ParameterLegs): Promise<void> {
+      const props: Record<string, string> = {};
+      const legs = PARAMETER_LEGS.filter((leg) => values[leg] !== undefined);
+      for (const leg of legs) {
+        const property = legProperty[leg];
+        if (property === undefined) {
+          throw k2Error("protocol", `the SmartObject mapping names no property for the ${LEG_LABEL[leg]} of a parameter (resourceParameter.properties.${leg}Value), needed for parameter '${parameter.name}'.`, {
+            hint: "Re-run npm run discover -- --stack <name>, or add the property's system name to the mapping file.",
+          });
+        }
+        props[property] = values[leg] as string;
+      }
       const response = await http.send({
         method: "PUT",
         url: smartObjectMethodUrl(serviceUrl, par, par.methods.update, { [par.properties.id]: parameter.id }),
-        body: smartObjectXml(par.systemName, { [par.properties.tokenValue]: value }),
-        what: `set the Token Value of parameter '${parameter.name}'`,
+        body: smartObjectXml(par.systemName, props),
+        what: `set the ${legs.map((leg) => LEG_LABEL[leg]).join(", ")} of parameter '${parameter.name}'`,
         idempotent: true,
         allowNotFound: true,
         notFoundHint,

@@ -26,6 +26,7 @@ import { DOCS } from "../lib/docs";
 import type { AllowedScope } from "../lib/config";
 import { asId, asText } from "../lib/expectations";
 import type { Findings } from "../lib/outcome";
+import { isOutbound } from "../lib/outbound";
 import { ofType } from "../lib/stack";
 import { read, readList, type Read } from "../lib/values";
 
@@ -178,9 +179,12 @@ export const appLeastPrivilege = stackRule({
   settings: ["allowedScopes"],
   tags: ["entra-id", "permissions"],
   check({ resources, settings, outcome, notApplicable }) {
-    const apps = ofType(resources, TYPE_AZUREAD_APPLICATION);
-    const accesses = ofType(resources, TYPE_AZUREAD_APPLICATION_API_ACCESS);
-    const grants = ofType(resources, TYPE_AZUREAD_DELEGATED_PERMISSION_GRANT);
+    // The outbound app (k2-oauth:outbound) requests what its config declares for K2 to call other services: the
+    // k2-outbound-* rules check it; this rule is about K2's clients.
+    const inbound = (list: PolicyResource[]) => list.filter((r) => !isOutbound(r.urn));
+    const apps = inbound(ofType(resources, TYPE_AZUREAD_APPLICATION));
+    const accesses = inbound(ofType(resources, TYPE_AZUREAD_APPLICATION_API_ACCESS));
+    const grants = inbound(ofType(resources, TYPE_AZUREAD_DELEGATED_PERMISSION_GRANT));
     if (apps.length + accesses.length + grants.length === 0) notApplicable("the stack declares no API permissions or grants");
     const clients = ofType(resources, TYPE_CLIENT_APP);
     const allowed = allowedOf(settings.allowedScopes, clients);

@@ -42,6 +42,9 @@ export interface StoredParameter {
   resourceId: string;
   name: string;
   tokenValue: string;
+  /** The Authorization and Refresh Values (served where the mapping names their properties). */
+  authorizationValue: string;
+  refreshValue: string;
   encrypted: boolean;
 }
 
@@ -97,7 +100,28 @@ export const DEFAULT_RESOURCE_TYPES: DoubleResourceType[] = [
   // ASSUMPTION: the built-in "Bearer Token" Resource Type defines an `audience` parameter (KB002784 edits its Token
   // Value); a second, encrypted parameter is added here to exercise masking.
   { name: "Bearer Token", parameters: [{ name: "audience" }, { name: "client_assertion", encrypted: true }] },
-  { name: "Microsoft Online", parameters: [{ name: "resource" }] },
+  // ASSUMPTION: the parameters of the shipped "Microsoft Online" type are not publicly documented. K2's connector
+  // guides fill client_id, client_secret, redirect_uri, response_type, grant_type and scope on it, and the K2 user
+  // guide's Resource Types page names resource and an encrypted client secret for the Azure AD implementation; the
+  // double offers those, with client_secret stored encrypted.
+  {
+    name: "Microsoft Online",
+    parameters: [
+      { name: "client_id" },
+      { name: "client_secret", encrypted: true },
+      { name: "redirect_uri" },
+      { name: "response_type" },
+      { name: "grant_type" },
+      { name: "resource" },
+      { name: "scope" },
+    ],
+  },
+  // The administrator-made type of K2 KB002814 (client credentials extension): resource, grant_type, client_id,
+  // redirect_uri and client_secret. ASSUMPTION: client_secret is stored encrypted.
+  {
+    name: "Client Credentials",
+    parameters: [{ name: "resource" }, { name: "grant_type" }, { name: "client_id" }, { name: "redirect_uri" }, { name: "client_secret", encrypted: true }],
+  },
 ];
 
 /** An unrelated SmartObject, so that discovery has to pick the OAuth ones out of a longer list. */
@@ -167,6 +191,13 @@ export class K2SmartObjectDouble {
     return r === undefined ? undefined : this.store.parameters.find((p) => p.resourceId === r.id && p.name === parameter)?.tokenValue;
   }
 
+  /** The stored (unmasked) values of a resource's parameter per request. */
+  parameterLegs(resourceName: string, parameter: string): { authorization: string; token: string; refresh: string } | undefined {
+    const r = this.findByName(resourceName);
+    const p = r && this.store.parameters.find((x) => x.resourceId === r.id && x.name === parameter);
+    return p === undefined ? undefined : { authorization: p.authorizationValue, token: p.tokenValue, refresh: p.refreshValue };
+  }
+
   /** What an administrator can do in K2 Management > Authentication > OAuth > Resources. */
   readonly management = {
     createResource: (fields: Omit<StoredResource, "id">, values: Record<string, string> = {}): StoredResource => {
@@ -228,7 +259,15 @@ export class K2SmartObjectDouble {
     this.store.resources.push(r);
     // Documented: a resource's parameter rows come from its Resource Type. ASSUMPTION: they start with empty values.
     for (const p of type.parameters) {
-      this.store.parameters.push({ id: randomUUID(), resourceId: r.id, name: p.name, tokenValue: "", encrypted: p.encrypted ?? false });
+      this.store.parameters.push({
+        id: randomUUID(),
+        resourceId: r.id,
+        name: p.name,
+        tokenValue: "",
+        authorizationValue: "",
+        refreshValue: "",
+        encrypted: p.encrypted ?? false,
+      });
     }
     return r;
   }
@@ -433,12 +472,15 @@ export class K2SmartObjectDouble {
 
   private parameterRows(): Array<Record<string, unknown>> {
     const p = this.mapping.resourceParameter.properties;
+    // Documented: values stored encrypted read back masked.
+    const shown = (x: StoredParameter, value: string) => (x.encrypted && value !== "" ? MASK : value);
     return this.store.parameters.map((x) => ({
       [p.id]: x.id,
       [p.resourceId]: x.resourceId,
       [p.name]: x.name,
-      // Documented: values stored encrypted read back masked.
-      [p.tokenValue]: x.encrypted && x.tokenValue !== "" ? MASK : x.tokenValue,
+      [p.tokenValue]: shown(x, x.tokenValue),
+      ...(p.authorizationValue !== undefined ? { [p.authorizationValue]: shown(x, x.authorizationValue) } : {}),
+      ...(p.refreshValue !== undefined ? { [p.refreshValue]: shown(x, x.refreshValue) } : {}),
     }));
   }
 
@@ -504,9 +546,12 @@ export class K2SmartObjectDouble {
     const p = this.store.parameters.find((x) => x.id === id);
     if (p === undefined) throw new DoubleHttpError(404, `No resource parameter with ID ${id}.`);
     // Documented: parameter rows are edited (their values), not renamed or moved.
-    const props = this.parseBody(body, so.systemName, [so.properties.tokenValue]);
-    const value = props[so.properties.tokenValue];
-    if (value !== undefined) p.tokenValue = value;
+    const { tokenValue, authorizationValue, refreshValue } = so.properties;
+    const allowed = [tokenValue, authorizationValue, refreshValue].filter((x): x is string => x !== undefined);
+    const props = this.parseBody(body, so.systemName, allowed);
+    if (props[tokenValue] !== undefined) p.tokenValue = props[tokenValue];
+    if (authorizationValue !== undefined && props[authorizationValue] !== undefined) p.authorizationValue = props[authorizationValue];
+    if (refreshValue !== undefined && props[refreshValue] !== undefined) p.refreshValue = props[refreshValue];
     return { status: 200, payload: "", type: "text/plain" };
   }
 

@@ -29,7 +29,42 @@ export interface MockOptions {
    * provider the call went through is configured with (a sign-in to the right tenant), else TENANT.
    */
   signedInTenant?: string;
+  /** Service principals of outbound services by app id (default: SERVICE_PRINCIPALS). */
+  servicePrincipals?: Readonly<Record<string, MockServicePrincipal>>;
 }
+
+/** A service principal outbound permissions are looked up on. */
+export interface MockServicePrincipal {
+  objectId: string;
+  displayName: string;
+  scopes: Array<{ id: string; value: string }>;
+  roles: Array<{ id: string; value: string }>;
+}
+
+export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+export const SHAREPOINT_APP_ID = "00000003-0000-0ff1-ce00-000000000000";
+/** Stand-ins with made-up ids (the real ones differ per permission, not per tenant; nothing here depends on them). */
+export const SERVICE_PRINCIPALS: Readonly<Record<string, MockServicePrincipal>> = {
+  [GRAPH_APP_ID]: {
+    objectId: "99999999-0000-0000-0000-0000000000b1",
+    displayName: "Microsoft Graph",
+    scopes: [
+      { id: "99999999-0000-0000-0001-000000000001", value: "User.Read" },
+      { id: "99999999-0000-0000-0001-000000000002", value: "Group.Read.All" },
+      { id: "99999999-0000-0000-0001-000000000003", value: "Files.Read.All" },
+    ],
+    roles: [
+      { id: "99999999-0000-0000-0002-000000000001", value: "Sites.Read.All" },
+      { id: "99999999-0000-0000-0002-000000000002", value: "User.Read.All" },
+    ],
+  },
+  [SHAREPOINT_APP_ID]: {
+    objectId: "99999999-0000-0000-0000-0000000000b2",
+    displayName: "Office 365 SharePoint Online",
+    scopes: [{ id: "99999999-0000-0000-0003-000000000001", value: "AllSites.Read" }],
+    roles: [{ id: "99999999-0000-0000-0004-000000000001", value: "Sites.Read.All" }],
+  },
+};
 
 export const SIGNED_IN_CLIENT_ID = "99999999-0000-0000-0000-0000000000c1";
 export const SIGNED_IN_OBJECT_ID = "99999999-0000-0000-0000-0000000000c2";
@@ -89,6 +124,18 @@ export function installMocks(options: MockOptions = {}): RecordedResource[] {
           return { tenantId, clientId: SIGNED_IN_CLIENT_ID, objectId: SIGNED_IN_OBJECT_ID, subscriptionId: SIGNED_IN_SUBSCRIPTION_ID };
         }
         if (args.token === TYPE_AZUREAD_GET_SERVICE_PRINCIPAL) {
+          const clientId = (args.inputs as { clientId?: string }).clientId ?? "";
+          const service = (options.servicePrincipals ?? SERVICE_PRINCIPALS)[clientId];
+          if (service !== undefined) {
+            return {
+              id: service.objectId,
+              objectId: service.objectId,
+              clientId,
+              displayName: service.displayName,
+              oauth2PermissionScopes: service.scopes.map((p) => ({ ...p, enabled: true, type: "Admin" })),
+              appRoles: service.roles.map((p) => ({ ...p, enabled: true, allowedMemberTypes: ["Application"] })),
+            };
+          }
           return {
             id: K2_API_SP_OBJECT_ID,
             objectId: K2_API_SP_OBJECT_ID,

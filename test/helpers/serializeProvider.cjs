@@ -3,7 +3,7 @@
 // the vendored ts-node with the project's typescript and tsconfig.json; transpile-only, as with
 // PULUMI_NODEJS_TRANSPILE_ONLY=true, which changes no emitted code), and the closure is serialized by the SDK itself.
 //
-// Prints one JSON line: { shipped, recording, shortTimeout }
+// Prints one JSON line: { shipped, recording, shortTimeout, oauthRecording }
 // - shipped: the `__provider` input a program registers when it declares a BearerTokenResource (pulumi.dynamic.Resource
 //   serializes its provider), captured under the SDK's mock runtime: byte for byte what the engine receives;
 // - recording: makeBearerTokenProvider with its default retry policy except that backoff waits are recorded in
@@ -57,9 +57,11 @@ async function shipped() {
 }
 
 /** The provider with recorded backoff waits (and other `retry` options), serialized as pulumi.dynamic.Resource does. */
-async function recording(retry = {}) {
+async function recording(retry = {}, which = "bearer") {
   const { makeBearerTokenProvider } = require(path.join(root, "components", "k2", "bearerTokenProvider.ts"));
-  const provider = makeBearerTokenProvider({
+  const { makeOAuthResourceProvider } = require(path.join(root, "components", "k2", "oauthResourceProvider.ts"));
+  const make = which === "oauth" ? makeOAuthResourceProvider : makeBearerTokenProvider;
+  const provider = make({
     retry: {
       ...retry,
       delay: (ms) => {
@@ -73,8 +75,14 @@ async function recording(retry = {}) {
 }
 
 (async () => {
-  const result = { shipped: await shipped(), recording: await recording(), shortTimeout: await recording({ timeoutMs: 1000 }) };
-  // Exit once the line is flushed: a pipe takes a large write in parts, and exiting at once can cut it off.
+  const result = {
+    shipped: await shipped(),
+    recording: await recording(),
+    shortTimeout: await recording({ timeoutMs: 1000 }),
+    // The outbound K2 OAuth resource's provider (k2:OAuthResource), with recorded backoff waits.
+    oauthRecording: await recording({}, "oauth"),
+  };
+  // Exit once the pipe has taken the whole text (an exit right after write() can cut a large one off).
   process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
 })().catch((e) => {
   process.stderr.write(`${e && e.stack ? e.stack : String(e)}\n`);

@@ -120,6 +120,22 @@ describe("npm run discover", () => {
     expect(double.requests.filter((r) => r.operation === "list").every((r) => r.path.includes("$top=1"))).toBe(true);
   });
 
+  it("maps a parameter's Authorization and Refresh Values when the server has them (outbound resources set them)", async () => {
+    const withLegs = structuredClone(SERVER_MAPPING);
+    withLegs.resourceParameter.properties = { ...withLegs.resourceParameter.properties, authorizationValue: "Authorization_Value", refreshValue: "Refresh_Value" };
+    double = await startK2SmartObjectDouble({ mapping: withLegs });
+    const file = path.join(root, "legs.json");
+    expect(await discover(["--stack", "test", "--service-url", double.serviceUrl, "--out", file])).toBe(0);
+    expect(loadSmartObjectMappingFile(file).resourceParameter.properties).toEqual({
+      id: "Parameter_Guid",
+      resourceId: "Resource_Guid",
+      name: "Parameter_Name",
+      tokenValue: "Token_Value",
+      authorizationValue: "Authorization_Value",
+      refreshValue: "Refresh_Value",
+    });
+  });
+
   it("fails clearly, writing nothing, when the discovery document has no OAuth SmartObjects", async () => {
     await start({ discoveryIncludesOAuth: false });
     const code = await discover(["--stack", "test", "--service-url", double.serviceUrl]);

@@ -28,13 +28,14 @@ export const KEY_VAULT_RETENTION_DAYS = 90;
 /** A declared resource as the engine sees it: name, inputs, and which inputs force a replacement. */
 export interface Declared {
   name: string;
-  kind: "password" | "vaultSecret";
+  /** k2Resource: an outbound K2 OAuth resource whose client_secret holds a password's value (OutboundOAuth). */
+  kind: "password" | "vaultSecret" | "k2Resource";
   inputs: Record<string, string | number>;
   replaceOn: readonly string[];
   retainOnDelete: boolean;
   /** Passwords: the declaration (slot, generation, dates). */
   password?: PasswordDeclaration;
-  /** Key Vault secrets: the password (resource name) whose value the secret holds. */
+  /** Key Vault secrets and K2 resources: the password (resource name) whose value they hold. */
   holds?: string;
 }
 
@@ -48,6 +49,14 @@ export function declaredPassword(d: PasswordDeclaration): Declared {
     retainOnDelete: false,
     password: d,
   };
+}
+
+/**
+ * An outbound K2 OAuth resource whose client_secret is `holds`'s value: its other inputs never change; a new value is
+ * an update in place (the provider sets the parameter), as k2:OAuthResource's diff says.
+ */
+export function declaredK2Resource(name: string, holds: string): Declared {
+  return { name, kind: "k2Resource", inputs: { resourceName: name }, replaceOn: ["resourceName"], retainOnDelete: false, holds };
 }
 
 /** A Key Vault secret, retained on delete when its declaration says so. */
@@ -124,6 +133,27 @@ function parseTime(rfc3339: string): number {
   return Date.parse(rfc3339);
 }
 
+/**
+ * The declared resources in an order the engine may run them: each after the resource it holds the value of (`holds`,
+ * when declared), the others in declaration order. Nothing else orders them: a dependent declared first runs first
+ * unless it names its dependency.
+ */
+export function dependencyOrder(declared: readonly Declared[]): Declared[] {
+  const byName = new Map(declared.map((d) => [d.name, d]));
+  const out: Declared[] = [];
+  const placed = new Set<string>();
+  const place = (d: Declared, path: ReadonlySet<string>): void => {
+    if (placed.has(d.name)) return;
+    if (path.has(d.name)) throw new Error(`a dependency cycle through ${d.name}`);
+    const dependency = d.holds !== undefined ? byName.get(d.holds) : undefined;
+    if (dependency !== undefined) place(dependency, new Set([...path, d.name]));
+    placed.add(d.name);
+    out.push(d);
+  };
+  for (const d of declared) place(d, new Set());
+  return out;
+}
+
 /** One stack's secrets in the cloud and in the Pulumi state. */
 export class CloudModel {
   /** Pulumi state: resource name → what was deployed. */
@@ -132,6 +162,8 @@ export class CloudModel {
   readonly credentials = new Map<string, Credential>();
   /** Key Vault: secret name → active (with versions) or soft-deleted. */
   readonly vault = new Map<string, VaultName>();
+  /** K2: outbound OAuth resource name → the key id of the password whose value its client_secret holds. */
+  readonly k2 = new Map<string, string | undefined>();
   readonly steps: Step[] = [];
   /** Key Vault creates that the service refused (a name still soft-deleted, or taken). */
   readonly vaultConflicts: Array<{ day: number; secretName: string; reason: string }> = [];
@@ -148,8 +180,9 @@ export class CloudModel {
     const wanted = new Map(declared.map((d) => [d.name, d]));
     /** Old halves of create-before-delete replacements, and deletes: removed at the end. */
     const retiring: DeployedResource[] = [];
-    // Passwords first: a Key Vault secret's value input is the (new) password's value.
-    const ordered = [...declared].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === "password" ? -1 : 1));
+    // The engine's order: a resource runs after the one it depends on (a Key Vault secret's or a K2 resource's value
+    // input is its password's value: `holds`), otherwise in the order declared.
+    const ordered = dependencyOrder(declared);
     for (const d of ordered) {
       const old = this.deployed.get(d.name);
       const value = d.holds !== undefined ? this.deployed.get(d.holds)?.keyId : undefined;
@@ -159,7 +192,7 @@ export class CloudModel {
         continue;
       }
       const changed = Object.keys({ ...old.declared.inputs, ...d.inputs }).filter((k) => old.declared.inputs[k] !== d.inputs[k]);
-      if (d.kind === "vaultSecret" && old.value !== value) changed.push("properties.value");
+      if (d.kind !== "password" && old.value !== value) changed.push(d.kind === "vaultSecret" ? "properties.value" : "clientSecret");
       if (changed.length === 0) continue;
       if (changed.some((k) => d.replaceOn.includes(k))) {
         const step: Step = { day, op: "replace", name: d.name, kind: d.kind, ...this.removedEnd(old) };
@@ -210,6 +243,10 @@ export class CloudModel {
       this.credentials.set(keyId, { keyId, start: parseTime(p.startDate), end: parseTime(p.endDate) });
       return { declared: d, keyId };
     }
+    if (d.kind === "k2Resource") {
+      this.k2.set(d.name, value);
+      return { declared: d, value };
+    }
     const key = vaultKey(d);
     const existing = this.vault.get(key);
     const secretName = String(d.inputs.secretName);
@@ -228,6 +265,10 @@ export class CloudModel {
 
   private update(day: number, old: DeployedResource, d: Declared, value: string | undefined): void {
     old.declared = d;
+    if (d.kind === "k2Resource") {
+      old.value = value;
+      this.k2.set(d.name, value);
+    }
     if (d.kind === "vaultSecret") {
       old.value = value;
       const entry = this.vault.get(vaultKey(d));
@@ -236,6 +277,10 @@ export class CloudModel {
   }
 
   private remove(day: number, at: number, old: DeployedResource): void {
+    if (old.declared.kind === "k2Resource") {
+      this.k2.delete(old.declared.name);
+      return;
+    }
     if (old.declared.kind === "password") {
       const credential = this.credentials.get(old.keyId!);
       if (credential !== undefined && credential.end > at) this.validDrops.push({ day, name: old.declared.name, keyId: credential.keyId, end: credential.end });

@@ -6,11 +6,11 @@
  * refused deploy changes nothing. The client's config may change from one day to the next (`clientOn`), as a commit
  * on main would change it.
  */
-import { keyVaultSecretName, secretDeclarations } from "../../components/secretDeclarations";
+import { currentPasswordIndex, keyVaultSecretName, secretDeclarations } from "../../components/secretDeclarations";
 import type { ClientConfig, KeyVaultConfig } from "../../components/config";
 import { dueReasons } from "../../cli/due/rule";
 import { secretChecks, type DeployedSecret, type SecretFinding } from "../../cli/secretSafety";
-import { CloudModel, DAY_MS, declaredPassword, declaredVaultSecret, type Declared, type Step } from "./model";
+import { CloudModel, DAY_MS, declaredK2Resource, declaredPassword, declaredVaultSecret, type Declared, type Step } from "./model";
 
 export interface Scenario {
   label: string;
@@ -31,6 +31,10 @@ export interface Observation {
   vaultValueValidAllDay: boolean;
   /** Its `notBefore` and `expires` are the start and end of the credential it holds. */
   vaultAttributesFollow: boolean;
+  /** Outbound: every K2 OAuth resource's client_secret is a credential valid all day long (undefined: no K2 resource). */
+  k2ValidAllDay: boolean | undefined;
+  /** Outbound: the deployed passwords (resource names) whose values the K2 OAuth resources hold, in their order. */
+  k2HoldsPasswords: Array<string | undefined>;
 }
 
 export interface DayRecord {
@@ -81,6 +85,21 @@ export function currentDesign(client: ClientConfig, at: Date): Declared[] {
   return [...d.passwords.map(declaredPassword), ...(d.vaultSecret !== undefined ? [declaredVaultSecret(d.vaultSecret)] : [])];
 }
 
+/** The K2 OAuth resource OutboundOAuth declares on K2 Five for the dev stack's Microsoft Graph resource. */
+export const K2_RESOURCE = "k2-outbound-k2-microsoft-graph";
+
+/**
+ * The outbound app on K2 Five: its passwords and Key Vault secret (the same code as a client's), and a K2 OAuth
+ * resource whose client_secret is the current password's value (OutboundOAuth: declareRotatingSecrets' currentPassword).
+ */
+export function outboundDesign(client: ClientConfig, at: Date): Declared[] {
+  const declared = secretDeclarations(client, at, VAULT);
+  // The password the component feeds K2 (its own choice), declared FIRST: the model runs it after that password only
+  // because it holds its value (the dependency), not because of where it is listed.
+  const fed = declared.passwords[currentPasswordIndex(declared)];
+  return [declaredK2Resource(K2_RESOURCE, fed.resourceName), ...currentDesign(client, at)];
+}
+
 /** The deployed secrets as the stack outputs give them (index.ts: slot, generation, current, keyId, startDate, expires). */
 export function deployedSecrets(model: CloudModel): DeployedSecret[] {
   return model.deployedPasswords().map((p) => ({
@@ -98,7 +117,10 @@ export function observe(model: CloudModel, client: ClientConfig, at: number): Ob
   const bestRemainingDays = valid.length === 0 ? 0 : Math.max(...valid.map((c) => Math.floor((c.end - at) / DAY_MS)));
   const latest = model.latestVersion(VAULT.vaultName, keyVaultSecretName(client.name));
   const held = latest === undefined ? undefined : model.credentials.get(latest.value);
+  const k2Held = [...model.k2.values()].map((keyId) => (keyId === undefined ? undefined : model.credentials.get(keyId)));
   return {
+    k2HoldsPasswords: [...model.k2.values()].map((keyId) => model.deployedPasswords().find((p) => p.keyId === keyId)?.resourceName),
+    k2ValidAllDay: k2Held.length === 0 ? undefined : k2Held.every((c) => c !== undefined && c.start <= at && c.end >= at + DAY_MS),
     bestRemainingDays,
     validKeys: valid.map((c) => c.keyId),
     vaultValueValidAllDay: held !== undefined && held.start <= at && held.end >= at + DAY_MS,

@@ -205,7 +205,7 @@ describe("the deploy gate's secret checks", () => {
     [["--outputs", "never.outputs.json"], "--outputs is read by the deploy gate only: add --deploy-gate"],
     [["--allow-drop", "power-automate"], "--allow-drop is read by the deploy gate only: add --deploy-gate"],
     [["--deploy-gate", "--outputs", "never.outputs.json", "--allow-drop", "power-automate,,reporting"], "--allow-drop 'power-automate,,reporting': expected client names separated by commas, like power-automate,reporting"],
-    [["--deploy-gate", "--outputs", "never.outputs.json", "--allow-drop", "reportng"], "--allow-drop names 'reportng', not a client of stack discovered; its clients: power-automate, reporting"],
+    [["--deploy-gate", "--outputs", "never.outputs.json", "--allow-drop", "reportng"], "--allow-drop names 'reportng', not an app of stack discovered; its clients and outbound app: power-automate, reporting, k2-outbound"],
     [["--deploy-gate", "--outputs", "missing.json"], "--outputs missing.json: cannot read it (ENOENT)"],
   ])("%j is a usage error (exit 2) before anything runs", async (extra, message) => {
     const io = captureIo(project.root);

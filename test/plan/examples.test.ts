@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
 import { computePlan } from "../../cli/plan/computePlan";
 import type { PlanResult } from "../../cli/plan/model";
-import { PLACEHOLDER_K2_API_SP_OBJECT_ID, PLACEHOLDER_K2_SCOPE_ID } from "../../cli/plan/placeholders";
+import { PLACEHOLDER_K2_API_SP_OBJECT_ID, PLACEHOLDER_K2_SCOPE_ID, PLACEHOLDER_OUTBOUND_PERMISSION_PREFIX, PLACEHOLDER_OUTBOUND_SP_OBJECT_ID } from "../../cli/plan/placeholders";
 import { planJson } from "../../cli/plan/render/json";
 import { renderMarkdown } from "../../cli/plan/render/markdown";
 import { renderText } from "../../cli/plan/render/text";
@@ -85,7 +85,9 @@ describe.each(["dev", "prod"])("the %s example stack", (stack) => {
     expect(consent.inputs.servicePrincipalObjectId).toBe("(known after apply)");
     expect(consent.inputs.claimValues).toEqual(["user_impersonation"]);
     expect(JSON.stringify(byName(plan, `${clients[0]}-app`).inputs)).toContain(PLACEHOLDER_K2_SCOPE_ID);
-    expect(plan.placeholders.map((p) => p.value)).toEqual([PLACEHOLDER_K2_API_SP_OBJECT_ID, PLACEHOLDER_K2_SCOPE_ID]);
+    // The dev stack also has an outbound app: its service's service principal and permission ids are placeholders too.
+    const outbound = stack === "dev" ? [PLACEHOLDER_OUTBOUND_SP_OBJECT_ID, `${PLACEHOLDER_OUTBOUND_PERMISSION_PREFIX}…`] : [];
+    expect(plan.placeholders.map((p) => p.value)).toEqual([PLACEHOLDER_K2_API_SP_OBJECT_ID, PLACEHOLDER_K2_SCOPE_ID, ...outbound]);
     for (const p of plan.placeholders) expect(p.meaning).toMatch(/^placeholder: /);
   });
 

@@ -38,6 +38,8 @@ describe("the Key Vault migration", () => {
     expect(vault.map((r) => [r.name, r.inputs.secretName])).toEqual([
       ["power-automate-secret-kv", "power-automate-client-secret"],
       ["reporting-secret-kv", "reporting-client-secret"],
+      // The outbound app's (k2-oauth:outbound.app), new with one name from the start.
+      ["k2-outbound-secret-kv", "k2-outbound-client-secret"],
     ]);
   });
 

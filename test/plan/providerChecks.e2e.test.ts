@@ -59,7 +59,8 @@ describe("Bearer Token inputs that fail the provider's check", () => {
     const section = text.out.slice(text.out.indexOf("Provider checks"), text.out.indexOf("Policy findings"));
     expect(section).toBe(
       [
-        "Provider checks (1 dynamic resource; pulumi preview runs them before any policy)",
+        // The Bearer Token resource and the outbound K2 OAuth resource of the dev example (k2-oauth:outbound).
+        "Provider checks (2 dynamic resources; pulumi preview runs them before any policy)",
         "  failed (1)",
         "    x k2-bearer-token  parameters.audience",
         `        ${AUDIENCE_REASON}; got 'https://api.k2.com'`,
@@ -68,13 +69,13 @@ describe("Bearer Token inputs that fail the provider's check", () => {
         "",
       ].join("\n"),
     );
-    expect(text.out).toMatch(/^Summary: 18 resources; 1 provider check failure; 1 mandatory and \d+ advisory policy violations\.$/m);
+    expect(text.out).toMatch(/^Summary: 25 resources; 1 provider check failure; 1 mandatory and \d+ advisory policy violations\.$/m);
   });
 
   it("markdown: the verdict counts it, and a table row says what to change", () => {
     expect(markdown.out).toMatch(/^\*\*:x: 1 provider check failure\*\*, \*\*:x: 1 mandatory policy violation\*\*/m);
     expect(markdown.out).toContain(
-      "#### Provider checks\n\n_1 dynamic resource checked by its provider, as `pulumi preview` does before any policy._\n\n" +
+      "#### Provider checks\n\n_2 dynamic resources checked by their providers, as `pulumi preview` does before any policy._\n\n" +
         "|  | Resource | Input | Reason | Change |\n| --- | --- | --- | --- | --- |\n" +
         `| :x: failed | \`k2-bearer-token\` | \`parameters.audience\` | ${AUDIENCE_REASON}; got 'https://api.k2.com' | \`k2-oauth:k2Api.audience\` |\n`,
     );
@@ -83,7 +84,7 @@ describe("Bearer Token inputs that fail the provider's check", () => {
   it("json: `checks` with every field", () => {
     const doc = JSON.parse(json.out) as { checks: unknown };
     expect(doc.checks).toEqual({
-      resourcesChecked: 1,
+      resourcesChecked: 2,
       failures: [
         {
           urn: BEARER_URN,
@@ -100,11 +101,11 @@ describe("Bearer Token inputs that fail the provider's check", () => {
 });
 
 describe("a stack whose inputs pass the check", () => {
-  it("exits 0 and says so; the one dynamic resource was checked", async () => {
+  it("exits 0 and says so; both dynamic resources (Bearer Token, outbound K2 OAuth resource) were checked", async () => {
     const { result } = await computePlan({ root: project.root, stack: "dev" });
-    expect(result.checks).toEqual({ resourcesChecked: 1, failures: [] });
-    expect(renderText(result, { color: false })).toContain("Provider checks (1 dynamic resource; pulumi preview runs them before any policy)\n  no check failures\n");
-    expect(renderMarkdown(result)).toContain("_1 dynamic resource checked by its provider, as `pulumi preview` does before any policy._\n\nNo check failures.\n");
+    expect(result.checks).toEqual({ resourcesChecked: 2, failures: [] });
+    expect(renderText(result, { color: false })).toContain("Provider checks (2 dynamic resources; pulumi preview runs them before any policy)\n  no check failures\n");
+    expect(renderMarkdown(result)).toContain("_2 dynamic resources checked by their providers, as `pulumi preview` does before any policy._\n\nNo check failures.\n");
   });
 });
 

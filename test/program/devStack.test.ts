@@ -17,17 +17,19 @@ beforeAll(async () => {
 });
 
 describe("the program on stacks/Pulumi.dev.yaml", () => {
-  it("declares the component tree for both clients", () => {
+  it("declares the component tree for both clients and the outbound app", () => {
     const count = (type: string) => run.recorded.filter((r) => r.type === type).length;
     expect(count("k2oauth:index:InboundOAuth")).toBe(1);
     expect(count("k2oauth:index:ClientApp")).toBe(2);
-    expect(count("azuread:index/application:Application")).toBe(2);
-    expect(count("azuread:index/servicePrincipal:ServicePrincipal")).toBe(2);
-    expect(count("azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant")).toBe(2);
+    expect(count("k2oauth:index:OutboundOAuth")).toBe(1);
+    // Two clients and the outbound app (k2-oauth:outbound) each have an app, a service principal and one grant.
+    expect(count("azuread:index/application:Application")).toBe(3);
+    expect(count("azuread:index/servicePrincipal:ServicePrincipal")).toBe(3);
+    expect(count("azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant")).toBe(3);
     const passwords = count("azuread:index/applicationPassword:ApplicationPassword");
-    expect(passwords).toBeGreaterThanOrEqual(2);
-    // One Key Vault secret per client, whatever the number of valid passwords.
-    expect(count("azure-native:keyvault:Secret")).toBe(2);
+    expect(passwords).toBeGreaterThanOrEqual(3);
+    // One Key Vault secret per app, whatever the number of valid passwords.
+    expect(count("azure-native:keyvault:Secret")).toBe(3);
   });
 
   it("pins the azuread and azure-native providers to the stack's tenant and cloud", () => {
@@ -45,14 +47,16 @@ describe("the program on stacks/Pulumi.dev.yaml", () => {
     expect(calls.map((c) => [c.token, c.provider]).sort()).toEqual([
       ["azure-native:authorization:getClientConfig", PINNED["azure-native"]],
       ["azuread:index/getServicePrincipal:getServicePrincipal", PINNED.azuread],
+      // Microsoft Graph, for the outbound app's permissions.
+      ["azuread:index/getServicePrincipal:getServicePrincipal", PINNED.azuread],
     ]);
   });
 
   it("creates every azuread and azure-native resource through the pinned provider of its package, none through a default one", () => {
     const cloudResources = run.recorded.filter((r) => !r.type.startsWith("pulumi:") && /^(azuread|azure-native):/.test(r.type));
-    // Applications, service principals, consents, passwords and the Key Vault secrets: 2 clients.
-    expect(cloudResources.length).toBeGreaterThanOrEqual(10);
-    expect(cloudResources.filter((r) => r.type === "azure-native:keyvault:Secret").length).toBe(2);
+    // Applications, service principals, consents, passwords and the Key Vault secrets: 2 clients and the outbound app.
+    expect(cloudResources.length).toBeGreaterThanOrEqual(15);
+    expect(cloudResources.filter((r) => r.type === "azure-native:keyvault:Secret").length).toBe(3);
     const wrong = cloudResources.filter((r) => r.provider !== PINNED[r.type.split(":")[0] as keyof typeof PINNED]).map((r) => `${r.type} ${r.name}: ${String(r.provider)}`);
     expect(wrong).toEqual([]);
   });

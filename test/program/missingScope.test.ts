@@ -25,6 +25,7 @@ it("fails clearly when the K2 API offers no scope with the configured value", as
   // Every app registration fails with that message: none is declared with a missing permission.
   expect(rejections.length).toBeGreaterThan(0);
   for (const r of rejections) expect(String((r as Error).message)).toMatch(EXPECTED);
-  expect(run.recorded.filter((r) => r.type === "azuread:index/application:Application")).toEqual([]);
+  // The outbound app (k2-oauth:outbound) needs no K2 API scope: it is the only one declared.
+  expect(run.recorded.filter((r) => r.type === "azuread:index/application:Application").map((r) => r.name)).toEqual(["k2-outbound-app"]);
   expect(pulumi.runtime.isDryRun()).toBe(false);
 });

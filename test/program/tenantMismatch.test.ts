@@ -8,6 +8,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ProgramOutcome, RecordedResource } from "../../cli/plan/model";
 import { PLACEHOLDER_CALLER_CLIENT_ID, PLACEHOLDER_CALLER_OBJECT_ID } from "../../cli/plan/placeholders";
+import { lookupContext } from "../../cli/plan/computePlan";
 import { runProgramOffline } from "../../cli/plan/runProgram";
 import { loadStackFile } from "../../cli/stackFile";
 import { tenantMismatchMessage } from "../../components/providers";
@@ -28,7 +29,7 @@ async function run(signedInTenant: string): Promise<{ outcome: ProgramOutcome; r
       engineConfig: stack.engineConfig,
       secretKeys: stack.secretKeys,
       // The offline mocks answer azure-native's authorization:getClientConfig with this tenant.
-      lookups: { k2ApiScope: "user_impersonation", tenantId: signedInTenant },
+      lookups: { ...lookupContext(stack), tenantId: signedInTenant },
     },
     120_000,
     (r) => registered.push(r),
@@ -60,9 +61,10 @@ describe("a provider signed in to another tenant", () => {
     expect(message).not.toContain("ARM_TENANT_ID");
   });
 
-  it("registers nothing but the stack, the pinned providers and the top component", () => {
+  it("registers nothing but the stack, the pinned providers and the top components", () => {
     expect(mismatch.registered.map((r) => r.type).sort()).toEqual([
       "k2oauth:index:InboundOAuth",
+      "k2oauth:index:OutboundOAuth",
       "pulumi:providers:azure-native",
       "pulumi:providers:azuread",
       "pulumi:pulumi:Stack",

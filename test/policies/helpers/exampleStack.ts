@@ -73,6 +73,14 @@ export async function runExampleStack(stackName: string, project = "k2-oauth"): 
           return { tenantId: config.tenantId, clientId: guidFor("deployer/client"), objectId: guidFor("deployer/object"), subscriptionId: guidFor("deployer/subscription") };
         }
         if (args.token === contracts.TYPE_AZUREAD_GET_SERVICE_PRINCIPAL) {
+          const clientId = (args.inputs as { clientId?: string }).clientId ?? "";
+          if (clientId !== config.k2Api.clientId) {
+            // An outbound service (k2-oauth:outbound): ASSUMPTION: it offers every permission value the stack asks for,
+            // as scopes and as app roles (as in a working tenant).
+            const values = (config.outbound?.resources ?? []).filter((r) => r.resourceAppId === clientId).flatMap((r) => r.permissions);
+            const offered = values.map((value) => ({ id: guidFor(`${clientId}/${value}`), value, enabled: true }));
+            return { id: guidFor(`${clientId}/sp`), objectId: guidFor(`${clientId}/sp`), clientId, displayName: "outbound service", oauth2PermissionScopes: offered, appRoles: offered };
+          }
           // ASSUMPTION: the K2 API service principal offers the configured delegated scope (as in a working tenant).
           return {
             id: K2_API_SP_OBJECT_ID,

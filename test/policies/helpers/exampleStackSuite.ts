@@ -38,18 +38,26 @@ export function exampleStackSuite(stackName: string): void {
     });
 
     it("has no mandatory violation, per resource or for the stack, and no advisory noise either", () => {
-      expect([...perResource, ...stackFindings]).toEqual([]);
+      // The one advisory by design: a delegated outbound resource (k2-oauth:outbound) and its 90-day token (KB002999).
+      const findings = [...perResource, ...stackFindings];
+      const delegated = findings.filter((f) => f.policyName === "k2-outbound-delegated-token-expiry");
+      expect(findings.filter((f) => !delegated.includes(f))).toEqual([]);
+      expect(delegated.map((f) => [f.level, f.urn])).toEqual(
+        resources.filter((r) => r.type === contracts.TYPE_OAUTH_RESOURCE && r.inputs.parameters !== undefined).map((r) => ["advisory", r.urn]),
+      );
     });
 
     it("checks this project's resources with the stack (AnalyzeStack), not on their own (Analyze)", () => {
-      const managed = resources.filter((r) => r.parent !== undefined && r.type !== contracts.TYPE_CLIENT_APP);
+      // The outbound side (k2-oauth:outbound) is checked by stack rules, under its own component.
+      const outbound = resources.filter((r) => r.type === contracts.TYPE_OUTBOUND_OAUTH || r.urn.includes(`::${contracts.TYPE_OUTBOUND_OAUTH}$`));
+      const managed = resources.filter((r) => r.parent !== undefined && r.type !== contracts.TYPE_CLIENT_APP && !outbound.includes(r));
       // Besides the components themselves, only the stack's pinned providers stand outside InboundOAuth.
       const providers = resources.filter((r) => r.type.startsWith("pulumi:providers:"));
       expect(providers.map((r) => [r.type, r.parent])).toEqual([
         ["pulumi:providers:azuread", undefined],
         ["pulumi:providers:azure-native", undefined],
       ]);
-      expect(managed.length).toBe(resources.length - 1 - providers.length - resources.filter((r) => r.type === contracts.TYPE_CLIENT_APP).length);
+      expect(managed.length).toBe(resources.length - 1 - providers.length - resources.filter((r) => r.type === contracts.TYPE_CLIENT_APP).length - outbound.length);
       for (const r of managed) expect(r.urn, r.name).toMatch(/::k2oauth:index:InboundOAuth\$/);
     });
 
@@ -64,7 +72,8 @@ export function exampleStackSuite(stackName: string): void {
         r.type === contracts.TYPE_AZUREAD_DELEGATED_PERMISSION_GRANT ? { ...r, properties: { ...r.properties, claimValues: ["openid"] } } : r,
       );
       const findings = await pack.session.analyzeStack(broken);
-      const apps = resources.filter((r) => r.type === contracts.TYPE_AZUREAD_APPLICATION).map((r) => r.urn);
+      // The K2 clients' apps (the outbound app requests no K2 API scope).
+      const apps = resources.filter((r) => r.type === contracts.TYPE_AZUREAD_APPLICATION && !r.urn.includes(`::${contracts.TYPE_OUTBOUND_OAUTH}$`)).map((r) => r.urn);
       expect(findings.filter((f) => f.level === "mandatory" && f.policyName === "k2-api-admin-consent").map((f) => f.urn).sort()).toEqual(apps.sort());
       // The vault secret's `properties` hold the secret value, so the whole object travels as a Pulumi secret.
       const expireEarly = (p: unknown): unknown =>
@@ -96,6 +105,30 @@ export function exampleStackSuite(stackName: string): void {
       const redirect = (await pack.session.analyze(app)).filter((f) => f.policyName === "entra-app-redirect-uris");
       expect(redirect.map((f) => [f.level, f.message.split("\n")[1].split("; change ")[1]])).toEqual([["mandatory", `redirectUris[0] of the client named ${String(app.name).replace(/-app$/, "")} in k2-oauth:clients`]]);
       expect((await pack.session.analyzeStack(unsafe)).filter((f) => f.policyName === "entra-app-redirect-uris")).toEqual([]);
+    });
+
+    it("through the analyzer protocol, refuses an outbound K2 resource whose redirect_uri differs in case from the app's, or that holds another app's secret", async () => {
+      const k2 = resources.filter((r) => r.type === contracts.TYPE_OAUTH_RESOURCE);
+      if (k2.length === 0) return; // a stack without k2-oauth:outbound
+      const cased = resources.map(asStackResource).map((r) => {
+        if (r.type !== contracts.TYPE_OAUTH_RESOURCE) return r;
+        const parameters = r.properties.parameters as Record<string, Record<string, string>>;
+        const upper = Object.fromEntries(Object.entries(parameters.redirect_uri).map(([leg, v]) => [leg, v.replace("/identity/", "/Identity/")]));
+        return { ...r, properties: { ...r.properties, parameters: { ...parameters, redirect_uri: upper } } };
+      });
+      const found = (await pack.session.analyzeStack(cased)).filter((f) => f.policyName === "k2-outbound-redirect-uri");
+      expect(found.map((f) => [f.level, f.urn])).toEqual([
+        ["mandatory", k2[0].urn],
+        ["mandatory", k2[0].urn],
+      ]);
+      // A K2 client's secret instead of the outbound app's own.
+      const foreign = resources.find((r) => r.type === contracts.TYPE_AZUREAD_APPLICATION_PASSWORD && !r.urn.includes(`::${contracts.TYPE_OUTBOUND_OAUTH}$`))!;
+      const stale = resources.map(asStackResource).map((r) => (r.type === contracts.TYPE_OAUTH_RESOURCE ? { ...r, properties: { ...r.properties, clientSecret: foreign.state.value } } : r));
+      const secretFindings = (await pack.session.analyzeStack(stale)).filter((f) => f.policyName === "k2-outbound-client-secret-current");
+      expect(secretFindings.map((f) => [f.level, f.message.split("\n")[1]])).toEqual([
+        ["mandatory", `${k2[0].name}: clientSecret does not come from a client secret (ApplicationPassword) of the outbound app, so it never rotates; let OutboundOAuth set it`],
+      ]);
+      expect(JSON.stringify(secretFindings)).not.toContain(MOCK_SECRET_MARKER);
     });
 
     it("never prints a client secret", () => {
